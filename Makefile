@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+KG     := $(VENV)/bin/kg
+SEEDS  ?= ../shared/seeds
+OUT    ?= out
+
+.PHONY: install demo test test-fast bench score clean help
+
+help:
+	@echo "make demo       build the graph from $(SEEDS) on the embedded store, answer canned queries, write $(OUT)/graph.html"
+	@echo "make test       install everything (Neo4j 5.26 included), start Neo4j, run the whole suite, stop Neo4j"
+	@echo "make test-fast  the suite without Neo4j (its tests are skipped)"
+	@echo "make score      score the export against ../shared/eval/dev_gold.jsonl"
+	@echo "make bench      load-time and memory benchmark"
+	@echo "make neo4j-up / neo4j-down / neo4j-status   the local Neo4j server for dev"
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	@src="$(SEEDS)"; if [ ! -d "$$src" ]; then echo "($(SEEDS) not found: loading the bundled example listing)"; src=loaders/examples; fi; \
+	set -e; \
+	$(KG) load "$$src"; \
+	echo; $(KG) stats; \
+	echo; echo "== The baselines papers compare against most often"; $(KG) query most-compared -p limit=8; \
+	echo; echo "== Papers that compare against vLLM, and by how much"; $(KG) query papers-comparing-to -p name=vLLM; \
+	echo; echo "== Papers targeting TPUs"; $(KG) query papers-targeting -p hardware=TPU; \
+	echo; $(KG) viz -o $(OUT)/graph.html
+
+test: install
+	$(PYTHON) scripts/neo4j_local.py up
+	@status=0; KG_REQUIRE_NEO4J=1 $(PY) -m pytest -q || status=$$?; \
+	$(PYTHON) scripts/neo4j_local.py down; exit $$status
+
+test-fast: install
+	$(PY) -m pytest -q -m "not neo4j"
+
+score: install
+	@mkdir -p $(OUT)
+	$(KG) --store $(OUT)/score-store load -q $(SEEDS)
+	$(KG) --store $(OUT)/score-store export -o $(OUT)/graph.jsonl
+	$(PYTHON) ../shared/eval/score.py --export $(OUT)/graph.jsonl --gold ../shared/eval/dev_gold.jsonl
+
+bench: install
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf $(VENV) .kg $(OUT) *.egg-info .pytest_cache .hypothesis
+
+-include neo4j.mk

@@ -1,0 +1,199 @@
+"""``kg``: a thin command line over :class:`graph.api.KnowledgeGraph`.
+
+Errors a user can cause (a bad file, an unknown query, an unreachable server) print one line on
+stderr and exit non-zero: 1 for bad input, 2 for a store that cannot be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from graph.api import KnowledgeGraph
+from graph.config import Settings
+from graph.store import StoreError, StoreUnavailable
+from loaders.catalogue import CatalogueError
+from loaders.listing import ListingError
+from queries.catalog import QueryError
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StoreUnavailable as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except (ListingError, QueryError, StoreError, CatalogueError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except BrokenPipeError:
+            sys.exit(0)
+
+
+def _kg(ctx: click.Context) -> KnowledgeGraph:
+    obj = ctx.find_root().obj
+    if "kg" not in obj:
+        obj["kg"] = KnowledgeGraph.open(obj["settings"])
+        ctx.call_on_close(obj["kg"].close)
+    return obj["kg"]
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), help="Where the graph lives [env KG_BACKEND; default embedded].")
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path), help="Embedded store directory [env KG_STORE; default ./.kg].")
+@click.version_option(package_name="mlsys-kg")
+@click.pass_context
+def main(ctx: click.Context, backend: str | None, store: Path | None) -> None:
+    """A citation-style knowledge graph of ML-systems research.
+
+    Papers, the systems, hardware and techniques they name, and PROPOSES, COMPARES_TO, TARGETS and
+    USES edges, each carrying the sentence, file and line it was read from.
+
+    \b
+    Examples:
+      kg load ../shared/seeds             build the graph from listing files
+      kg query most-compared -p limit=5   the baselines papers beat most often
+      kg query papers-comparing-to -p name=vLLM --format json
+      kg show vLLM                        everything known about one entity, with citations
+      kg export -o graph.jsonl            APOC JSON-lines export
+
+    Settings come from options, then the environment, then ./.env: KG_BACKEND, KG_STORE,
+    NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.
+    """
+    settings = Settings.from_env()
+    updates: dict[str, Any] = {}
+    if backend:
+        updates["backend"] = backend
+    if store:
+        updates["store"] = store
+    ctx.obj = {"settings": settings.model_copy(update=updates)}
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool) -> None:
+    """Load listing files (or folders of them) into the graph.
+
+    Every file is parsed before anything is written: one bad file leaves the store as it was.
+    Loading the same files again changes nothing.
+    """
+    kg = _kg(ctx)
+
+    def progress(entries: Any) -> Any:
+        entries = list(entries)
+        with click.progressbar(entries, label="Extracting", file=sys.stderr, hidden=quiet or len(entries) < 50) as bar:
+            yield from bar
+
+    result = kg.load(paths, progress=progress)
+    s = result.summary
+    click.echo(
+        f"Loaded {result.files} file(s), {result.entries} entries, {result.papers} distinct papers: "
+        f"{s.nodes_created} nodes and {s.relationships_created} relationships added, "
+        f"{s.nodes_updated} nodes and {s.relationships_updated} relationships updated."
+    )
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def stats(ctx: click.Context, fmt: str) -> None:
+    """Count nodes by label and relationships by type."""
+    st = _kg(ctx).stats()
+    if fmt == "json":
+        click.echo(st.model_dump_json(indent=2))
+        return
+    _table([{"kind": "node", "name": k, "count": v} for k, v in st.nodes.items()]
+           + [{"kind": "relationship", "name": k, "count": v} for k, v in st.relationships.items()])
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def list_queries(ctx: click.Context, fmt: str) -> None:
+    """List the canned queries and their parameters."""
+    qs = _kg(ctx).queries()
+    if fmt == "json":
+        click.echo(json.dumps([q.model_dump(exclude={"cypher", "path"}) for q in qs], indent=2))
+        return
+    for q in qs:
+        params = " ".join(f"-p {p.name}=<{p.type}>" + ("" if p.required else f" (default {p.default})") for p in q.parameters)
+        click.echo(f"{q.name}  {params}".rstrip())
+        click.echo(f"    {q.description}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter; repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run a canned query (see `kg queries`), e.g. kg query papers-targeting -p hardware=TPU."""
+    raw: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise QueryError(f"parameter {item!r} is not KEY=VALUE")
+        raw[key.strip()] = value
+    rows = _kg(ctx).query(name, **raw)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        _table(rows)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.pass_context
+def export(ctx: click.Context, output: Path | None) -> None:
+    """Export the graph as APOC JSON lines (one node or relationship per line)."""
+    kg = _kg(ctx)
+    if output is None:
+        kg.export(sys.stdout)
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            n = kg.export(fh)
+        tmp.replace(output)
+    except OSError as exc:
+        raise StoreError(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {n} lines to {output}", err=True)
+
+
+def _cell(value: Any, width: int = 70) -> str:
+    text = "; ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _table(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        click.echo("(no rows)")
+        return
+    cols = list(rows[0])
+    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/graph.html"), show_default=True)
+@click.pass_context
+def viz(ctx: click.Context, output: Path) -> None:
+    """Write a self-contained HTML picture of the graph (open it in a browser)."""
+    html = _kg(ctx).visualize()
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise StoreError(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {output}")

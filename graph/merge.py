@@ -1,0 +1,53 @@
+"""How new facts fold into what a store already holds, shared by every backend.
+
+Both stores read the existing properties of the keys in a batch, call these functions and
+write the result, so the embedded store and Neo4j hold the same thing after the same loads.
+Scalars are kept from the first load that set them; lists grow by the items they lack, in
+the order first seen. Loading the same input again therefore changes nothing.
+
+>>> merge_properties({"name": "vLLM", "aliases": ["vllm"]}, {"name": "VLLM", "aliases": ["v-LLM", "vllm"]})
+{'name': 'vLLM', 'aliases': ['vllm', 'v-LLM']}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Parallel lists that describe one claim per position: they grow together, keyed by the text.
+CLAIM_FIELDS = ("claims", "claim_values", "claim_units", "claim_metrics")
+
+
+def _union(old: list[Any], new: list[Any]) -> list[Any]:
+    out = list(old)
+    for item in new:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _merge_claims(old: dict[str, Any], new: dict[str, Any], out: dict[str, Any]) -> None:
+    if not any(f in new for f in CLAIM_FIELDS):
+        return
+    columns = {f: list(old.get(f, [])) for f in CLAIM_FIELDS}
+    for i, text in enumerate(new.get("claims", [])):
+        if text in columns["claims"]:
+            continue
+        for f in CLAIM_FIELDS:
+            columns[f].append(new[f][i])
+    out.update(columns)
+
+
+def merge_properties(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """The properties a node or relationship has after ``new`` is merged into ``old``."""
+    if not old:
+        return dict(new)
+    out = dict(old)
+    for name, value in new.items():
+        if name in CLAIM_FIELDS:
+            continue
+        if isinstance(value, list):
+            out[name] = _union(out.get(name) or [], value)
+        elif out.get(name) is None:
+            out[name] = value
+    _merge_claims(old, new, out)
+    return out

@@ -1,0 +1,228 @@
+"""The store interface and the embedded store: a networkx graph persisted as one JSON file.
+
+>>> import tempfile, pathlib
+>>> from graph.model import Label, Node
+>>> store = EmbeddedStore(pathlib.Path(tempfile.mkdtemp()) / "kg")
+>>> store.merge(GraphBatch(nodes=[Node(key="hardware:a100", label=Label.HARDWARE, properties={"name": "A100"})])).nodes_created
+1
+>>> EmbeddedStore(store.directory).stats().nodes
+{'Hardware': 1}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any, Protocol
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from graph.merge import merge_properties
+from graph.model import Label, Node, Relationship, RelType
+
+STORE_FILE = "graph.json"
+FORMAT_VERSION = 1
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be opened, read or written; the message is one line for the user."""
+
+
+class StoreUnavailable(StoreError):
+    """The backend cannot be reached or refuses the credentials (the CLI exits 2)."""
+
+
+class GraphBatch(BaseModel):
+    nodes: list[Node] = Field(default_factory=list)
+    relationships: list[Relationship] = Field(default_factory=list)
+
+
+class MergeSummary(BaseModel):
+    nodes_created: int = 0
+    nodes_updated: int = 0
+    relationships_created: int = 0
+    relationships_updated: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any((self.nodes_created, self.nodes_updated, self.relationships_created, self.relationships_updated))
+
+
+class Stats(BaseModel):
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+class GraphStore(Protocol):
+    """What every backend offers; the CLI, the Python helpers and the tests use only this."""
+
+    def merge(self, batch: GraphBatch) -> MergeSummary: ...
+
+    def nodes(self) -> list[Node]: ...
+
+    def relationships(self) -> list[Relationship]: ...
+
+    def stats(self) -> Stats: ...
+
+    def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
+
+    def clear(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def count_stats(nodes: list[Node], relationships: list[Relationship]) -> Stats:
+    return Stats(
+        nodes=dict(sorted(Counter(n.label.value for n in nodes).items())),
+        relationships=dict(sorted(Counter(r.type.value for r in relationships).items())),
+    )
+
+
+def plan_merge(
+    batch: GraphBatch,
+    existing_nodes: dict[str, dict[str, Any]],
+    existing_rels: dict[tuple[str, str, str], dict[str, Any]],
+) -> tuple[list[Node], list[Relationship], MergeSummary]:
+    """The nodes and relationships to write, with merged properties, and what changes.
+
+    Only items whose properties change are returned, so a repeated load writes nothing."""
+    summary = MergeSummary()
+    nodes: dict[str, Node] = {}
+    for node in batch.nodes:
+        before = nodes[node.key].properties if node.key in nodes else existing_nodes.get(node.key)
+        after = merge_properties(before, node.properties)
+        if node.key not in nodes and node.key not in existing_nodes:
+            summary.nodes_created += 1
+        elif after != before and node.key not in nodes:
+            summary.nodes_updated += 1
+        if after != before:
+            nodes[node.key] = Node(key=node.key, label=node.label, properties=after)
+    rels: dict[tuple[str, str, str], Relationship] = {}
+    for rel in batch.relationships:
+        before = rels[rel.key].properties if rel.key in rels else existing_rels.get(rel.key)
+        after = merge_properties(before, rel.properties)
+        if rel.key not in rels and rel.key not in existing_rels:
+            summary.relationships_created += 1
+        elif after != before and rel.key not in rels:
+            summary.relationships_updated += 1
+        if after != before:
+            rels[rel.key] = Relationship(type=rel.type, start=rel.start, end=rel.end, properties=after)
+    return list(nodes.values()), list(rels.values()), summary
+
+
+class EmbeddedStore:
+    """A networkx MultiDiGraph kept in ``DIR/graph.json``; every save replaces the file atomically."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / STORE_FILE
+        self._graph: nx.MultiDiGraph | None = None
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        if self._graph is None:
+            self._graph = self._read()
+        return self._graph
+
+    def _read(self) -> nx.MultiDiGraph:
+        g = nx.MultiDiGraph()
+        if not self.path.exists():
+            return g
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+            if data.get("version") != FORMAT_VERSION:
+                raise StoreError(f"{self.path}: store format {data.get('version')!r} is not {FORMAT_VERSION}")
+            for n in data["nodes"]:
+                g.add_node(n["key"], label=Label(n["label"]), properties=n["properties"])
+            for r in data["relationships"]:
+                g.add_edge(r["start"], r["end"], key=r["type"], properties=r["properties"])
+        except StoreError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{self.path}: not a readable store ({exc.__class__.__name__}: {exc})") from None
+        return g
+
+    def _write(self, g: nx.MultiDiGraph) -> None:
+        data = {
+            "format": "mlsys-kg",
+            "version": FORMAT_VERSION,
+            "nodes": [n.model_dump(mode="json") for n in _nodes_of(g)],
+            "relationships": [r.model_dump(mode="json") for r in _relationships_of(g)],
+        }
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".tmp", dir=self.directory)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(data, fh, ensure_ascii=False, indent=1)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self.path)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        except OSError as exc:
+            raise StoreError(f"cannot write the store at {self.directory}: {exc.strerror or exc}") from None
+
+    def merge(self, batch: GraphBatch) -> MergeSummary:
+        g = self.graph
+        existing_nodes = {k: g.nodes[k]["properties"] for k in {n.key for n in batch.nodes} if k in g}
+        existing_rels = {
+            r.key: g.edges[r.start, r.end, r.type.value]["properties"]
+            for r in batch.relationships
+            if g.has_edge(r.start, r.end, r.type.value)
+        }
+        nodes, rels, summary = plan_merge(batch, existing_nodes, existing_rels)
+        if not summary.changed and not nodes and not rels:
+            return summary
+        new = g.copy()
+        for node in nodes:
+            new.add_node(node.key, label=node.label, properties=node.properties)
+        for rel in rels:
+            if rel.start not in new or rel.end not in new:
+                raise StoreError(f"relationship {rel.type.value} {rel.start} -> {rel.end} names a missing node")
+            new.add_edge(rel.start, rel.end, key=rel.type.value, properties=rel.properties)
+        self._write(new)
+        self._graph = new
+        return summary
+
+    def nodes(self) -> list[Node]:
+        return _nodes_of(self.graph)
+
+    def relationships(self) -> list[Relationship]:
+        return _relationships_of(self.graph)
+
+    def stats(self) -> Stats:
+        return count_stats(self.nodes(), self.relationships())
+
+    def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        from queries.catalog import run_embedded
+
+        return run_embedded(self.graph, name, params)
+
+    def clear(self) -> None:
+        self._write(nx.MultiDiGraph())
+        self._graph = None
+
+    def close(self) -> None:
+        self._graph = None
+
+
+def _nodes_of(g: nx.MultiDiGraph) -> list[Node]:
+    return [
+        Node(key=k, label=d["label"], properties=d["properties"]) for k, d in sorted(g.nodes(data=True))
+    ]
+
+
+def _relationships_of(g: nx.MultiDiGraph) -> list[Relationship]:
+    rels = [
+        Relationship(type=RelType(t), start=s, end=e, properties=d["properties"])
+        for s, e, t, d in g.edges(keys=True, data=True)
+    ]
+    return sorted(rels, key=lambda r: r.key)

@@ -1,0 +1,120 @@
+"""Entity linking: find the catalogue's systems, hardware and techniques in a piece of text.
+
+Aliases match across case, hyphen and space variants ("FlashAttention-2", "Flash-Attention 2",
+"FlashAttention2") and plurals ("A100s"); names that are also common words match only as written
+(``case_sensitive``) and, where the catalogue says so, only when the text has a context word.
+
+>>> from loaders.catalogue import load_catalogue
+>>> matcher = EntityMatcher(load_catalogue())
+>>> [(m.text, m.entry.name) for m in matcher.find("We beat Flash-Attention 2 on NVIDIA A100s.")]
+[('Flash-Attention 2', 'FlashAttention-2'), ('A100s', 'A100')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from loaders.catalogue import Catalogue, CatalogueEntry, load_catalogue
+from loaders.text import fold
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    entry: CatalogueEntry
+
+
+def _alias_pattern(alias: str) -> str:
+    """A regex for one alias: optional separators wherever a separator or a case/digit change is."""
+    chunks = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+(?:\.\d+)?|[^A-Za-z0-9\s-]+|[\s-]+", alias)
+    out: list[str] = []
+    for i, chunk in enumerate(chunks):
+        if chunk.strip(" -") == "":
+            out.append(r"[\s-]?")
+            continue
+        if out and not out[-1].endswith("?") and i > 0:
+            prev = chunks[i - 1]
+            # Letters then digits ("TPUv4", "A100"): the alias may be written with a hyphen but never
+            # with a space unless the alias has one, so "a 100x speedup" never reads as A100.
+            out.append("-?" if prev[-1].isdigit() or chunk[0].isdigit() else r"[\s-]?")
+        out.append(re.escape(chunk))
+    return "".join(out)
+
+
+# "DeepSeek-V3-Small" is a name of its own, but "Triton-based" is Triton.
+_LONGER_NAME = r"-(?!(?:based|like|style|optimized|powered|enabled|accelerated|class|scale|level|specific|aware|friendly|only|native|compatible|equipped)\b)[A-Za-z0-9]"
+
+
+def _compile(aliases: list[str], flags: int) -> re.Pattern[str] | None:
+    if not aliases:
+        return None
+    ordered = sorted(set(aliases), key=lambda a: (-len(a), a))
+    body = "|".join(_alias_pattern(a) for a in ordered)
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?:s|es|'s)?(?![A-Za-z0-9]|{_LONGER_NAME})", flags)
+
+
+class EntityMatcher:
+    """Finds catalogue entities in text; one compiled pattern for all aliases."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._by_fold: dict[str, CatalogueEntry] = {}
+        self._by_exact: dict[str, CatalogueEntry] = {}
+        loose: list[str] = []
+        strict: list[str] = []
+        for entry in catalogue.entries:
+            for alias in [entry.name, *entry.aliases]:
+                exact = entry.case_sensitive or len(fold(alias)) <= 2
+                (strict if exact else loose).append(alias)
+                if exact:
+                    self._by_exact[_exact_key(alias)] = entry
+                else:
+                    self._by_fold.setdefault(fold(alias), entry)
+        self._loose = _compile(loose, re.IGNORECASE)
+        self._strict = _compile(strict, 0)
+
+    def lookup(self, text: str) -> CatalogueEntry | None:
+        """The entry a surface form names, if any (plural and possessive endings allowed)."""
+        for form in (text, re.sub(r"(?:'s|es|s)$", "", text)):
+            if (hit := self._by_exact.get(_exact_key(form))) is not None:
+                return hit
+            if (hit := self._by_fold.get(fold(form))) is not None:
+                return hit
+        return None
+
+    def find(self, text: str, document: str | None = None) -> list[Mention]:
+        """Non-overlapping mentions in order, the longest winning where two overlap.
+
+        ``document`` is the whole text the piece comes from; context words are looked for there."""
+        found: list[Mention] = []
+        lowered = (document or text).lower()
+        for pattern in (self._strict, self._loose):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                entry = self.lookup(m.group(0))
+                if entry is None:
+                    continue
+                if entry.context and not any(w.lower() in lowered for w in entry.context):
+                    continue
+                found.append(Mention(m.start(), m.end(), m.group(0), entry))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        out: list[Mention] = []
+        for m in found:
+            if out and m.start < out[-1].end:
+                continue
+            out.append(m)
+        return out
+
+
+def _exact_key(alias: str) -> str:
+    return re.sub(r"[\s-]", "", alias)
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> EntityMatcher:
+    return EntityMatcher(load_catalogue())

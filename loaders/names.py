@@ -1,0 +1,53 @@
+"""Names that are not in the catalogue: what counts as an artifact's name, and what is too generic.
+
+>>> candidate_names("outperforms SotA libraries (DASP, cuSPARSE, and Magicube) by 2x")
+['DASP', 'cuSPARSE', 'Magicube']
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.text import NAME_TOKEN, fold, is_name_like
+
+# Acronyms and shapes that name a kind of thing, a metric or a unit, never one artifact.
+GENERIC = {
+    fold(w)
+    for w in """
+    AI ML DL NLP CV LLM LLMs LM LMs VLM VLMs MLLM MLLMs DNN DNNs CNN CNNs RNN RNNs GNN GNNs NN NNs MLP MLPs
+    SOTA SotA SoTA API APIs KV MoE MoEs GEMM GEMMs GEMV SpMM SpMV SpGEMM FLOP FLOPs FLOPS TFLOPS TOPS QoS SLO SLOs
+    TTFT TPOT TBT I/O IO HPC OS RL RLHF E2E HBM DRAM SRAM PCIe NVMe OOM IoT QA VQA mAP BLEU FID PPL GB MB KB TB
+    ms us GPU-hours CUDA FP32 FP16 BF16 FP8 FP4 INT8 INT4 INT2 TF32 ASR TTS OCR LoRAs NAS DSE HW SW PE PEs
+    MAC MACs ALU ALUs SIMD SIMT ISA RTL HLS DSP SoC SoCs NoC BERT-style GPT-style ViT-style US EU PhD
+    KVCache KV-cache LLMOps MLOps AutoML FaaS SaaS VM VMs JSON HTTP RPC SQL GPT-style II III IV
+    """.split()
+}
+
+_TRAILING_NOISE = re.compile(r"(?:'s|’s)$")
+
+
+def clean_name(token: str) -> str:
+    return _TRAILING_NOISE.sub("", token.strip(".,;:()[]"))
+
+
+def is_artifact_name(token: str) -> bool:
+    """A name-like token that is not a generic acronym, metric or unit."""
+    name = clean_name(token)
+    if not is_name_like(name):
+        return False
+    folded = fold(name)
+    if folded in GENERIC or folded.rstrip("s") in GENERIC:
+        return False
+    if re.fullmatch(r"[A-Z]{1,2}\d{0,2}", name) and not re.search(r"\d", name):  # "DA", "XL"
+        return False
+    return True
+
+
+def candidate_names(span: str) -> list[str]:
+    """Artifact-shaped tokens in a span of text, in order, without repeats."""
+    out: list[str] = []
+    for m in NAME_TOKEN.finditer(span):
+        name = clean_name(m.group(1))
+        if is_artifact_name(name) and name not in out:
+            out.append(name)
+    return out

@@ -1,0 +1,103 @@
+"""Where in a sentence a comparison, a use or a hardware target is stated.
+
+A comparison cue ("outperforms", "N× faster than", "speedup over", "compared with", "relative to",
+"vs.", "unlike", "while X loses") opens a span of text that names what is compared against; a use
+cue ("built on", "implemented in", "using") opens a span of things merely used.
+
+>>> s = "Nexus outperforms vLLM and SGLang by 2.2x in throughput, and is implemented in PyTorch."
+>>> [s[a:b] for a, b in comparison_spans(s)]
+['vLLM and SGLang']
+>>> [s[a:b] for a, b in use_spans(s)]
+['PyTorch']
+"""
+
+from __future__ import annotations
+
+import re
+
+_COMPARATIVE = r"(?:speed-?ups?|improvements?|gains?|advantages?|faster|slower|better|higher|lower|less|more|fewer|reductions?|improves?|outperforms?|wins?|\d(?:\.\d+)?\s?(?:x|×|times|%|-fold))"
+COMPARE_CUE = re.compile(
+    r"\b(?:outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|"
+    r"compar(?:ed|ing|ison|isons)\s+(?:to|with|against)|in\s+comparison\s+(?:to|with)|relative\s+to|"
+    r"vs\.?|versus|against|unlike|than|improv(?:es|ed|ing)\s+(?:up)?on|on\s+par\s+with|"
+    r"comparabl[ey]\s+(?:to|with)|competitive\s+with|matches|rivals?|"
+    rf"{_COMPARATIVE}(?:\s+[\w-]+){{0,3}}?\s+over)\b",
+    re.IGNORECASE,
+)
+_LOSER = re.compile(r"\bwhile\s+(?=\S+(?:\s+\S+)?\s+(?:loses|drops|degrades|suffers|only|requires|incurs|needs|takes|fails|achieves only)\b)", re.I)
+USE_CUE = re.compile(
+    r"\b(?:built\s+(?:on(?:\s+top\s+of)?|upon|atop|with)|implemented\s+(?:in|on|with|using|atop|into)|"
+    r"based\s+on|on\s+top\s+of|using|uses|use|leverag(?:e|es|ing)|integrat(?:ed|es|ing)\s+(?:in|into|with)|"
+    r"extends?|extending|written\s+in|powered\s+by|adopts?|employs?|utiliz(?:e|es|ing)|exploits?|"
+    r"with\s+the\s+help\s+of|running|runs)\b",
+    re.IGNORECASE,
+)
+# Where the thing compared against (or used) stops: a new clause, the margin, the setting.
+_SPAN_END = re.compile(
+    r"[;:]|\.(?:\s|$)|\s(?:by|on|in|across|for|at|with|under|when|while|whereas|without|which|that|using|"
+    r"through|via|to|from|achiev\w*|reach\w*|deliver\w*|attain\w*|yield\w*|showing|and\s+(?:achiev|reduc|improv|deliver|provid|enabl|yield)\w*)\b"
+    r"|,\s+(?!and\b|or\b|as\s+well\s+as\b|respectively\b)(?=[a-z])"
+)
+_MAX_SPAN = 120
+
+
+def _span_after(text: str, start: int, leading_clause: bool) -> tuple[int, int]:
+    rest = text[start : start + _MAX_SPAN]
+    m = _SPAN_END.search(rest, 1)
+    end = m.start() if m else len(rest)
+    if leading_clause:  # "Compared to X, Y achieves ..." ends at the comma before the main clause
+        comma = re.search(r",\s+(?=(?:we|our|it|this|the|its|they)\b|[A-Z][\w-]*\s+(?:is|achieves|reduces|improves|outperforms|yields|delivers|attains|runs|shows|provides|offers|obtains|reaches|has|can)\b)", rest)
+        if comma and comma.start() < end:
+            end = comma.start()
+    return start, start + end
+
+
+def comparison_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that name what the sentence compares against."""
+    spans = []
+    for m in COMPARE_CUE.finditer(text):
+        leading = text[: m.start()].strip() == "" or text[: m.start()].strip().lower() in {"in", "and", "but", "however,"}
+        start = m.end()
+        while start < len(text) and text[start] in " (":
+            start += 1
+        spans.append(_span_after(text, start, leading))
+    for m in _LOSER.finditer(text):
+        name_end = re.match(r"\S+(?:\s+\S+)?", text[m.end() :])
+        spans.append((m.end(), m.end() + (name_end.end() if name_end else 0)))
+    return spans
+
+
+def use_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in USE_CUE.finditer(text):
+        start = m.end()
+        while start < len(text) and text[start] == " ":
+            start += 1
+        spans.append(_span_after(text, start, False))
+    return spans
+
+
+def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+FIRST_PERSON = re.compile(r"\b(?:we|our|us|this\s+(?:paper|work|study)|the\s+proposed|proposed)\b", re.I)
+ON_HARDWARE = re.compile(
+    r"\b(?:on|onto|for|across|to|targeting|using|with|from|atop|in)\s+(?:(?:a|an|the|one|two|four|eight|sixteen|single|multiple|several|many|modern|commodity|consumer|data-?center|edge|mobile|low-end|high-end|heterogeneous|diverse|various|different|\d+|[A-Z][A-Za-z]+|NVIDIA|AMD|Intel|Google|Apple|Qualcomm|and|or|,)\s+){0,4}$",
+    re.I,
+)
+BACKGROUND = re.compile(r"\b(?:such\s+as|like|e\.g\.|including|typically|traditionally|commonly|conventional|existing|prior|previous)\s+$", re.I)
+
+
+def is_target_context(sentence: str, start: int, own_names: list[str]) -> bool:
+    """Is the hardware named at ``start`` where the work runs, is measured or is designed for?
+
+    It is when the sentence speaks of the work itself (we, our, the paper's own artifact), or the
+    hardware follows 'on', 'for', 'across' ... ('evaluated on eight A100 GPUs'); a listing of
+    examples ('accelerators such as GPUs') is background."""
+    before = sentence[:start]
+    if BACKGROUND.search(before[-40:]) and not FIRST_PERSON.search(sentence):
+        return False
+    if FIRST_PERSON.search(sentence) or any(n and n in sentence for n in own_names):
+        return True
+    return bool(ON_HARDWARE.search(before[-80:]))

@@ -1,0 +1,112 @@
+"""Small text utilities for extraction: sentences, name-like tokens, acronym definitions, folding.
+
+>>> [s.text for s in split_sentences("We use A100 GPUs, e.g. for training. ParaFold is 13.8x faster than AlphaFold.")]
+['We use A100 GPUs, e.g. for training.', 'ParaFold is 13.8x faster than AlphaFold.']
+>>> acronym_definitions("Kolmogorov-Arnold Networks (KANs) are a new class of networks.")
+{'KANs': 'Kolmogorov-Arnold Networks'}
+>>> fold("Flash-Attention 2") == fold("FlashAttention2")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "etc.", "fig.", "figs.", "eq.", "approx.", "resp.", "cf.", "no.", "ca.")
+
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9(\[\"'])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int  # offset in the text it was cut from
+    index: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Cut prose into sentences, keeping abbreviations and decimal numbers intact."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        before = text[start : m.start()].lower()
+        if before.endswith(ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", text[start : m.start()]):
+            continue
+        piece = text[start : m.start()].strip()
+        if piece:
+            out.append(Sentence(piece, start, len(out)))
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(Sentence(tail, start, len(out)))
+    return out
+
+
+def fold(name: str) -> str:
+    """The form names are compared in: lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9+]", "", name.lower())
+
+
+# A token that looks like a proper name of an artifact: inner capitals (ParaFold, cuBLAS),
+# letters mixed with digits (A100, Llama2), acronyms (TVM, DARTS), joined by - . or /.
+_PART = r"[A-Za-z0-9]+(?:[-.+/][A-Za-z0-9]+)*\+*"
+NAME_TOKEN = re.compile(rf"(?<![\w-])({_PART})(?![\w])")
+
+
+def is_name_like(token: str) -> bool:
+    """True for tokens shaped like artifact names rather than English words."""
+    core = token.strip(".-")
+    if len(core) < 2 or not re.search(r"[A-Za-z]", core):
+        return False
+    if re.fullmatch(r"\d+(\.\d+)?[a-zA-Z]{0,2}", core):  # 13.8x, 4K, 2B
+        return False
+    letters = re.sub(r"[^A-Za-z]", "", core)
+    inner_caps = any(c.isupper() for c in core[1:]) and any(c.islower() for c in core) or (
+        letters.isupper() and len(letters) >= 2
+    )
+    mixed_digits = bool(re.search(r"[A-Za-z]", core) and re.search(r"\d", core)) and core[0].isupper()
+    return inner_caps or mixed_digits
+
+
+def acronym_definitions(text: str) -> dict[str, str]:
+    """Acronyms defined in the text: 'Kolmogorov-Arnold Networks (KANs)' -> {'KANs': 'Kolmogorov-Arnold Networks'}.
+
+    The expansion is the shortest run of words before the parenthesis whose initials spell the
+    acronym (hyphenated words may give one letter per part)."""
+    out: dict[str, str] = {}
+    for m in re.finditer(r"\(([A-Za-z][A-Za-z0-9\-]{1,15})\)", text):
+        acr = m.group(1)
+        letters = re.sub(r"[^A-Za-z]", "", re.sub(r"(?<=[A-Z])s$", "", acr)).lower()
+        if len(letters) < 2:
+            continue
+        words = re.findall(r"[A-Za-z0-9][\w]*(?:-[\w]+)*", text[max(0, m.start() - 120) : m.start()])
+        for n in range(1, min(len(words), 10) + 1):
+            cand = words[-n:]
+            if _spells(cand, letters):
+                if cand[0][0].isalpha():
+                    out[acr] = " ".join(cand)
+                break
+    return out
+
+
+def _spells(words: list[str], letters: str) -> bool:
+    """Can ``letters`` be read off ``words``: one to three leading letters of each word or
+    hyphen part, in order ('Low-rank adaptation' -> 'lora'); small words may give none."""
+    parts: list[tuple[str, bool]] = []  # (part, may be skipped)
+    for w in words:
+        small = w.lower() in {"of", "for", "and", "the", "a", "an", "in", "on", "to", "with", "via"}
+        for j, p in enumerate(q for q in w.split("-") if q):
+            parts.append((p.lower(), small or j > 0))
+
+    def walk(i: int, rest: str) -> bool:
+        if not rest:
+            return all(skip for _, skip in parts[i:])
+        if i == len(parts):
+            return False
+        part, skip = parts[i]
+        if skip and walk(i + 1, rest):
+            return True
+        return any(rest.startswith(part[:n]) and walk(i + 1, rest[n:]) for n in range(1, min(3, len(part)) + 1))
+
+    return bool(parts) and words[0][0].isalnum() and not parts[0][1] and walk(0, letters)

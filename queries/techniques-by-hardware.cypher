@@ -1,0 +1,7 @@
+// name: techniques-by-hardware
+// description: Which technique families papers apply on which hardware classes, by number of papers.
+// param: limit: int = 20 — how many pairs to list
+MATCH (p:Paper)-[:USES]->(t:Technique), (p)-[:TARGETS]->(h:Hardware {kind: 'class'})
+RETURN t.name AS technique, h.name AS hardware, count(DISTINCT p) AS papers
+ORDER BY papers DESC, technique ASC, hardware ASC
+LIMIT $limit

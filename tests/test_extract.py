@@ -1,0 +1,124 @@
+"""Extraction rules, one family at a time, on sentences this project wrote itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.model import ListingEntry
+from loaders.extract import Extractor
+
+EXTRACTOR = Extractor()
+
+
+def facts(title: str, abstract: str = "") -> dict[str, list[str]]:
+    entry = ListingEntry(title=title, abstract=abstract, source="t.txt", title_line=1, abstract_line=2)
+    out: dict[str, list[str]] = {}
+    result = EXTRACTOR.extract(entry)
+    names = {n.key: n.properties.get("name") for n in result.nodes}
+    for r in result.relationships:
+        out.setdefault(r.type.value, []).append(names[r.end])
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def relation(title: str, abstract: str, rel: str) -> list[str]:
+    return facts(title, abstract).get(rel, [])
+
+
+# ---- PROPOSES -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "title, abstract, expected",
+    [
+        ("KVBoost: Paging the Cache for Fast Serving", "", ["KVBoost"]),
+        ("Towards Faster Serving: A Study of Batching", "We study batching.", []),
+        ("Quiet Harbor: Elastic Training on Spot Instances", "Quiet Harbor restarts jobs when instances vanish.", ["Quiet Harbor"]),
+        ("Compute Well Spent: Rethinking Dense Layers", "We replace dense layers.", []),
+        ("Elastic pipelines for training", "We propose PipeMill, a scheduler that keeps stages busy.", ["PipeMill"]),
+        ("A method for sparse attention", "We introduce a kernel library called sparsekit for block-sparse attention.", ["sparsekit"]),
+    ],
+)
+def test_proposes_reads_title_names_and_proposal_sentences(title: str, abstract: str, expected: list[str]) -> None:
+    assert relation(title, abstract, "PROPOSES") == expected
+
+
+def test_an_acronym_defined_beside_the_proposal_is_the_same_artifact() -> None:
+    result = EXTRACTOR.extract(ListingEntry(
+        title="Learning to shard", source="t.txt", title_line=1, abstract_line=2,
+        abstract="We present Adaptive Shard Planning (ASP), a planner for tensor layouts. ASP cuts memory by 30%.",
+    ))
+    proposed = [n for n in result.nodes if n.properties.get("catalogued") is False]
+    assert len(proposed) == 1
+    assert {proposed[0].properties["name"], *proposed[0].properties["aliases"]} == {"ASP", "Adaptive Shard Planning"}
+
+
+# ---- COMPARES_TO ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("RollServe outperforms vLLM by 2.1x in throughput.", ["vLLM"]),
+        ("RollServe achieves a 3x speedup over DeepSpeed-Inference and TensorRT-LLM.", ["DeepSpeed-Inference", "TensorRT-LLM"]),
+        ("Compared with SGLang, RollServe lowers tail latency by 40%.", ["SGLang"]),
+        ("RollServe is 1.8x faster than FlashAttention-2 on long sequences.", ["FlashAttention-2"]),
+        ("Relative to HyGraphX, RollServe uses 35% less energy.", ["HyGraphX"]),
+        ("RollServe keeps accuracy, while GPTQ loses 6% on the same task.", ["GPTQ"]),
+        ("Unlike Orca, RollServe schedules at the granularity of pages.", ["Orca"]),
+    ],
+)
+def test_compares_to_follows_comparison_language(sentence: str, expected: list[str]) -> None:
+    names = relation("RollServe: Serving at Scale", sentence, "COMPARES_TO")
+    assert [n for n in names if n != "RollServe"] == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "RollServe is built on top of vLLM and implemented in PyTorch.",
+        "RollServe uses state-of-the-art baselines and outperforms existing systems.",
+        "Large models such as GPT-4 are expensive to serve.",
+    ],
+)
+def test_a_mere_mention_is_not_a_comparison(sentence: str) -> None:
+    assert relation("RollServe: Serving at Scale", sentence, "COMPARES_TO") == []
+
+
+def test_used_systems_become_uses() -> None:
+    uses = relation("RollServe: Serving at Scale", "RollServe is built on top of vLLM and implemented in PyTorch.", "USES")
+    assert {"vLLM", "PyTorch"} <= set(uses)
+
+
+def test_claims_carry_value_unit_and_metric() -> None:
+    entry = ListingEntry(title="RollServe: Serving at Scale", source="t.txt", title_line=1, abstract_line=2,
+                         abstract="RollServe delivers 2.3x higher throughput and 45% lower latency than vLLM.")
+    (rel,) = [r for r in EXTRACTOR.extract(entry).relationships if r.type.value == "COMPARES_TO"]
+    assert rel.properties["claim_values"] == [2.3, 45.0]
+    assert rel.properties["claim_units"] == ["x", "%"]
+    assert rel.properties["claim_metrics"] == ["throughput", "latency"]
+    assert rel.properties["evidence"].startswith("RollServe delivers") and rel.properties["line"] == 2
+
+
+# ---- TARGETS --------------------------------------------------------------------------------
+
+def test_targets_where_the_work_runs_and_links_products_to_their_class() -> None:
+    got = relation("RollServe: Serving at Scale", "We evaluate RollServe on eight NVIDIA H100 GPUs and a TPU v4 pod.", "TARGETS")
+    assert {"H100", "GPU", "TPU v4", "TPU"} <= set(got)
+
+
+def test_background_hardware_is_not_a_target() -> None:
+    got = relation("RollServe: Serving at Scale", "Accelerators such as GPUs are expensive. RollServe schedules requests.", "TARGETS")
+    assert got == []
+
+
+def test_hardware_in_the_title_is_a_target() -> None:
+    assert "FPGA" in relation("SparseLane: Structured Sparsity Kernels for FPGA Inference", "", "TARGETS")
+
+
+def test_every_relationship_cites_its_sentence_file_and_line() -> None:
+    entry = ListingEntry(title="RollServe: Serving on A100", source="list.txt", title_line=7, abstract_line=9,
+                         abstract="Serving is hard. We show RollServe outperforms vLLM by 2x.")
+    for rel in EXTRACTOR.extract(entry).relationships:
+        if rel.type.value == "IS_A":
+            continue
+        props = rel.properties
+        assert props["source"] == "list.txt"
+        assert (props["line"], props["evidence"]) in {(7, entry.title), (9, "We show RollServe outperforms vLLM by 2x.")}
