@@ -28,8 +28,8 @@ class Mention:
     entry: CatalogueEntry
 
 
-def _alias_pattern(alias: str) -> str:
-    """A regex for one alias: optional separators wherever a separator or a case/digit change is."""
+def _alias_pieces(alias: str, fold_case: bool) -> list[str]:
+    """Regex pieces for one alias: optional separators wherever a separator or a case/digit change is."""
     chunks = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+(?:\.\d+)?|[^A-Za-z0-9\s-]+|[\s-]+", alias)
     out: list[str] = []
     for i, chunk in enumerate(chunks):
@@ -41,8 +41,28 @@ def _alias_pattern(alias: str) -> str:
             # Letters then digits ("TPUv4", "A100"): the alias may be written with a hyphen but never
             # with a space unless the alias has one, so "a 100x speedup" never reads as A100.
             out.append("-?" if prev[-1].isdigit() or chunk[0].isdigit() else r"[\s-]?")
-        out.append(re.escape(chunk))
-    return "".join(out)
+        out.append(re.escape(chunk.lower() if fold_case else chunk))
+    return out
+
+
+def _trie_regex(sequences: list[list[str]]) -> str:
+    """One alternation factored by common prefixes: far faster than a flat list of aliases."""
+    trie: dict = {}
+    for seq in sequences:
+        node = trie
+        for piece in seq:
+            node = node.setdefault(piece, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [piece + emit(child) for piece, child in sorted(node.items(), key=lambda kv: kv[0] == "") if piece]
+        if "" in node:
+            alts.append("")
+        if len(alts) == 1:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")"
+
+    return emit(trie)
 
 
 # "DeepSeek-V3-Small" is a name of its own, but "Triton-based" is Triton.
@@ -52,8 +72,8 @@ _LONGER_NAME = r"-(?!(?:based|like|style|optimized|powered|enabled|accelerated|c
 def _compile(aliases: list[str], flags: int) -> re.Pattern[str] | None:
     if not aliases:
         return None
-    ordered = sorted(set(aliases), key=lambda a: (-len(a), a))
-    body = "|".join(_alias_pattern(a) for a in ordered)
+    fold_case = bool(flags & re.IGNORECASE)
+    body = _trie_regex([_alias_pieces(a, fold_case) for a in sorted(set(aliases))])
     return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?:s|es|'s)?(?![A-Za-z0-9]|{_LONGER_NAME})", flags)
 
 
