@@ -19,7 +19,7 @@ from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType,
 from loaders.catalogue import CatalogueEntry
 from loaders.claims import find_claims
 from loaders.linking import EntityMatcher, Mention, default_matcher
-from loaders.names import candidate_names
+from loaders.names import candidate_names, is_artifact_name
 from loaders.proposals import HARDWARE_HEADS, TECHNIQUE_HEADS, Proposal, sentence_proposal_names, title_proposal_names
 from loaders.relations import comparison_spans, inside, is_target_context, use_spans
 from loaders.text import Sentence, acronym_definitions, fold, split_sentences
@@ -81,6 +81,18 @@ class _Builder:
         return {"evidence": text, "source": e.source, "line": line, "sources": [f"{e.source}:{line}"]}
 
 
+def _merge_renamed(found: list[Proposal], abstract: str) -> list[Proposal]:
+    """A title name the abstract never uses, beside exactly one name the abstract proposes, is one
+    artifact under two names (a system renamed between versions of the paper)."""
+    title = [p for p in found if p.sentence is None]
+    body = {fold(p.name): p for p in found if p.sentence is not None}
+    if len(title) == 1 and len(body) == 1 and fold(title[0].name) not in fold(abstract):
+        (other,) = body.values()
+        title[0].aliases = [*title[0].aliases, other.name, *other.aliases]
+        return [p for p in found if p is not other]
+    return found
+
+
 def _paper_node(entry: ListingEntry) -> Node:
     props: dict[str, Any] = {
         "title": entry.title,
@@ -107,8 +119,38 @@ def _is_targetable(entry: CatalogueEntry) -> bool:
     return entry.label == "Hardware" and (entry.kind == "class" or bool(entry.hw_class))
 
 
-def _is_comparable(entry: CatalogueEntry) -> bool:
-    return not (entry.label == "Hardware" and entry.kind == "class")
+def _is_software(m: Mention, document: str) -> bool:
+    """'a software accelerator': where the paper calls its software by a hardware word, that word
+    names no hardware anywhere in the paper."""
+    return bool(re.search(rf"\bsoftware\s+{re.escape(m.text.lower().rstrip('s'))}", document, re.I))
+
+
+MANY_DEVICES = 64  # this many GPUs or accelerators in one run means a multi-node cluster
+CLUSTER = "cluster"
+def _device_count(before: str) -> int:
+    """The number right before a device mention ('2,048 A100 GPUs' -> 2048); not a model number
+    ('NVIDIA 4090 GPU'), which follows a capitalized word."""
+    m = re.search(r"(?:^|\s)(\d{1,3}(?:,\d{3})+|\d+)\s+(?:[a-z][\w-]*\s+){0,2}$", before)
+    if not m:
+        return 0
+    word_before = before[: m.start(1)].split()[-1:] or [""]
+    return 0 if word_before[0][:1].isupper() else int(m.group(1).replace(",", ""))
+
+
+_LEAD_IN = re.compile(r"^(?:(?:the|a|an|NVIDIA|Nvidia|AMD|Intel|Google|Apple|Qualcomm|Arm|state-of-the-art|high-end|server-grade|desktop|flagship)\s+)*$")
+
+
+def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
+    """Can this mention inside a comparison span be what the paper is measured against?
+
+    Hardware classes never are; a hardware product only when it opens the span ('faster than an
+    A100'), not when it sets the scene ('over 2,048 A100 GPUs'); a technique family only when it
+    is named by a proper name (LoRA, DARTS), not a common phrase ('network pruning')."""
+    if m.entry.label == "Hardware":
+        return m.entry.kind != "class" and bool(_LEAD_IN.match(before_in_span))
+    if m.entry.label == "Technique":
+        return is_artifact_name(m.text)
+    return True
 
 
 class Extractor:
@@ -124,46 +166,74 @@ class Extractor:
         acronyms = acronym_definitions(f"{entry.title}. {entry.abstract}")
         own = self._proposals(b, sentences, acronyms)
         own_folds = {fold(n) for n in own}
+        # Acronyms the abstract defines for plain concepts ("On-Device Learning (ODL)") name no artifact.
+        concepts = {fold(a) for a, expansion in acronyms.items() if not any(is_artifact_name(w) for w in expansion.split())}
         title_sentence = Sentence(entry.title, 0, -1)
         for sentence in [title_sentence, *sentences]:
             cite_as = None if sentence.index == -1 else sentence
-            self._sentence_facts(b, sentence, cite_as, own, own_folds)
+            self._sentence_facts(b, sentence, cite_as, own, own_folds, concepts)
         self._technique_focus(b, title_sentence, sentences)
         return PaperFacts(paper=paper, nodes=list(b.nodes.values()), relationships=list(b.rels.values()))
+
+    def _known(self, name: str) -> bool:
+        """A catalogue name, or text that contains one ('A100/H100'): not a new artifact."""
+        return self.matcher.lookup(name) is not None or bool(self.matcher.find(name))
 
     def _proposals(self, b: _Builder, sentences: list[Sentence], acronyms: dict[str, str]) -> list[str]:
         found: list[Proposal] = title_proposal_names(b.entry.title, b.entry.abstract)
         for s in sentences:
-            for p in sentence_proposal_names(s):
-                if p.sentence is not None and self.matcher.lookup(p.name) and not re.search(r"called|named|dubbed|termed", p.sentence.text, re.I):
-                    continue  # "we present a study on A100": a known name after the verb is not new
-                found.append(p)
+            found.extend(sentence_proposal_names(s, self._known))
+        found.extend(self._salient_names(b, sentences, found))
+        found = _merge_renamed(found, b.entry.abstract)
         expansions = {fold(v): k for k, v in acronyms.items()}
-        groups: dict[str, tuple[Proposal, list[str]]] = {}
+        groups: list[tuple[Proposal, list[str]]] = []
         for p in found:
-            names = [p.name]
+            names = [p.name, *p.aliases]
             if p.name in acronyms:
                 names.append(acronyms[p.name])
             elif fold(p.name) in expansions:
                 names.insert(0, expansions[fold(p.name)])
-            known = next((g for g in groups if fold(g) in {fold(n) for n in names} or any(fold(n) in {fold(a) for a in groups[g][1]} for n in names)), None)
-            if known:
-                groups[known][1].extend(n for n in names if n not in groups[known][1])
+            folds = {fold(n) for n in names}
+            group = next((g for g in groups if folds & {fold(n) for n in g[1]}), None)
+            if group:
+                group[1].extend(n for n in names if fold(n) not in {fold(x) for x in group[1]})
             else:
-                groups[names[0]] = (p, names)
+                groups.append((p, names))
         own: list[str] = []
-        for name, (p, names) in groups.items():
+        for p, names in groups:
+            name = names[0]
             entry = self.matcher.lookup(name)
             if entry is not None:
                 key = b.catalogued(entry)
             else:
                 label, kind = _label_for(p.kind_hint)
-                key = b.discovered(name, [n for n in names if n != name], label, kind)
+                key = b.discovered(name, [n for n in names[1:]], label, kind)
             b.relate(RelType.PROPOSES, b.paper_key, key, b.cite(p.sentence))
             own.extend(names)
         return own
 
-    def _sentence_facts(self, b: _Builder, sentence: Sentence, cite_as: Sentence | None, own: list[str], own_folds: set[str]) -> None:
+    def _salient_names(self, b: _Builder, sentences: list[Sentence], found: list[Proposal]) -> list[Proposal]:
+        """A new name the abstract keeps using (four times or more) and never compares against
+        is the paper's own artifact, even without a proposal sentence ('a dataset of ..., PIE')."""
+        have = {fold(n) for p in found for n in [p.name, *p.aliases]}
+        counts: dict[str, int] = {}
+        for s in sentences:
+            for name in candidate_names(s.text):
+                counts[name] = counts.get(name, 0) + len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", s.text))
+        out = []
+        for name, n in counts.items():
+            if n < 4 or fold(name) in have or self._known(name):
+                continue
+            first = next(s for s in sentences if name in s.text)
+            compared = any(name in s.text[a:z] for s in sentences for a, z in comparison_spans(s.text))
+            if not compared:
+                out.append(Proposal(name=name, sentence=first, kind_hint=first.text))
+                have.add(fold(name))
+        return out
+
+    def _sentence_facts(
+        self, b: _Builder, sentence: Sentence, cite_as: Sentence | None, own: list[str], own_folds: set[str], concepts: set[str]
+    ) -> None:
         text = sentence.text
         mentions = [m for m in self.matcher.find(text, b.document) if fold(m.text) not in own_folds and fold(m.entry.name) not in own_folds]
         compare = comparison_spans(text)
@@ -171,26 +241,35 @@ class Extractor:
         cite = b.cite(cite_as)
         compared: list[tuple[str, int]] = []
         for m in mentions:
-            if _is_targetable(m.entry) and (sentence.index == -1 or is_target_context(text, m.start, own)):
-                self._target(b, m, cite)
-            if inside(compare, m.start, m.end) and _is_comparable(m.entry):
+            if _is_targetable(m.entry) and not _is_software(m, b.document) and (
+                sentence.index == -1 or is_target_context(text, m.start, own)
+            ):
+                self._target(b, m, cite, text)
+            span = next(((a, z) for a, z in compare if a <= m.start and m.end <= z), None)
+            if span and _is_comparison_target(m, text[span[0] : m.start]):
                 compared.append((b.catalogued(m.entry), m.start))
             elif inside(uses, m.start, m.end) and m.entry.label != "Hardware":
                 b.relate(RelType.USES, b.paper_key, b.catalogued(m.entry), cite)
         for a, z in compare:
             for name in candidate_names(text[a:z]):
                 pos = text.find(name, a)
-                if fold(name) in own_folds or any(m.start <= pos < m.end for m in mentions) or self.matcher.lookup(name):
+                if fold(name) in own_folds | concepts or any(m.start <= pos < m.end for m in mentions) or self._known(name):
                     continue
                 compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos))
         self._comparisons(b, text, compared, cite)
 
-    def _target(self, b: _Builder, m: Mention, cite: dict[str, Any]) -> None:
-        key = b.catalogued(m.entry)
-        b.relate(RelType.TARGETS, b.paper_key, key, cite)
-        if m.entry.hw_class:
-            class_key = entity_key(Label.HARDWARE, m.entry.hw_class)
-            b.relate(RelType.TARGETS, b.paper_key, class_key, {**cite, "via": [m.entry.name]})
+    def _target(self, b: _Builder, m: Mention, cite: dict[str, Any], text: str) -> None:
+        """TARGETS the hardware, and the classes it implies: a product's own class, a class named
+        inside the phrase ('GPU clusters' -> GPU too), and a cluster for many devices ('2,048 A100s')."""
+        b.relate(RelType.TARGETS, b.paper_key, b.catalogued(m.entry), cite)
+        implied = [self.matcher.catalogue.get(m.entry.hw_class)] if m.entry.hw_class else []
+        if m.entry.kind == "class":
+            implied += [self.matcher.lookup(w) for w in re.split(r"[\s-]+", m.text)]
+        if _device_count(text[: m.start]) >= MANY_DEVICES:
+            implied.append(self.matcher.catalogue.get(CLUSTER))
+        for cls in implied:
+            if cls is not None and cls.kind == "class" and cls.name != m.entry.name:
+                b.relate(RelType.TARGETS, b.paper_key, b.catalogued(cls), {**cite, "via": [m.entry.name]})
 
     def _comparisons(self, b: _Builder, text: str, compared: list[tuple[str, int]], cite: dict[str, Any]) -> None:
         if not compared:

@@ -55,7 +55,8 @@ def _trie_regex(sequences: list[list[str]]) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
-        alts = [piece + emit(child) for piece, child in sorted(node.items(), key=lambda kv: kv[0] == "") if piece]
+        # Longer pieces first, so "2.5" is tried before "2" and "Qwen2.5" is not read as "Qwen2".
+        alts = [piece + emit(child) for piece, child in sorted(node.items(), key=lambda kv: (-len(kv[0]), kv[0])) if piece]
         if "" in node:
             alts.append("")
         if len(alts) == 1:
@@ -74,7 +75,7 @@ def _compile(aliases: list[str], flags: int) -> re.Pattern[str] | None:
         return None
     fold_case = bool(flags & re.IGNORECASE)
     body = _trie_regex([_alias_pieces(a, fold_case) for a in sorted(set(aliases))])
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?:s|es|'s)?(?![A-Za-z0-9]|{_LONGER_NAME})", flags)
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?:s|es|'s)?(?![A-Za-z0-9]|\.\d|{_LONGER_NAME})", flags)
 
 
 class EntityMatcher:
@@ -87,7 +88,7 @@ class EntityMatcher:
         loose: list[str] = []
         strict: list[str] = []
         for entry in catalogue.entries:
-            for alias in [entry.name, *entry.aliases]:
+            for alias in [entry.name, *entry.aliases, *_vendor_forms(entry)]:
                 exact = entry.case_sensitive or len(fold(alias)) <= 2
                 (strict if exact else loose).append(alias)
                 if exact:
@@ -99,7 +100,8 @@ class EntityMatcher:
 
     def lookup(self, text: str) -> CatalogueEntry | None:
         """The entry a surface form names, if any (plural and possessive endings allowed)."""
-        for form in (text, re.sub(r"(?:'s|es|s)$", "", text)):
+        forms = [text] + [text[: -len(end)] for end in ("'s", "es", "s") if text.endswith(end)]
+        for form in forms:
             if (hit := self._by_exact.get(_exact_key(form))) is not None:
                 return hit
             if (hit := self._by_fold.get(fold(form))) is not None:
@@ -129,6 +131,12 @@ class EntityMatcher:
                 continue
             out.append(m)
         return out
+
+
+def _vendor_forms(entry: CatalogueEntry) -> list[str]:
+    """'NVIDIA 4090' for the RTX 4090: a product line's number after its vendor's name."""
+    m = re.fullmatch(r"[A-Za-z]+ (\d{3,4}[A-Za-z]{0,3})", entry.name)
+    return [f"{entry.vendor} {m.group(1)}"] if m and entry.vendor and entry.label == "Hardware" else []
 
 
 def _exact_key(alias: str) -> str:

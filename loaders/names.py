@@ -19,6 +19,9 @@ GENERIC = {
     TTFT TPOT TBT I/O IO HPC OS RL RLHF E2E HBM DRAM SRAM PCIe NVMe OOM IoT QA VQA mAP BLEU FID PPL GB MB KB TB
     ms us GPU-hours CUDA FP32 FP16 BF16 FP8 FP4 INT8 INT4 INT2 TF32 ASR TTS OCR LoRAs NAS DSE HW SW PE PEs
     MAC MACs ALU ALUs SIMD SIMT ISA RTL HLS DSP SoC SoCs NoC BERT-style GPT-style ViT-style US EU PhD
+    GCN GCNs GAN GANs VAE VAEs SNN SNNs KG KGs LSTM LSTMs SSM SSMs RAG CoT ICL SFT DPO PPO
+    NVIDIA Nvidia AMD Intel Google Apple Qualcomm Huawei Microsoft Meta Amazon AWS OpenAI Anthropic IBM
+    Samsung Alibaba Baidu Tencent ByteDance DeepMind GitHub HuggingFace Hugging ArXiv arXiv Github
     KVCache KV-cache LLMOps MLOps AutoML FaaS SaaS VM VMs JSON HTTP RPC SQL GPT-style II III IV
     """.split()
 }

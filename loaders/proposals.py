@@ -13,6 +13,7 @@ AlphaFold ...") and proposal sentences in the abstract ("we propose X", "a frame
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from loaders.names import clean_name, is_artifact_name
@@ -30,12 +31,22 @@ PHRASE_STARTS = {
 }
 
 PROPOSAL_VERB = re.compile(
-    r"\b(?:we|this\s+(?:paper|work|study)|in\s+this\s+(?:paper|work),\s+we)\s+(?:also\s+|further\s+|then\s+)?"
+    r"\b(?:we|this\s+(?:paper|work|study|thesis)|in\s+this\s+(?:paper|work),\s+we)\s+(?:also\s+|further\s+|then\s+|first\s+)?"
     r"(?:propose|present|introduce|develop|design|build|describe|create|release|open-source|implement|offer|"
-    r"devise|contribute|obtain|name|call)(?:s|d|ed)?\b",
+    r"devise|contribute|obtain|name|call|curate|construct|formulate)(?:s|d|ed)?\b",
     re.IGNORECASE,
 )
-NAMING = re.compile(r"\b(?:called|named|dubbed|termed|namely|coined|known\s+as)\s+", re.IGNORECASE)
+# Words that make a naming phrase ("called X") speak of the paper's own artifact.
+PROPOSAL_CONTEXT = re.compile(
+    r"\b(?:novel|new|proposed)\b|\b(?:is|are|was|were)\s+(?:proposed|developed|introduced|presented|designed)\b|"
+    + PROPOSAL_VERB.pattern,
+    re.IGNORECASE,
+)
+NAMING = re.compile(r"\b(?:called|named|dubbed|termed|entitled|namely|coined|known\s+as)\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
+OUR_NEW = re.compile(r"\bour\s+(?:own\s+)?(?:novel|new|proposed)\s+(?:[a-z][\w-]*\s+){0,3}?([A-Z][\w.+-]*)")
+DEFINED_NEW = re.compile(r"\(([^()]{1,24})\),\s+an?\s+(?:novel|new)\b")
+# The name comes before the clause that describes it: stop looking at these words.
+_SCAN_STOP = {"for", "to", "that", "which", "where", "with", "on", "in", "by", "using", "via", "based", "from", "when", "while"}
 APPOSITION = re.compile(r"^\s*(?:,\s*)?(?:an?\s+|the\s+)?(?:novel|new|open-source|first|simple|efficient|lightweight|scalable|general|unified|holistic|practical|fast)\b", re.IGNORECASE)
 
 TECHNIQUE_HEADS = re.compile(r"\b(?:method|technique|algorithm|approach|scheme|strategy|optimization|optimizer|tuning|search|attention|mechanism|pruning|quantization|training|decoding|parallelism|matrices|format|estimator|loss|regularization|aggregator|layer)s?\b", re.I)
@@ -62,6 +73,9 @@ def _name_like_prefix(prefix: str) -> bool:
     return all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
+_SURVEY = re.compile(r"\s*(?:an?\s+)?(?:[\w-]+\s+){0,2}(?:survey|review|overview|tutorial|primer)\b", re.I)
+
+
 def title_proposal_names(title: str, abstract: str = "") -> list[Proposal]:
     """The name before the title's colon, when it is shaped like a name.
 
@@ -71,7 +85,7 @@ def title_proposal_names(title: str, abstract: str = "") -> list[Proposal]:
     if not m:
         return []
     prefix = m.group(1).strip()
-    if not _name_like_prefix(prefix):
+    if not _name_like_prefix(prefix) or _SURVEY.match(title[m.end() - 1 :]):
         return []
     words = prefix.split()
     if len(words) > 1 and not any(is_name_like(w) for w in words):
@@ -80,36 +94,99 @@ def title_proposal_names(title: str, abstract: str = "") -> list[Proposal]:
     return [Proposal(name=prefix, kind_hint=title[m.end() - 1 :])]
 
 
-def _first_name_after(text: str, max_words: int = 14) -> tuple[str, int] | None:
-    """The first artifact-shaped token within ``max_words`` words of the start of ``text``."""
+def _expansion_before(text: str, paren: int) -> str | None:
+    """The capitalized phrase right before a parenthesis: 'Post Neural Architecture Search (PostNAS)'."""
+    m = re.search(r"((?:[A-Z][\w+-]*\s+(?:(?:of|for|and|the|in|on)\s+)?){1,6})$", text[:paren])
+    return m.group(1).strip() if m else None
+
+
+def _parenthesized(text: str, start: int, known: Callable[[str], bool]) -> Proposal | None:
+    m = re.match(r"\(([^()]{1,24})\)", text[start:])
+    if not m:
+        return None
+    name = clean_name(m.group(1))
+    if not is_artifact_name(name) or known(name):
+        return None
+    expansion = _expansion_before(text, start)
+    return Proposal(name=name, aliases=[expansion] if expansion else [])
+
+
+def _name_after(text: str, known: Callable[[str], bool], max_words: int = 16) -> Proposal | None:
+    """The first new name after a proposal verb: an artifact-shaped token, a defined acronym, or a
+    capitalized word set off as an apposition ('we present Flex, a scalable stack')."""
     for i, m in enumerate(re.finditer(r"\S+", text)):
-        if i >= max_words:
+        raw = m.group(0)
+        if i >= max_words or raw.lower() in _SCAN_STOP:
             return None
-        token = clean_name(m.group(0))
-        if is_artifact_name(token):
-            return token, m.start()
-        if re.search(r"[.;:]$", m.group(0)) and i > 0:
+        if raw.startswith("("):
+            hit = _parenthesized(text, m.start(), known)
+            if hit:
+                hit.kind_hint = text[: m.start()]
+                return hit
+            continue
+        nxt = text[m.end() :]
+        if nxt.lstrip().startswith("("):
+            hit = _parenthesized(text, m.end() + len(nxt) - len(nxt.lstrip()), known)
+            if hit:
+                hit.kind_hint = text[: m.start()]
+                return hit
+        token = clean_name(raw)
+        appositive = re.match(r"\S+?,\s+(?:an?|the|which|that)\s", text[m.start() :])
+        if token and not known(token) and (is_artifact_name(token) or (token[0].isupper() and appositive and len(token) > 2)):
+            return Proposal(name=token, kind_hint=text[: m.start()])
+        if re.search(r"[.;:]$", raw) and i > 0:
             return None
     return None
 
 
-def sentence_proposal_names(sentence: Sentence) -> list[Proposal]:
-    """Names a proposal sentence introduces: 'we propose X', '... called X', 'X, a novel ...'."""
+_GENERIC_HEAD = re.compile(r"\s+(?:architecture|model|network|framework|system|method|algorithm|search space|library|dataset|benchmark)s?$", re.I)
+
+
+def _named(text: str, naming: re.Match[str], known: Callable[[str], bool]) -> Proposal | None:
+    rest = text[naming.end() :]
+    acr = re.match(r"((?:[A-Z][\w+-]*\s+){1,6})\(", rest)
+    if acr:
+        return _parenthesized(text, naming.end() + acr.end() - 1, known)
+    quoted = re.match(r"[\"“']([^\"”']{2,40})[\"”']", rest)
+    if quoted:
+        name = _GENERIC_HEAD.sub("", quoted.group(1).strip(" ,."))
+        return Proposal(name=name) if re.search(r"[A-Z]", name) else None
+    token = clean_name(rest.split()[0]) if rest.split() else ""
+    if len(token) >= 2 and (is_name_like(token) or token[0].isupper()):
+        return Proposal(name=token)
+    return None
+
+
+def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = lambda name: False) -> list[Proposal]:
+    """Names a sentence introduces as the paper's own: 'we propose X', 'a new algorithm entitled X',
+    'our novel profiler X', 'Post Neural Architecture Search (PostNAS), a novel pipeline'."""
     text = sentence.text
     found: list[Proposal] = []
-    verb = PROPOSAL_VERB.search(text)
-    naming = NAMING.search(text)
-    if naming:
-        token = clean_name(text[naming.end() :].split()[0]) if text[naming.end() :].split() else ""
-        if len(token) >= 2 and token.lower() not in {"a", "an", "the", "as", "it", "this", "that", "after", "for"}:
-            found.append(Proposal(name=token, sentence=sentence, kind_hint=text[: naming.start()]))
-    if verb and not found:
-        hit = _first_name_after(text[verb.end() :])
+    for m in OUR_NEW.finditer(text):
+        name = clean_name(m.group(1))
+        if is_artifact_name(name) and not known(name):
+            found.append(Proposal(name=name, kind_hint=text[m.start() : m.start(1)]))
+    for m in NAMING.finditer(text):
+        coined = re.match(r"[\"“]", text[m.end() :])  # a name put in quotes is being coined here
+        if coined or PROPOSAL_CONTEXT.search(text[: m.start()]):
+            hit = _named(text, m, known)
+            if hit:
+                hit.kind_hint = text[: m.start()]
+                found.append(hit)
+    for m in DEFINED_NEW.finditer(text):
+        hit = _parenthesized(text, m.start(), known)
         if hit:
-            name, offset = hit
-            found.append(Proposal(name=name, sentence=sentence, kind_hint=text[verb.end() : verb.end() + offset]))
+            hit.kind_hint = text[m.end() : m.end() + 60]
+            found.append(hit)
+    verb = PROPOSAL_VERB.search(text)
+    if verb and not found:
+        hit = _name_after(text[verb.end() :], known)
+        if hit:
+            found.append(hit)
     if not found:
         lead = re.match(r"^\s*([A-Z][\w\-.+]*(?:\s+[A-Z][\w\-.+]*){0,2})(?=,\s)", text)
-        if lead and is_artifact_name(lead.group(1).split()[0]) and APPOSITION.match(text[lead.end() :]):
-            found.append(Proposal(name=lead.group(1), sentence=sentence, kind_hint=text[lead.end() : lead.end() + 60]))
+        if lead and is_artifact_name(lead.group(1).split()[0]) and not known(lead.group(1)) and APPOSITION.match(text[lead.end() :]):
+            found.append(Proposal(name=lead.group(1), kind_hint=text[lead.end() : lead.end() + 60]))
+    for p in found:
+        p.sentence = sentence
     return found

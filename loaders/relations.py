@@ -20,8 +20,9 @@ COMPARE_CUE = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|"
     r"compar(?:ed|ing|ison|isons)\s+(?:to|with|against)|in\s+comparison\s+(?:to|with)|relative\s+to|"
     r"vs\.?|versus|against|unlike|than|improv(?:es|ed|ing)\s+(?:up)?on|on\s+par\s+with|"
-    r"comparabl[ey]\s+(?:to|with)|competitive\s+with|matches|rivals?|"
-    rf"{_COMPARATIVE}(?:\s+[\w-]+){{0,3}}?\s+over)\b",
+    r"(?:comparabl[ey]|superior|inferior|similar|equal|equivalent|competitive|close)(?:\s+or\s+\w+)?(?:\s+[\w-]+){0,2}?\s+(?:to|with)|"
+    r"match(?:es|ed)?|rivals?|"
+    rf"{_COMPARATIVE}(?:\s+[\w-]+){{0,6}}?\s+over)\b",
     re.IGNORECASE,
 )
 _LOSER = re.compile(r"\bwhile\s+(?=\S+(?:\s+\S+)?\s+(?:loses|drops|degrades|suffers|only|requires|incurs|needs|takes|fails|achieves only)\b)", re.I)
@@ -36,9 +37,11 @@ USE_CUE = re.compile(
 _SPAN_END = re.compile(
     r"[;:]|\.(?:\s|$)|\s(?:by|on|in|across|for|at|with|under|when|while|whereas|without|which|that|using|"
     r"through|via|to|from|achiev\w*|reach\w*|deliver\w*|attain\w*|yield\w*|showing|and\s+(?:achiev|reduc|improv|deliver|provid|enabl|yield)\w*)\b"
-    r"|,\s+(?!and\b|or\b|as\s+well\s+as\b|respectively\b)(?=[a-z])"
+    r"|,\s+(?!and\b|or\b|as\s+well\s+as\b|respectively\b|such\s+as\b|including\b|like\b|e\.g\.|namely\b|i\.e\.)(?=[a-z])"
 )
 _MAX_SPAN = 120
+# After a comma, another item of a list: "X, Y, and Z" / "X, Y or Z" / "X, Y)".
+_LIST_ITEM = re.compile(r"(?:and\s+|or\s+)?(?:the\s+)?[\w.+-]+(?:\s+[\w.+-]+){0,3}?\s*(?:,|\)|\s+and\b|\s+or\b|$)")
 
 
 def _span_after(text: str, start: int, leading_clause: bool) -> tuple[int, int]:
@@ -46,9 +49,12 @@ def _span_after(text: str, start: int, leading_clause: bool) -> tuple[int, int]:
     m = _SPAN_END.search(rest, 1)
     end = m.start() if m else len(rest)
     if leading_clause:  # "Compared to X, Y achieves ..." ends at the comma before the main clause
-        comma = re.search(r",\s+(?=(?:we|our|it|this|the|its|they)\b|[A-Z][\w-]*\s+(?:is|achieves|reduces|improves|outperforms|yields|delivers|attains|runs|shows|provides|offers|obtains|reaches|has|can)\b)", rest)
-        if comma and comma.start() < end:
-            end = comma.start()
+        for comma in re.finditer(r",\s+", rest):
+            if comma.start() >= end:
+                break
+            if not _LIST_ITEM.match(rest, comma.end()):
+                end = comma.start()
+                break
     return start, start + end
 
 
@@ -83,7 +89,7 @@ def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 FIRST_PERSON = re.compile(r"\b(?:we|our|us|this\s+(?:paper|work|study)|the\s+proposed|proposed)\b", re.I)
 ON_HARDWARE = re.compile(
-    r"\b(?:on|onto|for|across|to|targeting|using|with|from|atop|in)\s+(?:(?:a|an|the|one|two|four|eight|sixteen|single|multiple|several|many|modern|commodity|consumer|data-?center|edge|mobile|low-end|high-end|heterogeneous|diverse|various|different|\d+|[A-Z][A-Za-z]+|NVIDIA|AMD|Intel|Google|Apple|Qualcomm|and|or|,)\s+){0,4}$",
+    r"\b(?:on|onto|for|across|to|targeting|using|from|atop|in)\s+(?:(?:a|an|the|one|two|four|eight|sixteen|single|multiple|several|many|modern|commodity|consumer|data-?center|edge|mobile|low-end|high-end|heterogeneous|diverse|various|different|\d+|[A-Z][A-Za-z]+|NVIDIA|AMD|Intel|Google|Apple|Qualcomm|and|or|,)\s+){0,4}$",
     re.I,
 )
 BACKGROUND = re.compile(r"\b(?:such\s+as|like|e\.g\.|including|typically|traditionally|commonly|conventional|existing|prior|previous)\s+$", re.I)

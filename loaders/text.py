@@ -61,6 +61,9 @@ def is_name_like(token: str) -> bool:
         return False
     if re.fullmatch(r"\d+(\.\d+)?[a-zA-Z]{0,2}", core):  # 13.8x, 4K, 2B
         return False
+    parts = core.split("-")
+    if len(parts) > 1 and (parts[-1].islower() or all(re.fullmatch(r"[A-Z][a-z]+", p) for p in parts)):
+        return False  # adjectives and phrases: "GPU-oriented", "On-Device", "Instruction-Aware"
     letters = re.sub(r"[^A-Za-z]", "", core)
     inner_caps = any(c.isupper() for c in core[1:]) and any(c.islower() for c in core) or (
         letters.isupper() and len(letters) >= 2

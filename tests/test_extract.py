@@ -34,7 +34,7 @@ def relation(title: str, abstract: str, rel: str) -> list[str]:
         ("Quiet Harbor: Elastic Training on Spot Instances", "Quiet Harbor restarts jobs when instances vanish.", ["Quiet Harbor"]),
         ("Compute Well Spent: Rethinking Dense Layers", "We replace dense layers.", []),
         ("Elastic pipelines for training", "We propose PipeMill, a scheduler that keeps stages busy.", ["PipeMill"]),
-        ("A method for sparse attention", "We introduce a kernel library called sparsekit for block-sparse attention.", ["sparsekit"]),
+        ("A method for sparse attention", "We introduce a kernel library called SparseKit for block-sparse attention.", ["SparseKit"]),
     ],
 )
 def test_proposes_reads_title_names_and_proposal_sentences(title: str, abstract: str, expected: list[str]) -> None:

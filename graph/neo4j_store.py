@@ -1,0 +1,397 @@
+"""The Neo4j store: the same graph, the same merge and the same canned-query rows as the embedded store.
+
+Nodes carry their label (``Paper``, ``System``, ``Hardware``, ``Technique``) and a unique ``key``
+property; relationships are typed like :class:`graph.model.RelType`. A merge reads what the
+database already holds for the batch's keys, folds the batch in with :func:`graph.store.plan_merge`
+(exactly as :class:`graph.store.EmbeddedStore` does) and writes the result, all in one managed
+write transaction: it is retried on transient errors, and a failure leaves the database as it was.
+
+Labels and relationship types in the Cypher text come only from the ``Label`` / ``RelType`` enums;
+every value is a query parameter.
+
+Neo4j cannot store ``null``: a property whose value is ``None`` is not written, so it reads back
+as absent (the embedded store keeps it as ``None``; merging treats both the same).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import urllib.parse
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import exceptions as nx_exc
+
+from graph.config import Settings
+from graph.model import Label, Node, Relationship, RelType
+from graph.store import GraphBatch, MergeSummary, Stats, StoreError, StoreUnavailable, plan_merge
+
+BATCH_SIZE = 1000
+CONNECTION_TIMEOUT = 10.0  # seconds to open a connection (the driver's default is 30)
+START_HINT = "start one with `make neo4j-up` (or `docker compose up -d`), or set NEO4J_URI"
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+# The driver logs connection failures, retries and server notifications; without a handler of
+# the application's own, Python would print its warnings on stderr next to our one-line errors.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+T = TypeVar("T")
+
+
+def schema_statements() -> list[str]:
+    """Idempotent DDL: a uniqueness constraint on ``key`` per label, and the canned queries' indexes."""
+    out = [
+        f"CREATE CONSTRAINT {label.value.lower()}_key IF NOT EXISTS "
+        f"FOR (n:{_q(label.value)}) REQUIRE n.key IS UNIQUE"
+        for label in Label
+    ]
+    out += [
+        f"CREATE INDEX {label.value.lower()}_name IF NOT EXISTS FOR (n:{_q(label.value)}) ON (n.name)"
+        for label in (Label.SYSTEM, Label.HARDWARE, Label.TECHNIQUE)
+    ]
+    out.append(f"CREATE INDEX hardware_kind IF NOT EXISTS FOR (n:{_q(Label.HARDWARE.value)}) ON (n.kind)")
+    out.append(f"CREATE INDEX paper_title IF NOT EXISTS FOR (n:{_q(Label.PAPER.value)}) ON (n.title)")
+    return out
+
+
+def _q(name: str) -> str:
+    """A label or type from our enums, backquoted (they are plain identifiers; this is belt and braces)."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"not an identifier: {name!r}")
+    return f"`{name}`"
+
+
+def _chunks(items: list[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _storable(props: dict[str, Any]) -> dict[str, Any]:
+    """What Neo4j can hold: properties whose value is None are left out."""
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    lowered = text.lower()
+    if "connection refused" in lowered:
+        return "connection refused"
+    if "timed out" in lowered or "timeout" in lowered:
+        return "timed out"
+    if "cannot resolve address" in lowered or "name or service not known" in lowered:
+        return "cannot resolve the host"
+    message = getattr(exc, "message", None) or text
+    return _one_line(message)[:200] or exc.__class__.__name__
+
+
+class Neo4jStore:
+    """A :class:`graph.store.GraphStore` on a Neo4j 5 server; open it with :meth:`connect`."""
+
+    def __init__(self, driver: neo4j.Driver, settings: Settings) -> None:
+        self.driver = driver
+        self.settings = settings
+        self.uri = settings.neo4j_uri
+        self.database = settings.neo4j_database
+        self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
+        self._schema_ready = False
+
+    # ---- connecting ------------------------------------------------------------------------
+
+    @classmethod
+    def connect(cls, settings: Settings, *, schema: bool = True) -> Neo4jStore:
+        """Open a driver, check the server answers and accepts the credentials, and make the schema.
+
+        With ``schema=False`` the constraints and indexes wait for :meth:`ensure_schema`."""
+        uri = settings.neo4j_uri
+        parts = urllib.parse.urlsplit(uri)
+        try:
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        except ValueError:
+            raise StoreUnavailable(f"NEO4J_URI={uri!r} has an invalid port: use e.g. bolt://127.0.0.1:7687") from None
+        if parts.scheme not in SCHEMES or not parts.hostname:
+            raise StoreUnavailable(
+                f"NEO4J_URI={uri!r} is not a Neo4j address: use bolt://host:7687 or neo4j://host:7687 "
+                "(bolt+s:// or neo4j+s:// with TLS)"
+            )
+        try:
+            driver = neo4j.GraphDatabase.driver(
+                uri,
+                auth=(settings.neo4j_username, settings.neo4j_password),
+                connection_timeout=CONNECTION_TIMEOUT,
+                notifications_min_severity="OFF",
+                user_agent="mlsys-kg",
+            )
+        except (nx_exc.ConfigurationError, ValueError) as exc:
+            raise StoreUnavailable(f"NEO4J_URI={uri!r} is not usable: {_reason(exc)}") from None
+        store = cls(driver, settings)
+        try:
+            driver.verify_connectivity()
+            if schema:
+                store.ensure_schema()
+            else:
+                store._read(lambda tx: tx.run("RETURN 1").consume())  # is the database there?
+        except BaseException as exc:
+            driver.close()
+            if isinstance(exc, StoreError):
+                raise
+            if isinstance(exc, Exception):
+                raise store._unavailable(exc) from None
+            raise
+        return store
+
+    def _unavailable(self, exc: Exception) -> StoreError:
+        """One line for the user about a failed connection, login or query."""
+        uri, user = self.uri, self.settings.neo4j_username
+        code = getattr(exc, "code", None) or ""
+        if isinstance(exc, nx_exc.AuthError) or "Security.Unauthorized" in code:
+            return StoreUnavailable(
+                f"Neo4j at {uri} refused the credentials for user {user!r}: "
+                "check NEO4J_USERNAME / NEO4J_PASSWORD in .env"
+            )
+        if "AuthenticationRateLimit" in code:
+            return StoreUnavailable(
+                f"Neo4j at {uri} locked user {user!r} after too many failed logins: wait a few seconds "
+                "and check NEO4J_USERNAME / NEO4J_PASSWORD in .env"
+            )
+        if "DatabaseNotFound" in code:
+            return StoreUnavailable(
+                f"Neo4j at {uri} has no database {self.database!r}: check NEO4J_DATABASE in .env"
+            )
+        if isinstance(exc, (nx_exc.ServiceUnavailable, nx_exc.SessionExpired, OSError, ValueError)):
+            return StoreUnavailable(f"cannot reach Neo4j at {uri} ({_reason(exc)}): {START_HINT}")
+        if isinstance(exc, nx_exc.Neo4jError):
+            return StoreError(f"Neo4j at {uri} failed: {code or exc.__class__.__name__}: {_reason(exc)}")
+        return StoreError(f"Neo4j at {uri} failed: {exc.__class__.__name__}: {_reason(exc)}")
+
+    def _session(self, **kwargs: Any) -> neo4j.Session:
+        return self.driver.session(database=self.database, bookmark_manager=self._bookmarks, **kwargs)
+
+    def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        try:
+            with self._session() as session:
+                return session.execute_write(work)
+        except StoreError:
+            raise
+        except (nx_exc.Neo4jError, nx_exc.DriverError, OSError) as exc:
+            raise self._unavailable(exc) from None
+
+    def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        try:
+            with self._session(default_access_mode=neo4j.READ_ACCESS) as session:
+                return session.execute_read(work)
+        except StoreError:
+            raise
+        except (nx_exc.Neo4jError, nx_exc.DriverError, OSError) as exc:
+            raise self._unavailable(exc) from None
+
+    def ensure_schema(self) -> None:
+        """Create the constraints and indexes that are missing (each statement is idempotent)."""
+        if self._schema_ready:
+            return
+        with self._session() as session:
+            existing = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
+            existing |= {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
+            for statement in schema_statements():
+                name = statement.split()[2]
+                if name not in existing:
+                    session.run(statement).consume()
+        self._schema_ready = True
+
+    # ---- merging ---------------------------------------------------------------------------
+
+    def merge(self, batch: GraphBatch) -> MergeSummary:
+        return self._write(lambda tx: self._merge(tx, batch))
+
+    def _merge(self, tx: neo4j.ManagedTransaction, batch: GraphBatch) -> MergeSummary:
+        # Runs inside one transaction (and again from the start if the driver retries it).
+        # None-valued properties are dropped before merging, as Neo4j cannot hold them: otherwise
+        # every load would "add" them again.
+        batch = GraphBatch(
+            nodes=[n.model_copy(update={"properties": _storable(n.properties)}) for n in batch.nodes],
+            relationships=[r.model_copy(update={"properties": _storable(r.properties)}) for r in batch.relationships],
+        )
+        labels: dict[str, Label] = {}
+        for node in batch.nodes:
+            labels.setdefault(node.key, node.label)
+        existing_nodes = self._read_nodes(tx, labels)
+        ends = {k for r in batch.relationships for k in (r.start, r.end)} - labels.keys()
+        stored_labels = self._labels_of(tx, ends)
+        endpoint_labels = {**stored_labels, **labels}
+        existing_rels = self._read_rels(tx, batch.relationships, endpoint_labels)
+
+        nodes, rels, summary = plan_merge(batch, existing_nodes, existing_rels)
+
+        by_label: dict[Label, list[dict[str, Any]]] = defaultdict(list)
+        for node in nodes:
+            by_label[node.label].append({"key": node.key, "props": {**_storable(node.properties), "key": node.key}})
+        for label in Label:
+            for rows in _chunks(by_label.get(label, [])):
+                tx.run(
+                    f"UNWIND $rows AS row MERGE (n:{_q(label.value)} {{key: row.key}}) SET n = row.props",
+                    rows=rows,
+                ).consume()
+
+        groups: dict[tuple[RelType, Label, Label], list[dict[str, Any]]] = defaultdict(list)
+        for rel in rels:
+            if rel.start not in endpoint_labels or rel.end not in endpoint_labels:
+                raise StoreError(f"relationship {rel.type.value} {rel.start} -> {rel.end} names a missing node")
+            groups[(rel.type, endpoint_labels[rel.start], endpoint_labels[rel.end])].append(
+                {"start": rel.start, "end": rel.end, "props": _storable(rel.properties)}
+            )
+        for (rtype, start_label, end_label), all_rows in sorted(groups.items(), key=lambda kv: [x.value for x in kv[0]]):
+            for rows in _chunks(all_rows):
+                written = tx.run(
+                    f"UNWIND $rows AS row "
+                    f"MATCH (a:{_q(start_label.value)} {{key: row.start}}) "
+                    f"MATCH (b:{_q(end_label.value)} {{key: row.end}}) "
+                    f"MERGE (a)-[r:{_q(rtype.value)}]->(b) SET r = row.props "
+                    f"RETURN count(r) AS n",
+                    rows=rows,
+                ).single(strict=True)["n"]
+                if written != len(rows):  # an endpoint vanished under us: fail, rolling everything back
+                    raise StoreError(f"{len(rows) - written} {rtype.value} relationship(s) name a missing node")
+        return summary
+
+    @staticmethod
+    def _read_nodes(tx: neo4j.ManagedTransaction, labels: dict[str, Label]) -> dict[str, dict[str, Any]]:
+        by_label: dict[Label, list[str]] = defaultdict(list)
+        for key, label in labels.items():
+            by_label[label].append(key)
+        out: dict[str, dict[str, Any]] = {}
+        for label, keys in by_label.items():
+            for chunk in _chunks(keys):
+                result = tx.run(
+                    f"UNWIND $keys AS k MATCH (n:{_q(label.value)} {{key: k}}) RETURN k AS key, properties(n) AS props",
+                    keys=chunk,
+                )
+                for record in result:
+                    props = dict(record["props"])
+                    props.pop("key", None)
+                    out[record["key"]] = props
+        return out
+
+    @staticmethod
+    def _labels_of(tx: neo4j.ManagedTransaction, keys: Iterable[str]) -> dict[str, Label]:
+        """The labels of stored nodes named by relationships but not by the batch's nodes."""
+        wanted = sorted(keys)
+        out: dict[str, Label] = {}
+        if not wanted:
+            return out
+        for label in Label:
+            for chunk in _chunks(wanted):
+                result = tx.run(f"UNWIND $keys AS k MATCH (n:{_q(label.value)} {{key: k}}) RETURN k AS key", keys=chunk)
+                for record in result:
+                    out.setdefault(record["key"], label)
+        return out
+
+    @staticmethod
+    def _read_rels(
+        tx: neo4j.ManagedTransaction, rels: list[Relationship], labels: dict[str, Label]
+    ) -> dict[tuple[str, str, str], dict[str, Any]]:
+        groups: dict[tuple[RelType, Label, Label], list[dict[str, str]]] = defaultdict(list)
+        seen: set[tuple[str, str, str]] = set()
+        for rel in rels:
+            if rel.key in seen or rel.start not in labels or rel.end not in labels:
+                continue  # a relationship to a node that is not stored cannot exist yet
+            seen.add(rel.key)
+            groups[(rel.type, labels[rel.start], labels[rel.end])].append({"start": rel.start, "end": rel.end})
+        out: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for (rtype, start_label, end_label), all_rows in groups.items():
+            for rows in _chunks(all_rows):
+                result = tx.run(
+                    f"UNWIND $rows AS row "
+                    f"MATCH (a:{_q(start_label.value)} {{key: row.start}})-[r:{_q(rtype.value)}]->"
+                    f"(b:{_q(end_label.value)} {{key: row.end}}) "
+                    f"RETURN row.start AS start, row.end AS end, properties(r) AS props",
+                    rows=rows,
+                )
+                for record in result:
+                    out[(record["start"], rtype.value, record["end"])] = dict(record["props"])
+        return out
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def nodes(self) -> list[Node]:
+        def work(tx: neo4j.ManagedTransaction) -> list[Node]:
+            out: list[Node] = []
+            for label in Label:
+                for record in tx.run(f"MATCH (n:{_q(label.value)}) RETURN properties(n) AS props"):
+                    props = dict(record["props"])
+                    key = props.pop("key", None)
+                    if key is not None:
+                        out.append(Node(key=key, label=label, properties=props))
+            return out
+
+        return sorted(self._read(work), key=lambda n: n.key)
+
+    def relationships(self) -> list[Relationship]:
+        def work(tx: neo4j.ManagedTransaction) -> list[Relationship]:
+            out: list[Relationship] = []
+            for rtype in RelType:
+                result = tx.run(
+                    f"MATCH (a)-[r:{_q(rtype.value)}]->(b) "
+                    "WHERE a.key IS NOT NULL AND b.key IS NOT NULL "
+                    "RETURN a.key AS start, b.key AS end, properties(r) AS props"
+                )
+                out.extend(
+                    Relationship(type=rtype, start=rec["start"], end=rec["end"], properties=dict(rec["props"]))
+                    for rec in result
+                )
+            return out
+
+        return sorted(self._read(work), key=lambda r: r.key)
+
+    def stats(self) -> Stats:
+        def work(tx: neo4j.ManagedTransaction) -> Stats:
+            nodes = {}
+            for label in Label:
+                n = tx.run(f"MATCH (n:{_q(label.value)}) WHERE n.key IS NOT NULL RETURN count(n) AS n").single(strict=True)["n"]
+                if n:
+                    nodes[label.value] = n
+            rels = {}
+            for rtype in RelType:
+                n = tx.run(
+                    f"MATCH (a)-[r:{_q(rtype.value)}]->(b) WHERE a.key IS NOT NULL AND b.key IS NOT NULL "
+                    "RETURN count(r) AS n"
+                ).single(strict=True)["n"]
+                if n:
+                    rels[rtype.value] = n
+            return Stats(nodes=dict(sorted(nodes.items())), relationships=dict(sorted(rels.items())))
+
+        return self._read(work)
+
+    def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        from queries.catalog import get_query
+
+        query = get_query(name)
+        bound = query.bind(params)
+        return self._read(lambda tx: [record.data() for record in tx.run(query.cypher, bound)])
+
+    # ---- the rest --------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Delete every node and relationship, a batch per transaction (the schema stays)."""
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            return tx.run(
+                "MATCH (n) WITH n LIMIT $size DETACH DELETE n RETURN count(*) AS n", size=BATCH_SIZE
+            ).single(strict=True)["n"]
+
+        while self._write(work):
+            pass
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,376 @@
+"""The Neo4j store against a real server: the same graph, merge and query rows as the embedded store.
+
+These tests clear the database. ``make test`` runs them against a throw-away server of their own
+(``.cache/neo4j-test``, Bolt on 7688) with ``KG_REQUIRE_NEO4J=1``: then an unreachable server fails
+the run. Run by hand, they skip when no server answers, and they refuse to touch a database that
+already holds anything.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from conftest import FIXTURES, SEEDS
+from graph.api import KnowledgeGraph
+from graph.config import Settings
+from graph.export import write_export
+from graph.model import Label, Node, Relationship, RelType
+from graph.neo4j_store import Neo4jStore, schema_statements
+from graph.store import EmbeddedStore, GraphBatch, StoreError, StoreUnavailable
+from queries.catalog import CannedQuery, canned_queries
+
+pytestmark = pytest.mark.neo4j
+
+KG = str(Path(sys.executable).with_name("kg"))
+INPUTS = [SEEDS] if SEEDS.is_dir() else sorted(FIXTURES.glob("*.txt"))
+
+
+def _required() -> bool:
+    return os.environ.get("KG_REQUIRE_NEO4J") == "1"
+
+
+def _node_count(store: Neo4jStore) -> int:
+    with store.driver.session(database=store.database) as session:
+        return session.run("MATCH (n) RETURN count(n) AS n").single(strict=True)["n"]
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings() -> Settings:
+    return Settings.from_env().model_copy(update={"backend": "neo4j"})
+
+
+@pytest.fixture(scope="session")
+def neo(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
+    """A connected store on an empty database (emptied at the end, too)."""
+    try:
+        store = Neo4jStore.connect(neo4j_settings, schema=False)
+    except StoreUnavailable as exc:
+        if _required():
+            pytest.fail(f"KG_REQUIRE_NEO4J=1 but Neo4j is not available: {exc}", pytrace=False)
+        pytest.skip(f"Neo4j is not available: {exc}")
+    if not _required() and _node_count(store) > 0:
+        store.close()
+        pytest.skip(
+            f"the Neo4j database at {neo4j_settings.neo4j_uri} is not empty and these tests clear it: "
+            "run `make test` (a throw-away server of its own), or set KG_REQUIRE_NEO4J=1 to allow it"
+        )
+    store.ensure_schema()
+    store.clear()
+    yield store
+    store.clear()
+    store.close()
+
+
+def _export(store: Any) -> str:
+    out = io.StringIO()
+    write_export(store.nodes(), store.relationships(), out)
+    return out.getvalue()
+
+
+class Seeded:
+    def __init__(self, neo: Neo4jStore, embedded: EmbeddedStore) -> None:
+        self.neo = neo
+        self.embedded = embedded
+
+
+@pytest.fixture(scope="module")
+def _seeds(neo: Neo4jStore, tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    embedded = EmbeddedStore(tmp_path_factory.mktemp("embedded") / "kg")
+    KnowledgeGraph(embedded).load(INPUTS)
+    neo.clear()
+    KnowledgeGraph(neo).load(INPUTS)
+    return Seeded(neo, embedded)
+
+
+@pytest.fixture
+def seeded(_seeds: Seeded) -> Seeded:
+    """Neo4j and an embedded store, both loaded with the seeds (reloaded if a test emptied Neo4j)."""
+    if _seeds.neo.stats() != _seeds.embedded.stats():
+        _seeds.neo.clear()
+        KnowledgeGraph(_seeds.neo).load(INPUTS)
+    return _seeds
+
+
+# ---- canned queries ---------------------------------------------------------------------------
+
+
+def _title_words(store: EmbeddedStore, rel: RelType) -> list[str]:
+    """A distinctive word from the title of a paper with a ``rel`` edge, and a common one."""
+    titles = {n.key: n.properties["title"] for n in store.nodes() if n.label is Label.PAPER}
+    starts = sorted({r.start for r in store.relationships() if r.type is rel and r.start in titles})
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]{3,}", titles[starts[0]])] if starts else []
+    return ([max(words, key=len).upper()] if words else []) + ["llm", "zz-no-such-title-zz"]
+
+
+def _param_sets(query: CannedQuery, store: EmbeddedStore) -> list[dict[str, Any]]:
+    """Representative parameters: every required one, and optional ones at default and large."""
+    most_compared = [r["baseline"] for r in store.run_query("most-compared", {"limit": 1})]
+    values: dict[str, list[Any]] = {
+        "name": ["vLLM", "vllm", *most_compared, "no-such-system"],
+        "hardware": ["GPU", "A100", "tpu", "FPGA", "no-such-hardware"],
+        "title": _title_words(store, RelType.TARGETS if "hardware" in query.name else RelType.COMPARES_TO),
+        "limit": [1000],
+    }
+    choices = []
+    for p in query.parameters:
+        if p.required:
+            assert p.name in values, f"add representative values for parameter {p.name!r} of {query.name!r}"
+            choices.append([(p.name, v) for v in values[p.name]])
+        else:
+            choices.append([None, *((p.name, v) for v in values.get(p.name, []))])
+    return [dict(c for c in combo if c is not None) for combo in itertools.product(*choices)]
+
+
+def _order_columns(cypher: str) -> list[str]:
+    m = re.search(r"\bORDER\s+BY\s+(.+?)(?:\bSKIP\b|\bLIMIT\b|$)", cypher, re.S | re.I)
+    assert m, "every canned query orders its rows"
+    return [re.sub(r"\s+(ASC|DESC)(ENDING)?\s*$", "", c.strip(), flags=re.I) for c in m.group(1).split(",")]
+
+
+def _typed(row: dict[str, Any]) -> str:
+    """A row as JSON: 1 and 1.0, or a list and a string, do not compare equal here."""
+    return json.dumps(row, sort_keys=True, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("query", canned_queries(), ids=lambda q: q.name)
+def test_every_canned_query_gives_the_same_rows_on_both_backends(seeded: Seeded, query: CannedQuery) -> None:
+    columns = _order_columns(query.cypher)
+    some_rows = False
+    for params in _param_sets(query, seeded.embedded):
+        want = seeded.embedded.run_query(query.name, params)
+        got = seeded.neo.run_query(query.name, params)
+        some_rows |= bool(want)
+        # As multisets first (a readable diff), then in order; rows that tie on every ORDER BY
+        # column may come in either order, so those are compared as multisets too.
+        assert Counter(map(_typed, got)) == Counter(map(_typed, want)), params
+        assert [tuple(r[c] for c in columns) for r in got] == [tuple(r[c] for c in columns) for r in want], params
+        group = lambda rows: [  # noqa: E731
+            (k, sorted(map(_typed, g))) for k, g in itertools.groupby(rows, key=lambda r: tuple(r[c] for c in columns))
+        ]
+        assert group(got) == group(want), params
+        if len({tuple(r[c] for c in columns) for r in want}) == len(want):
+            assert got == want, params
+    assert some_rows, f"{query.name}: no parameters gave any rows, so the comparison shows nothing"
+
+
+def test_both_backends_hold_the_same_graph(seeded: Seeded) -> None:
+    assert seeded.neo.stats() == seeded.embedded.stats()
+    assert seeded.neo.nodes() == seeded.embedded.nodes()
+    assert seeded.neo.relationships() == seeded.embedded.relationships()
+    assert _export(seeded.neo) == _export(seeded.embedded)
+
+
+def test_loading_the_same_input_again_changes_nothing(seeded: Seeded) -> None:
+    before = _export(seeded.neo)
+    result = KnowledgeGraph(seeded.neo).load(INPUTS)
+    assert result.papers > 0
+    assert not result.summary.changed, result.summary
+    assert _export(seeded.neo) == before
+
+
+# ---- atomicity and schema ---------------------------------------------------------------------
+
+
+def _failing_batches(store: EmbeddedStore) -> list[tuple[str, GraphBatch, str]]:
+    paper = next(n for n in store.nodes() if n.label is Label.PAPER)
+    system = next(n for n in store.nodes() if n.label is Label.SYSTEM)
+    good = [
+        Node(key="paper:brandnewpaper", label=Label.PAPER, properties={"title": "Brand New Paper", "sources": ["x.txt:1"]}),
+        Node(key=system.key, label=Label.SYSTEM, properties={"name": "ignored", "aliases": ["a-new-alias"]}),
+    ]
+    rel = Relationship(type=RelType.USES, start="paper:brandnewpaper", end=paper.key, properties={"evidence": "e", "source": "x.txt", "line": 1})
+    missing = Relationship(type=RelType.COMPARES_TO, start="paper:brandnewpaper", end="system:no-such-node", properties={"evidence": "e"})
+    unstorable = Node(key="technique:nested", label=Label.TECHNIQUE, properties={"name": "Nested", "detail": {"a": 1}})
+    return [
+        ("missing node", GraphBatch(nodes=good, relationships=[rel, missing]), "missing node"),
+        ("unstorable value", GraphBatch(nodes=[*good, unstorable], relationships=[rel]), "Property values"),
+    ]
+
+
+@pytest.mark.parametrize("case", [0, 1], ids=["relationship-to-a-missing-node", "value-neo4j-cannot-store"])
+def test_a_failing_merge_leaves_the_database_as_it_was(seeded: Seeded, case: int) -> None:
+    _, batch, message = _failing_batches(seeded.embedded)[case]
+    before = _export(seeded.neo)
+    with pytest.raises(StoreError, match=message) as failure:
+        seeded.neo.merge(batch)
+    assert "\n" not in str(failure.value)
+    assert _export(seeded.neo) == before
+    if case == 0:  # the embedded store refuses the same batch with the same message
+        with pytest.raises(StoreError) as embedded_failure:
+            EmbeddedStore(seeded.embedded.directory).merge(batch)
+        assert str(embedded_failure.value) == str(failure.value)
+
+
+def test_connect_creates_the_constraints_and_a_duplicate_key_is_rejected(seeded: Seeded, neo4j_settings: Settings) -> None:
+    with seeded.neo.driver.session(database=seeded.neo.database) as session:
+        for statement in schema_statements():
+            kind, name = statement.split()[1:3]
+            session.run(f"DROP {kind} {name} IF EXISTS").consume()
+    for _ in range(2):  # connecting again is harmless
+        store = Neo4jStore.connect(neo4j_settings)
+        store.close()
+    with seeded.neo.driver.session(database=seeded.neo.database) as session:
+        constraints = {
+            (r["labelsOrTypes"][0], tuple(r["properties"]))
+            for r in session.run("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties WHERE type = 'UNIQUENESS'")
+        }
+        indexes = {(r["labelsOrTypes"][0], tuple(r["properties"])) for r in session.run("SHOW INDEXES YIELD labelsOrTypes, properties WHERE labelsOrTypes IS NOT NULL")}
+        assert {(label.value, ("key",)) for label in Label} <= constraints
+        assert {("Paper", ("title",)), ("Hardware", ("kind",)), ("System", ("name",)), ("Hardware", ("name",)), ("Technique", ("name",))} <= indexes
+        key = next(n.key for n in seeded.embedded.nodes() if n.label is Label.PAPER)
+        from neo4j.exceptions import ConstraintError
+
+        with pytest.raises(ConstraintError):
+            session.run("CREATE (:Paper {key: $key, title: 'A duplicate'})", key=key).consume()
+    assert seeded.neo.stats() == seeded.embedded.stats()
+
+
+# ---- merge semantics, property by property ----------------------------------------------------
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+# One type per property name, as the extractor writes them (Neo4j lists hold one type only).
+_props = st.fixed_dictionaries({}, optional={
+    "name": _text, "kind": _text, "flag": st.booleans(), "n": st.integers(-(2**63), 2**63 - 1),
+    "x": st.floats(allow_nan=False, allow_infinity=False), "aliases": st.lists(_text, max_size=3),
+    "lines": st.lists(st.integers(-5, 5), max_size=3),
+})
+_keys = st.sampled_from([(Label.PAPER, "paper:a"), (Label.PAPER, "paper:b"), (Label.SYSTEM, "system:a"), (Label.HARDWARE, "hardware:a")])
+
+
+@st.composite
+def _batches(draw: st.DrawFn) -> GraphBatch:
+    nodes = [Node(key=k, label=label, properties=draw(_props)) for label, k in draw(st.lists(_keys, max_size=5))]
+    keys = sorted({k for _, k in [*draw(st.lists(_keys, max_size=3))]} | {n.key for n in nodes})
+    claims = st.lists(st.sampled_from(["2x", "3x", "10%"]), max_size=2, unique=True).map(
+        lambda cs: {"claims": cs, "claim_values": [float(c.strip("x%")) for c in cs], "claim_units": [c[-1] for c in cs], "claim_metrics": ["speed"] * len(cs)}
+    )
+    rels = [
+        Relationship(type=t, start=s, end=e, properties={**draw(_props), **draw(claims)})
+        for t, s, e in draw(st.lists(st.tuples(st.sampled_from([RelType.USES, RelType.COMPARES_TO]), st.sampled_from(keys), st.sampled_from(keys)), max_size=4))
+    ] if keys else []
+    return GraphBatch(nodes=nodes, relationships=rels)
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(batches=st.lists(_batches(), min_size=1, max_size=3))
+def test_any_sequence_of_merges_gives_the_same_graph_and_summaries(neo: Neo4jStore, tmp_path_factory: pytest.TempPathFactory, batches: list[GraphBatch]) -> None:
+    neo.clear()
+    embedded = EmbeddedStore(tmp_path_factory.mktemp("merge") / "kg")
+    for batch in batches:
+        try:
+            want = embedded.merge(batch)
+        except StoreError as exc:
+            with pytest.raises(StoreError, match=re.escape(str(exc))):
+                neo.merge(batch)
+        else:
+            assert neo.merge(batch) == want
+        # Neo4j cannot hold null: the one difference is that None-valued properties are absent.
+        assert neo.nodes() == embedded.nodes()
+        assert neo.relationships() == embedded.relationships()
+        assert neo.stats() == embedded.stats()
+    assert _export(neo) == _export(embedded)
+
+
+def test_none_valued_properties_are_left_out_and_reloading_them_changes_nothing(neo: Neo4jStore) -> None:
+    neo.clear()
+    batch = GraphBatch(
+        nodes=[Node(key="system:x", label=Label.SYSTEM, properties={"name": "X", "vendor": None, "aliases": []}),
+               Node(key="hardware:y", label=Label.HARDWARE, properties={"name": "Y", "kind": None})],
+        relationships=[Relationship(type=RelType.TARGETS, start="system:x", end="hardware:y", properties={"evidence": "e", "line": None})],
+    )
+    assert neo.merge(batch).nodes_created == 2
+    assert not neo.merge(batch).changed
+    assert [n.properties for n in neo.nodes()] == [{"name": "Y"}, {"name": "X", "aliases": []}]
+    assert [r.properties for r in neo.relationships()] == [{"evidence": "e"}]
+    later = GraphBatch(nodes=[Node(key="hardware:y", label=Label.HARDWARE, properties={"kind": "class"})])
+    assert neo.merge(later).nodes_updated == 1
+    assert neo.nodes()[0].properties == {"name": "Y", "kind": "class"}
+
+
+# ---- the command line -------------------------------------------------------------------------
+
+
+def _env(settings: Settings, home: Path, **overrides: str) -> dict[str, str]:
+    env = {
+        "PATH": str(Path(sys.executable).parent), "HOME": str(home), "LANG": "C.UTF-8",
+        "KG_BACKEND": "neo4j", "NEO4J_URI": settings.neo4j_uri, "NEO4J_USERNAME": settings.neo4j_username,
+        "NEO4J_PASSWORD": settings.neo4j_password, "NEO4J_DATABASE": settings.neo4j_database,
+    }
+    return env | overrides
+
+
+def kg(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([KG, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
+def test_cli_load_then_query_json_matches_the_embedded_store(neo: Neo4jStore, neo4j_settings: Settings, tmp_path: Path) -> None:
+    neo.clear()
+    inputs = [str(p) for p in sorted(FIXTURES.glob("*.txt"))]
+    env = _env(neo4j_settings, tmp_path)
+    embedded_env = {k: v for k, v in env.items() if not k.startswith(("KG_", "NEO4J_"))}
+    store = tmp_path / "kg"
+    for e, extra in ((env, []), (embedded_env, ["--store", str(store)])):
+        result = kg(e, tmp_path, *extra, "load", *inputs)
+        assert result.returncode == 0, result.stderr
+        assert "distinct papers" in result.stdout and result.stderr == ""
+    again = kg(env, tmp_path, "load", *inputs)
+    assert "0 nodes and 0 relationships added, 0 nodes and 0 relationships updated" in again.stdout
+    checked = 0
+    for query in canned_queries():
+        for params in _param_sets(query, EmbeddedStore(store))[:2]:
+            args = ["query", query.name, "--format", "json", *(f"-p{k}={v}" for k, v in params.items())]
+            got = kg(env, tmp_path, *args)
+            want = kg(embedded_env, tmp_path, "--store", str(store), *args)
+            assert got.returncode == 0 and want.returncode == 0, got.stderr + want.stderr
+            assert json.loads(got.stdout) == json.loads(want.stdout), (query.name, params)
+            assert got.stdout == want.stdout
+            checked += bool(json.loads(want.stdout))
+    assert checked >= len(canned_queries())
+    assert kg(env, tmp_path, "export").stdout == kg(embedded_env, tmp_path, "--store", str(store), "export").stdout
+
+
+def _unused_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert result.stdout == ""
+    return lines[0]
+
+
+def test_cli_with_no_server_prints_one_line_and_exits_2(neo4j_settings: Settings, tmp_path: Path) -> None:
+    uri = f"bolt://127.0.0.1:{_unused_port()}"
+    line = _one_line_error(kg(_env(neo4j_settings, tmp_path, NEO4J_URI=uri), tmp_path, "stats"))
+    assert f"cannot reach Neo4j at {uri}" in line and "make neo4j-up" in line
+
+
+@pytest.mark.parametrize("uri", ["http://127.0.0.1:7474", "bolt://127.0.0.1:port"])
+def test_cli_with_a_malformed_uri_prints_one_line_and_exits_2(neo4j_settings: Settings, tmp_path: Path, uri: str) -> None:
+    line = _one_line_error(kg(_env(neo4j_settings, tmp_path, NEO4J_URI=uri), tmp_path, "stats"))
+    assert uri in line
+
+
+def test_cli_with_a_wrong_password_prints_one_line_and_exits_2(neo: Neo4jStore, neo4j_settings: Settings, tmp_path: Path) -> None:
+    line = _one_line_error(kg(_env(neo4j_settings, tmp_path, NEO4J_PASSWORD="not-the-password"), tmp_path, "stats"))
+    assert "refused the credentials" in line and neo4j_settings.neo4j_uri in line
