@@ -33,10 +33,21 @@ demo: install
 	echo; echo "== Papers targeting TPUs"; $(KG) query papers-targeting -p hardware=TPU; \
 	echo; $(KG) viz -o $(OUT)/graph.html
 
+# `make test` runs the suite against a throw-away Neo4j of its own (the tests clear the database):
+# its own cache directory and ports, so the dev server of `make neo4j-up` (7687/7474) is never touched.
+TEST_NEO4J_HOME      ?= .cache/neo4j-test
+TEST_NEO4J_BOLT_PORT ?= 7688
+TEST_NEO4J_HTTP_PORT ?= 7475
+TEST_NEO4J_ENV = KG_NEO4J_HOME=$(TEST_NEO4J_HOME) NEO4J_URI=bolt://127.0.0.1:$(TEST_NEO4J_BOLT_PORT) \
+	NEO4J_BOLT_PORT=$(TEST_NEO4J_BOLT_PORT) NEO4J_HTTP_PORT=$(TEST_NEO4J_HTTP_PORT)
+PYTEST_ARGS ?=
+
 test: install
-	$(PYTHON) scripts/neo4j_local.py up
-	@status=0; KG_REQUIRE_NEO4J=1 $(PY) -m pytest -q || status=$$?; \
-	$(PYTHON) scripts/neo4j_local.py down; exit $$status
+	@export $(TEST_NEO4J_ENV); \
+	trap '$(PYTHON) scripts/neo4j_local.py down' EXIT; trap 'exit 130' INT TERM; \
+	$(PYTHON) scripts/neo4j_local.py up || exit $$?; \
+	status=0; KG_REQUIRE_NEO4J=1 $(PY) -m pytest -q $(PYTEST_ARGS) || status=$$?; \
+	exit $$status
 
 test-fast: install
 	$(PY) -m pytest -q -m "not neo4j"

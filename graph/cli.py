@@ -7,6 +7,7 @@ stderr and exit non-zero: 1 for bad input, 2 for a store that cannot be reached.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,11 @@ class _Group(click.Group):
             sys.exit(1)
         except BrokenPipeError:
             sys.exit(0)
+        except Exception as exc:  # a bug: still one line, with KG_DEBUG=1 for the traceback
+            if os.environ.get("KG_DEBUG"):
+                raise
+            click.echo(f"error: internal error ({exc.__class__.__name__}: {exc}); rerun with KG_DEBUG=1 for details", err=True)
+            sys.exit(1)
 
 
 def _kg(ctx: click.Context) -> KnowledgeGraph:

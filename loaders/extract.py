@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from graph.merge import merge_properties
@@ -19,10 +20,10 @@ from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType,
 from loaders.catalogue import CatalogueEntry
 from loaders.claims import find_claims
 from loaders.linking import EntityMatcher, Mention, default_matcher
-from loaders.names import candidate_names, is_artifact_name
+from loaders.names import candidate_names, clean_name, is_artifact_name
 from loaders.proposals import HARDWARE_HEADS, TECHNIQUE_HEADS, Proposal, sentence_proposal_names, title_proposal_names
 from loaders.relations import comparison_spans, inside, is_target_context, use_spans
-from loaders.text import Sentence, acronym_definitions, fold, split_sentences
+from loaders.text import Sentence, acronym_definitions, fold, is_name_like, split_sentences
 
 
 @dataclass
@@ -137,6 +138,7 @@ def _device_count(before: str) -> int:
     return 0 if word_before[0][:1].isupper() else int(m.group(1).replace(",", ""))
 
 
+_SMALL_WORDS = {"of", "for", "and", "the", "in", "on", "to", "with", "via", "a", "an", "by"}
 _LEAD_IN = re.compile(r"^(?:(?:the|a|an|NVIDIA|Nvidia|AMD|Intel|Google|Apple|Qualcomm|Arm|state-of-the-art|high-end|server-grade|desktop|flagship)\s+)*$")
 
 
@@ -180,10 +182,16 @@ class Extractor:
         return self.matcher.lookup(name) is not None or bool(self.matcher.find(name))
 
     def _proposals(self, b: _Builder, sentences: list[Sentence], acronyms: dict[str, str]) -> list[str]:
+        # An acronym spelled out in plain words ("low-resource languages (LRLs)") names a concept.
+        concepts = {fold(a) for a, e in acronyms.items() if any(w[0].islower() and w not in _SMALL_WORDS for w in e.split())}
+
+        def not_new(name: str) -> bool:
+            return fold(name) in concepts or self._known(name)
+
         found: list[Proposal] = title_proposal_names(b.entry.title, b.entry.abstract)
         for s in sentences:
-            found.extend(sentence_proposal_names(s, self._known))
-        found.extend(self._salient_names(b, sentences, found))
+            found.extend(sentence_proposal_names(s, not_new))
+        found.extend(self._salient_names(b, sentences, found, not_new))
         found = _merge_renamed(found, b.entry.abstract)
         expansions = {fold(v): k for k, v in acronyms.items()}
         groups: list[tuple[Proposal, list[str]]] = []
@@ -212,7 +220,9 @@ class Extractor:
             own.extend(names)
         return own
 
-    def _salient_names(self, b: _Builder, sentences: list[Sentence], found: list[Proposal]) -> list[Proposal]:
+    def _salient_names(
+        self, b: _Builder, sentences: list[Sentence], found: list[Proposal], not_new: Callable[[str], bool]
+    ) -> list[Proposal]:
         """A new name the abstract keeps using (four times or more) and never compares against
         is the paper's own artifact, even without a proposal sentence ('a dataset of ..., PIE')."""
         have = {fold(n) for p in found for n in [p.name, *p.aliases]}
@@ -222,7 +232,7 @@ class Extractor:
                 counts[name] = counts.get(name, 0) + len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", s.text))
         out = []
         for name, n in counts.items():
-            if n < 4 or fold(name) in have or self._known(name):
+            if n < 4 or fold(name) in have or not_new(name):
                 continue
             first = next(s for s in sentences if name in s.text)
             compared = any(name in s.text[a:z] for s in sentences for a, z in comparison_spans(s.text))
@@ -246,7 +256,10 @@ class Extractor:
             ):
                 self._target(b, m, cite, text)
             span = next(((a, z) for a, z in compare if a <= m.start and m.end <= z), None)
-            if span and _is_comparison_target(m, text[span[0] : m.start]):
+            # "CUDA-optimized FlashAttention-2": CUDA only qualifies the name that follows
+            modifier = re.match(r"-[a-z]+\s+(\S+)", text[m.end :])
+            modifier = modifier if modifier and is_name_like(clean_name(modifier.group(1))) else None
+            if span and not modifier and _is_comparison_target(m, text[span[0] : m.start]):
                 compared.append((b.catalogued(m.entry), m.start))
             elif inside(uses, m.start, m.end) and m.entry.label != "Hardware":
                 b.relate(RelType.USES, b.paper_key, b.catalogued(m.entry), cite)

@@ -22,6 +22,7 @@ GENERIC = {
     GCN GCNs GAN GANs VAE VAEs SNN SNNs KG KGs LSTM LSTMs SSM SSMs RAG CoT ICL SFT DPO PPO
     NVIDIA Nvidia AMD Intel Google Apple Qualcomm Huawei Microsoft Meta Amazon AWS OpenAI Anthropic IBM
     Samsung Alibaba Baidu Tencent ByteDance DeepMind GitHub HuggingFace Hugging ArXiv arXiv Github
+    PEFT QAT PTQ KD MoE NMT SMT AR NAR AR-LLMs USD EUR ML/AI AI/ML
     KVCache KV-cache LLMOps MLOps AutoML FaaS SaaS VM VMs JSON HTTP RPC SQL GPT-style II III IV
     """.split()
 }
@@ -36,7 +37,7 @@ def clean_name(token: str) -> str:
 def is_artifact_name(token: str) -> bool:
     """A name-like token that is not a generic acronym, metric or unit."""
     name = clean_name(token)
-    if not is_name_like(name):
+    if not is_name_like(name) or "/" in name:  # "Op/B", "ML/AI", "200Mb/s": units and pairs, not names
         return False
     folded = fold(name)
     if folded in GENERIC or folded.rstrip("s") in GENERIC:

@@ -111,6 +111,12 @@ def _parenthesized(text: str, start: int, known: Callable[[str], bool]) -> Propo
     return Proposal(name=name, aliases=[expansion] if expansion else [])
 
 
+def _capitalized_run(before: str, last: str) -> str:
+    """'we propose Bottleneck Sampling, a ...': the capitalized words that end in ``last``."""
+    words = re.findall(r"[A-Z][\w-]*\s+$|(?:[A-Z][\w-]*\s+){1,2}$", before)
+    return (words[0] + last).strip() if words else last
+
+
 def _name_after(text: str, known: Callable[[str], bool], max_words: int = 16) -> Proposal | None:
     """The first new name after a proposal verb: an artifact-shaped token, a defined acronym, or a
     capitalized word set off as an apposition ('we present Flex, a scalable stack')."""
@@ -132,7 +138,12 @@ def _name_after(text: str, known: Callable[[str], bool], max_words: int = 16) ->
                 return hit
         token = clean_name(raw)
         appositive = re.match(r"\S+?,\s+(?:an?|the|which|that)\s", text[m.start() :])
+        if i == 0 and appositive and token[:1].isupper():
+            # "we introduce Moonlight, a 3B model": named and described at once, known name or not
+            return Proposal(name=token, kind_hint=text[m.end() :])
         if token and not known(token) and (is_artifact_name(token) or (token[0].isupper() and appositive and len(token) > 2)):
+            if appositive and not is_artifact_name(token):
+                token = _capitalized_run(text[: m.start()], token)
             return Proposal(name=token, kind_hint=text[: m.start()])
         if re.search(r"[.;:]$", raw) and i > 0:
             return None

@@ -426,12 +426,13 @@ def system_db_exists(layout: Layout) -> bool:
 # --------------------------------------------------------------------------- process
 
 
-def _cmdline(pid: int) -> str | None:
+def _cmdline(pid: int) -> list[str] | None:
+    """The process's arguments (exact tokens: ``.cache/neo4j`` must not match ``.cache/neo4j-test``)."""
     try:
-        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(
-            "utf-8", "replace")
+        raw = (Path("/proc") / str(pid) / "cmdline").read_bytes()
     except OSError:
         return None
+    return [arg.decode("utf-8", "replace") for arg in raw.split(b"\0") if arg]
 
 
 def pid_alive(pid: int) -> bool:
@@ -457,7 +458,7 @@ def is_our_server(pid: int, layout: Layout) -> bool:
     cmd = _cmdline(pid)
     if cmd is None:  # no /proc (e.g. macOS): trust the pid file
         return True
-    return ENTRY_POINT in cmd and f"--home-dir={layout.home}" in cmd
+    return ENTRY_POINT in cmd and f"--home-dir={layout.home}" in cmd  # whole arguments
 
 
 def read_pid(layout: Layout) -> int | None:
