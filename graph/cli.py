@@ -203,3 +203,35 @@ def viz(ctx: click.Context, output: Path) -> None:
     except OSError as exc:
         raise StoreError(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"Wrote {output}")
+
+
+@main.command()
+@click.argument("name_or_title")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def show(ctx: click.Context, name_or_title: str, fmt: str) -> None:
+    """Everything known about one paper or entity, each fact with its citation.
+
+    NAME_OR_TITLE is an entity's name or alias (vLLM, A100, LoRA), a node key, or part of a
+    paper's title. Exits 1 when nothing matches.
+    """
+    profiles = _kg(ctx).show(name_or_title)
+    if not profiles:
+        raise QueryError(f"nothing in the graph is named {name_or_title!r} (try a paper title, a name or an alias)")
+    if fmt == "json":
+        click.echo(json.dumps([p.model_dump() for p in profiles], indent=2, ensure_ascii=False))
+        return
+    for i, p in enumerate(profiles):
+        if i:
+            click.echo()
+        props = {k: v for k, v in p.properties.items() if k not in ("name", "title", "abstract") and v not in (None, [], "")}
+        click.echo(click.style(f"{p.label}: {p.name}", bold=True) + f"  [{p.key}]")
+        for k, v in sorted(props.items()):
+            click.echo(f"  {k}: {_cell(v, 100)}")
+        for f in p.facts:
+            arrow = f"-[{f.type}]->" if f.direction == "out" else f"<-[{f.type}]-"
+            claims = f"  ({'; '.join(f.claims)})" if f.claims else ""
+            click.echo(f"  {arrow} {f.other}{claims}")
+            if f.evidence:
+                where = f"{f.source}:{f.line}" if f.line else f.source
+                click.echo(f"      \"{f.evidence}\"  — {where}")

@@ -14,6 +14,8 @@ from graph.model import Claim
 NUMBER = re.compile(
     r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?)\s?(×|x|X|times\b|-fold\b|fold\b|%|percent\b)(?![\dx×])",
 )
+# The lower end of a range shares the unit of the upper end: "1.4-11.2x", "1.1x to 2x", "10-40%".
+RANGE_LOW = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:-|–|to)\s?(?=\d+(?:\.\d+)?\s?(?:×|x|X|times\b|%))")
 METRICS = {
     "throughput": r"throughput|tokens?/s|tokens per second|qps|requests per second|goodput|bandwidth|flops|utili[sz]ation",
     "latency": r"latency|latencies|ttft|tpot|time[- ]to[- ]first|response time|tail",
@@ -46,26 +48,33 @@ class FoundClaim:
 
 
 def _metric_near(text: str, start: int, end: int) -> str:
-    """The metric word closest to the number, looking a few words either side."""
-    best: tuple[int, str] | None = None
-    window_start = max(0, start - 50)
-    window = text[window_start : end + 60]
-    for name, pattern in _METRIC_RE:
-        for m in pattern.finditer(window):
-            pos = m.start() + window_start
-            distance = pos - end if pos >= end else start - (m.end() + window_start)
-            distance = max(distance, 0) + (0 if pos >= end else 5)  # ties go to the word after the number
-            if best is None or distance < best[0]:
-                best = (distance, name)
-    return best[1] if best else "other"
+    """The metric a number measures: the first metric word after it in its clause ('2x lower
+    latency'), else the nearest one before it ('a speedup of 2x')."""
+    clause_end = re.search(r"[,;.]\s|\s(?:and|while|but)\s|$", text[end : end + 70])
+    after = text[end : end + (clause_end.start() if clause_end else 70)]
+    hits = [(m.start(), name) for name, pattern in _METRIC_RE for m in pattern.finditer(after)]
+    if hits:
+        return min(hits)[1]
+    before = text[max(0, start - 60) : start]
+    hits = [(m.end(), name) for name, pattern in _METRIC_RE for m in pattern.finditer(before)]
+    return max(hits)[1] if hits else "other"
+
+
+def _claim(text: str, value: str, unit_text: str, start: int, end: int, metric: str) -> FoundClaim:
+    number = float(value.replace(",", ""))
+    unit = "%" if unit_text in ("%", "percent") else "x"
+    label = f"{number:g}{'×' if unit == 'x' else '%'} {metric}"
+    return FoundClaim(Claim(value=number, unit=unit, metric=metric, text=label), start, end)
 
 
 def find_claims(text: str) -> list[FoundClaim]:
+    """Every 'N×' and 'N%' in the text, with the lower ends of ranges ('1.4-11.2x') as claims too."""
     out: list[FoundClaim] = []
     for m in NUMBER.finditer(text):
-        value = float(m.group(1).replace(",", ""))
-        unit = "%" if m.group(2) in ("%", "percent") else "x"
-        metric = _metric_near(text, m.start(), m.end())
-        label = f"{value:g}{'×' if unit == 'x' else '%'} {metric}"
-        out.append(FoundClaim(Claim(value=value, unit=unit, metric=metric, text=label), m.start(), m.end()))
-    return out
+        out.append(_claim(text, m.group(1), m.group(2), m.start(), m.end(), _metric_near(text, m.start(), m.end())))
+    for low in RANGE_LOW.finditer(text):
+        upper = NUMBER.match(text, low.end())
+        if upper:
+            metric = _metric_near(text, upper.start(), upper.end())
+            out.append(_claim(text, low.group(1), upper.group(2), low.start(), low.end(), metric))
+    return sorted(out, key=lambda c: c.start)

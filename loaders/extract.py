@@ -285,12 +285,28 @@ class Extractor:
                 b.relate(RelType.TARGETS, b.paper_key, b.catalogued(cls), {**cite, "via": [m.entry.name]})
 
     def _comparisons(self, b: _Builder, text: str, compared: list[tuple[str, int]], cite: dict[str, Any]) -> None:
+        """COMPARES_TO for each target, with the numbers stated against it.
+
+        Targets named together ('over Orca and vLLM') share the numbers; each number goes to the
+        group of targets nearest to it, preferring a group that follows ('2x faster than X')."""
         if not compared:
             return
+        groups: list[list[tuple[str, int]]] = []
+        for key, pos in sorted(compared, key=lambda kp: kp[1]):
+            if groups and re.fullmatch(r"[\s,]*(?:and|or|as well as)?[\s,()]*[\w.+-]*[\s,]*(?:and|or)?\s*", text[groups[-1][-1][1] : pos]) and pos - groups[-1][-1][1] < 60:
+                groups[-1].append((key, pos))
+            else:
+                groups.append([(key, pos)])
         claims: dict[str, list] = {key: [] for key, _ in compared}
+
+        def distance(group: list[tuple[str, int]], at: int) -> int:
+            first, last = group[0][1], group[-1][1]
+            return first - at if first >= at else (at - last) + 25
+
         for found in find_claims(text):
-            nearest = min(compared, key=lambda kp: abs(kp[1] - found.start) + (0 if kp[1] < found.start else 3))
-            claims[nearest[0]].append(found.claim)
+            nearest = min(groups, key=lambda g: distance(g, found.start))
+            for key, _ in nearest:
+                claims[key].append(found.claim)
         for key, items in claims.items():
             props = dict(cite)
             if items:
