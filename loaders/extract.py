@@ -37,6 +37,7 @@ class PaperFacts:
 class _Builder:
     entry: ListingEntry
     document: str = ""
+    mentions: dict[str, list[Mention]] = field(default_factory=dict)  # per sentence text
     nodes: dict[str, Node] = field(default_factory=dict)
     rels: dict[tuple[str, str, str], Relationship] = field(default_factory=dict)
 
@@ -160,6 +161,7 @@ class Extractor:
 
     def __init__(self, matcher: EntityMatcher | None = None) -> None:
         self.matcher = matcher or default_matcher()
+        self._known_cache: dict[str, bool] = {}
 
     def extract(self, entry: ListingEntry) -> PaperFacts:
         b = _Builder(entry, document=f"{entry.title}\n{entry.abstract}")
@@ -177,9 +179,16 @@ class Extractor:
         self._technique_focus(b, title_sentence, sentences)
         return PaperFacts(paper=paper, nodes=list(b.nodes.values()), relationships=list(b.rels.values()))
 
+    def _mentions(self, b: _Builder, text: str) -> list[Mention]:
+        if text not in b.mentions:
+            b.mentions[text] = self.matcher.find(text, b.document)
+        return b.mentions[text]
+
     def _known(self, name: str) -> bool:
         """A catalogue name, or text that contains one ('A100/H100'): not a new artifact."""
-        return self.matcher.lookup(name) is not None or bool(self.matcher.find(name))
+        if name not in self._known_cache:
+            self._known_cache[name] = self.matcher.lookup(name) is not None or bool(self.matcher.find(name))
+        return self._known_cache[name]
 
     def _proposals(self, b: _Builder, sentences: list[Sentence], acronyms: dict[str, str]) -> list[str]:
         # An acronym spelled out in plain words ("low-resource languages (LRLs)") names a concept.
@@ -245,7 +254,7 @@ class Extractor:
         self, b: _Builder, sentence: Sentence, cite_as: Sentence | None, own: list[str], own_folds: set[str], concepts: set[str]
     ) -> None:
         text = sentence.text
-        mentions = [m for m in self.matcher.find(text, b.document) if fold(m.text) not in own_folds and fold(m.entry.name) not in own_folds]
+        mentions = [m for m in self._mentions(b, text) if fold(m.text) not in own_folds and fold(m.entry.name) not in own_folds]
         compare = comparison_spans(text)
         uses = use_spans(text)
         cite = b.cite(cite_as)
@@ -323,7 +332,7 @@ class Extractor:
         seen: dict[str, list[Sentence]] = {}
         entries: dict[str, CatalogueEntry] = {}
         for s in [title, *sentences]:
-            for m in self.matcher.find(s.text, b.document):
+            for m in self._mentions(b, s.text):
                 if m.entry.label == "Technique":
                     seen.setdefault(m.entry.name, []).append(s)
                     entries[m.entry.name] = m.entry

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "etc.", "fig.", "figs.", "eq.", "approx.", "resp.", "cf.", "no.", "ca.")
 
@@ -54,6 +55,7 @@ _PART = r"[A-Za-z0-9]+(?:[-.+/][A-Za-z0-9]+)*\+*"
 NAME_TOKEN = re.compile(rf"(?<![\w-])({_PART})(?![\w])")
 
 
+@lru_cache(maxsize=65536)
 def is_name_like(token: str) -> bool:
     """True for tokens shaped like artifact names rather than English words."""
     core = token.strip(".-")
