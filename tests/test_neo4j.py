@@ -265,7 +265,7 @@ def _batches(draw: st.DrawFn) -> GraphBatch:
     return GraphBatch(nodes=nodes, relationships=rels)
 
 
-@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(batches=st.lists(_batches(), min_size=1, max_size=3))
 def test_any_sequence_of_merges_gives_the_same_graph_and_summaries(neo: Neo4jStore, tmp_path_factory: pytest.TempPathFactory, batches: list[GraphBatch]) -> None:
     neo.clear()
