@@ -69,6 +69,17 @@ class _Builder:
             self.nodes[key] = Node(key=key, label=label, properties=props)
         return key
 
+    def discovered_product(self, name: str, vendor: str | None, hw_class: CatalogueEntry) -> str:
+        """A hardware product the catalogue lacks, read as '<model number> <class>' ('VCU1525 FPGA')."""
+        key = entity_key(Label.HARDWARE, name)
+        props: dict[str, Any] = {"name": name, "aliases": [f"{vendor} {name}"] if vendor else [], "kind": hw_class.name.lower(), "class": hw_class.name, "catalogued": False}
+        if vendor:
+            props["vendor"] = vendor
+        self.nodes.setdefault(key, Node(key=key, label=Label.HARDWARE, properties=props))
+        class_key = self.catalogued(hw_class)
+        self.relate(RelType.IS_A, key, class_key, {"evidence": f"read as a {hw_class.name} product", "source": self.entry.source, "line": self.entry.abstract_line or self.entry.title_line})
+        return key
+
     def relate(self, rel: RelType, start: str, end: str, props: dict[str, Any]) -> None:
         key = (start, rel.value, end)
         if key in self.rels:
@@ -93,6 +104,20 @@ def _merge_renamed(found: list[Proposal], abstract: str) -> list[Proposal]:
         title[0].aliases = [*title[0].aliases, other.name, *other.aliases]
         return [p for p in found if p is not other]
     return found
+
+
+def _same_artifact(names: list[str], others: list[str]) -> bool:
+    """Two proposals name one artifact when they share a name, or one name is a whole-word part of
+    the other ('SageMaker' in 'Amazon SageMaker Model Parallelism')."""
+    if {fold(n) for n in names} & {fold(n) for n in others}:
+        return True
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", b, re.I)
+        for x, y in ((names, others), (others, names))
+        for a in x
+        for b in y
+        if is_name_like(a)
+    )
 
 
 def _paper_node(entry: ListingEntry) -> Node:
@@ -127,6 +152,12 @@ def _is_software(m: Mention, document: str) -> bool:
     return bool(re.search(rf"\bsoftware\s+{re.escape(m.text.lower().rstrip('s'))}", document, re.I))
 
 
+# "a Xilinx VCU1525 FPGA card", "two Ascend 910B NPUs": a model number right before a class word.
+_PRODUCT_BEFORE_CLASS = re.compile(
+    r"(?<![\w-])(?:(NVIDIA|AMD|Xilinx|Altera|Intel|Google|Apple|Qualcomm|Huawei|Samsung|MediaTek|Arm|Lattice|Rockchip|Cerebras|Graphcore)\s+)?"
+    r"([A-Z][A-Za-z]*\d[\w.]*)\s+(GPU|FPGA|TPU|NPU|CPU|SoC|MCU)s?\b"
+)
+
 MANY_DEVICES = 64  # this many GPUs or accelerators in one run means a multi-node cluster
 CLUSTER = "cluster"
 def _device_count(before: str) -> int:
@@ -152,7 +183,8 @@ def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
     if m.entry.label == "Hardware":
         return m.entry.kind != "class" and bool(_LEAD_IN.match(before_in_span))
     if m.entry.label == "Technique":
-        return is_artifact_name(m.text)
+        words = m.text.split()
+        return is_artifact_name(m.text) if len(words) == 1 else all(w[:1].isupper() or w[:1].isdigit() for w in words)
     return True
 
 
@@ -210,8 +242,7 @@ class Extractor:
                 names.append(acronyms[p.name])
             elif fold(p.name) in expansions:
                 names.insert(0, expansions[fold(p.name)])
-            folds = {fold(n) for n in names}
-            group = next((g for g in groups if folds & {fold(n) for n in g[1]}), None)
+            group = next((g for g in groups if _same_artifact(names, g[1])), None)
             if group:
                 group[1].extend(n for n in names if fold(n) not in {fold(x) for x in group[1]})
             else:
@@ -272,6 +303,7 @@ class Extractor:
                 compared.append((b.catalogued(m.entry), m.start))
             elif inside(uses, m.start, m.end) and m.entry.label != "Hardware":
                 b.relate(RelType.USES, b.paper_key, b.catalogued(m.entry), cite)
+        self._unknown_products(b, sentence, text, mentions, cite, own)
         for a, z in compare:
             for name in candidate_names(text[a:z]):
                 pos = text.find(name, a)
@@ -279,6 +311,23 @@ class Extractor:
                     continue
                 compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos))
         self._comparisons(b, text, compared, cite)
+
+    def _unknown_products(self, b: _Builder, sentence: Sentence, text: str, mentions: list[Mention], cite: dict[str, Any], own: list[str]) -> None:
+        for m in _PRODUCT_BEFORE_CLASS.finditer(text):
+            name = m.group(2)
+            hw_class = self.matcher.lookup(m.group(3))
+            if (
+                hw_class is None
+                or not is_artifact_name(name)
+                or self._known(name)
+                or fold(name) in {fold(n) for n in own}
+                or any(x.start < m.end(2) and m.start(2) < x.end for x in mentions)
+                or not (sentence.index == -1 or is_target_context(text, m.start(), own))
+            ):
+                continue
+            key = b.discovered_product(name, m.group(1), hw_class)
+            b.relate(RelType.TARGETS, b.paper_key, key, cite)
+            b.relate(RelType.TARGETS, b.paper_key, b.catalogued(hw_class), {**cite, "via": [name]})
 
     def _target(self, b: _Builder, m: Mention, cite: dict[str, Any], text: str) -> None:
         """TARGETS the hardware, and the classes it implies: a product's own class, a class named

@@ -66,8 +66,13 @@ def _trie_regex(sequences: list[list[str]]) -> str:
     return emit(trie)
 
 
-# "DeepSeek-V3-Small" is a name of its own, but "Triton-based" is Triton.
-_LONGER_NAME = r"-(?!(?:based|like|style|optimized|powered|enabled|accelerated|class|scale|level|specific|aware|friendly|only|native|compatible|equipped)\b)[A-Za-z0-9]"
+# "DeepSeek-V3-Small" is a name of its own, but "Triton-based" and "SSD-Offloaded" are Triton and SSD.
+_LONGER_NAME = (
+    r"-(?!(?:based|like|style|class|scale|level|specific|aware|friendly|only|native|compatible|centric|bound|"
+    r"resident|side|free|efficient|intensive|[A-Za-z]+ed)\b)[A-Za-z0-9]"
+)
+# Memory size and form factor written onto a product name: "A100-80G-SXM4", "H100 SXM5", "A100-40GB".
+_PRODUCT_SUFFIX = r"(?:-\d{2,3}\s?GB?|[-\s](?:SXM|SMX|PCIe|NVL)\d?)*"
 
 
 def _compile(aliases: list[str], flags: int) -> re.Pattern[str] | None:
@@ -75,7 +80,9 @@ def _compile(aliases: list[str], flags: int) -> re.Pattern[str] | None:
         return None
     fold_case = bool(flags & re.IGNORECASE)
     body = _trie_regex([_alias_pieces(a, fold_case) for a in sorted(set(aliases))])
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?:s|es|'s)?(?![A-Za-z0-9]|\.\d|{_LONGER_NAME})", flags)
+    return re.compile(
+        rf"(?<![A-Za-z0-9])(?P<name>(?:{body})(?:s|es|'s)?){_PRODUCT_SUFFIX}(?![A-Za-z0-9]|\.\d|{_LONGER_NAME})", flags
+    )
 
 
 class EntityMatcher:
@@ -118,7 +125,7 @@ class EntityMatcher:
             if pattern is None:
                 continue
             for m in pattern.finditer(text):
-                entry = self.lookup(m.group(0))
+                entry = self.lookup(m.group("name"))
                 if entry is None:
                     continue
                 if entry.context and not any(w.lower() in lowered for w in entry.context):

@@ -70,7 +70,12 @@ class ListingError(ValueError):
     """A file that cannot be read as a paper listing; the message is one line naming it."""
 
 
+# Abstracts copied from LaTeX sources keep some markup: "\\textbf{HSPI}", "50\\%".
+_LATEX_MARKUP = re.compile(r"\\(?:textbf|textit|emph|texttt|textsc|mathrm|mathbf|text)\{([^{}]*)\}")
+
+
 def _clean(line: str) -> str:
+    line = _LATEX_MARKUP.sub(r"\1", line).replace("\\%", "%").replace("\\&", "&")
     return " ".join(line.split())
 
 

@@ -42,9 +42,15 @@ PROPOSAL_CONTEXT = re.compile(
     + PROPOSAL_VERB.pattern,
     re.IGNORECASE,
 )
-NAMING = re.compile(r"\b(?:called|named|dubbed|termed|entitled|namely|coined|known\s+as)\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
+NAMING = re.compile(r"\b(?:called|named|dubbed|termed|entitled|namely|coined|known\s+as|we\s+call)\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
 OUR_NEW = re.compile(r"\bour\s+(?:own\s+)?(?:novel|new|proposed)\s+(?:[a-z][\w-]*\s+){0,3}?([A-Z][\w.+-]*)")
 DEFINED_NEW = re.compile(r"\(([^()]{1,24})\),\s+an?\s+(?:novel|new)\b")
+# "employs Dynamic SplitFuse, a novel composition strategy": a name set off by a novelty apposition.
+NAME_NEW = re.compile(r"(?<![\w-])((?:[A-Z][\w.+-]*\s+){0,2}[A-Z][\w.+-]*),\s+an?\s+(?:novel|new)\b")
+# "a novel data reduction technique (Variance Horizon)": a Title-Case label put in parentheses.
+LABEL_IN_PARENS = re.compile(r"(?<=[a-z] )\(((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})\)(?!\w)")
+# "we introduce the Matrix-Pano dataset": a capitalized name before the kind of thing it is.
+_NAMED_HEAD = re.compile(r"\s+(?:dataset|benchmark|suite|corpus|framework|system|library|toolkit|compiler|engine|platform|accelerator|architecture|model)s?\b")
 # The name comes before the clause that describes it: stop looking at these words.
 _SCAN_STOP = {"for", "to", "that", "which", "where", "with", "on", "in", "by", "using", "via", "based", "from", "when", "while"}
 APPOSITION = re.compile(r"^\s*(?:,\s*)?(?:an?\s+|the\s+)?(?:novel|new|open-source|first|simple|efficient|lightweight|scalable|general|unified|holistic|practical|fast)\b", re.IGNORECASE)
@@ -85,7 +91,13 @@ def title_proposal_names(title: str, abstract: str = "") -> list[Proposal]:
     if not m:
         return []
     prefix = m.group(1).strip()
-    if not _name_like_prefix(prefix) or _SURVEY.match(title[m.end() - 1 :]):
+    if _SURVEY.match(title[m.end() - 1 :]):
+        return []
+    # "Eagle and Finch: ...": two artifacts, each named in the abstract too
+    parts = re.split(r"\s+(?:and|&)\s+", prefix)
+    if len(parts) == 2 and all(_name_like_prefix(p) and re.search(rf"(?<=[a-z,] ){re.escape(p)}\b", abstract) for p in parts):
+        return [Proposal(name=p, kind_hint=title[m.end() - 1 :]) for p in parts]
+    if not _name_like_prefix(prefix):
         return []
     words = prefix.split()
     if len(words) > 1 and not any(is_name_like(w) for w in words):
@@ -138,13 +150,15 @@ def _name_after(text: str, known: Callable[[str], bool], max_words: int = 16) ->
                 return hit
         token = clean_name(raw)
         appositive = re.match(r"\S+?,\s+(?:an?|the|which|that)\s", text[m.start() :])
-        if i == 0 and appositive and token[:1].isupper():
+        if i == 0 and appositive and (token[:1].isupper() or re.search(r"[a-z][-\d]|[a-z][A-Z]", token)):
             # "we introduce Moonlight, a 3B model": named and described at once, known name or not
             return Proposal(name=token, kind_hint=text[m.end() :])
         if token and not known(token) and (is_artifact_name(token) or (token[0].isupper() and appositive and len(token) > 2)):
             if appositive and not is_artifact_name(token):
                 token = _capitalized_run(text[: m.start()], token)
             return Proposal(name=token, kind_hint=text[: m.start()])
+        if token[:1].isupper() and len(token) > 2 and not known(token) and _NAMED_HEAD.match(nxt) and i <= 2:
+            return Proposal(name=token, kind_hint=nxt[:40])
         if re.search(r"[.;:]$", raw) and i > 0:
             return None
     return None
@@ -179,7 +193,8 @@ def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = l
             found.append(Proposal(name=name, kind_hint=text[m.start() : m.start(1)]))
     for m in NAMING.finditer(text):
         coined = re.match(r"[\"“]", text[m.end() :])  # a name put in quotes is being coined here
-        if coined or PROPOSAL_CONTEXT.search(text[: m.start()]):
+        # the context may follow the name: "a pruning method, dubbed BDWP, is proposed"
+        if coined or PROPOSAL_CONTEXT.search(text[: m.start()]) or PROPOSAL_CONTEXT.search(text[m.end() :]):
             hit = _named(text, m, known)
             if hit:
                 hit.kind_hint = text[: m.start()]
@@ -189,6 +204,15 @@ def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = l
         if hit:
             hit.kind_hint = text[m.end() : m.end() + 60]
             found.append(hit)
+    for m in NAME_NEW.finditer(text):
+        name = clean_name(m.group(1))
+        if m.start() > 0 and not known(name) and (is_artifact_name(name.split()[-1]) or len(name.split()) > 1):
+            found.append(Proposal(name=name, kind_hint=text[m.end() : m.end() + 60]))
+    if PROPOSAL_CONTEXT.search(text) or re.search(r"\b(?:proposing|our)\b", text, re.I):
+        for m in LABEL_IN_PARENS.finditer(text):
+            name = m.group(1)
+            if not known(name) and fold(name) not in {fold(p.name) for p in found}:
+                found.append(Proposal(name=name, kind_hint=text[max(0, m.start() - 60) : m.start()]))
     verb = PROPOSAL_VERB.search(text)
     if verb and not found:
         hit = _name_after(text[verb.end() :], known)

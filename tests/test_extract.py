@@ -41,6 +41,41 @@ def test_proposes_reads_title_names_and_proposal_sentences(title: str, abstract:
     assert relation(title, abstract, "PROPOSES") == expected
 
 
+@pytest.mark.parametrize(
+    "title, abstract, expected",
+    [
+        # the naming word may come before the verb that makes it the paper's own
+        ("Sparse training on FPGAs", "A gradient masking method, dubbed GRIMM, is proposed for sparse training.", ["GRIMM"]),
+        ("Memory planning as a game", "We cast placement as a puzzle, which we call the tileQuest, and solve it.", ["tileQuest"]),
+        # a name set off by a novelty apposition, anywhere in the sentence
+        ("Serving prompts at scale", "This paper builds a server that employs Rolling Fuse, a novel prompt packing policy.", ["Rolling Fuse"]),
+        # a lower-case name introduced with an apposition
+        ("Judging kernels", "We introduce kern-eval2, a new benchmark for generated kernels.", ["kern-eval2"]),
+        # a Title-Case label in parentheses after the description of the paper's own method
+        ("Cheaper forecasting", "We add a novel adaptive sampling technique (Drift Window) to the pipeline.", ["Drift Window"]),
+        ("Rethinking blocks", "We revisit residual blocks by proposing thin-wide-thin (Spindle) blocks.", ["Spindle"]),
+        # a capitalized name before the kind of thing it is
+        ("World models from panoramas", "We also introduce the Pano-Atlas dataset of indoor scenes.", ["Pano-Atlas"]),
+        # two names in the title, each used in the abstract
+        ("Heron and Osprey: Recurrent Models with Wide States", "We present Heron and Osprey, two recurrent models.", ["Heron", "Osprey"]),
+        # ... but not two plain words the abstract only uses as verbs
+        ("Split and Merge: Aligning Judges", "We split answers and merge them back. PairJudge is our system.", []),
+        # LaTeX markup from the source does not hide the name
+        ("Platform fingerprints", "We introduce \\textbf{FingerPrintr}, a method to identify serving hardware.", ["FingerPrintr"]),
+    ],
+)
+def test_proposes_naming_patterns(title: str, abstract: str, expected: list[str]) -> None:
+    from loaders.listing import parse_listing
+
+    (entry,) = parse_listing(f"{title}\n\n{abstract}\n", "t.txt")
+    assert relation(entry.title, entry.abstract, "PROPOSES") == expected
+
+
+def test_a_short_form_of_the_proposed_name_is_the_same_artifact() -> None:
+    got = relation("Acme ShardKit Training: A Library", "We present Acme ShardKit Training for large models. ShardKit is generic.", "PROPOSES")
+    assert got == ["Acme ShardKit Training"]
+
+
 def test_an_acronym_defined_beside_the_proposal_is_the_same_artifact() -> None:
     result = EXTRACTOR.extract(ListingEntry(
         title="Learning to shard", source="t.txt", title_line=1, abstract_line=2,
@@ -63,6 +98,8 @@ def test_an_acronym_defined_beside_the_proposal_is_the_same_artifact() -> None:
         ("Relative to HyGraphX, RollServe uses 35% less energy.", ["HyGraphX"]),
         ("RollServe keeps accuracy, while GPTQ loses 6% on the same task.", ["GPTQ"]),
         ("Unlike Orca, RollServe schedules at the granularity of pages.", ["Orca"]),
+        ("We compare RollServe to SGLang on chat traces.", ["SGLang"]),
+        ("RollServe kernels outperform torch implementations by 1.4x.", ["PyTorch"]),
     ],
 )
 def test_compares_to_follows_comparison_language(sentence: str, expected: list[str]) -> None:
@@ -76,6 +113,7 @@ def test_compares_to_follows_comparison_language(sentence: str, expected: list[s
         "RollServe is built on top of vLLM and implemented in PyTorch.",
         "RollServe uses state-of-the-art baselines and outperforms existing systems.",
         "Large models such as GPT-4 are expensive to serve.",
+        "RollServe lowers memory by 40% compared with standard CPU offloading techniques.",
     ],
 )
 def test_a_mere_mention_is_not_a_comparison(sentence: str) -> None:
@@ -102,6 +140,26 @@ def test_claims_carry_value_unit_and_metric() -> None:
 def test_targets_where_the_work_runs_and_links_products_to_their_class() -> None:
     got = relation("RollServe: Serving at Scale", "We evaluate RollServe on eight NVIDIA H100 GPUs and a TPU v4 pod.", "TARGETS")
     assert {"H100", "GPU", "TPU v4", "TPU"} <= set(got)
+
+
+def test_a_product_name_with_memory_size_and_form_factor_is_the_product() -> None:
+    got = relation("RollServe: Serving at Scale", "We run RollServe on a single A100-80G-SXM4 and on H100 SXM5 GPUs.", "TARGETS")
+    assert {"A100", "H100", "GPU"} <= set(got)
+
+
+def test_a_hardware_word_joined_to_an_adjective_is_still_the_hardware() -> None:
+    assert "SSD" in relation("SpillTune: Memory Optimization for SSD-Offloaded Fine-Tuning", "", "TARGETS")
+
+
+def test_an_unknown_product_before_a_class_word_is_a_target_of_that_class() -> None:
+    entry = ListingEntry(title="SparseLane: Sparse Training", source="t.txt", title_line=1, abstract_line=2,
+                         abstract="We evaluate SparseLane on a Xilinx QZ7731 FPGA card.")
+    result = EXTRACTOR.extract(entry)
+    targets = {r.end for r in result.relationships if r.type.value == "TARGETS"}
+    assert targets == {"hardware:qz7731", "hardware:fpga"}
+    product = next(n for n in result.nodes if n.key == "hardware:qz7731")
+    assert product.properties["class"] == "FPGA" and product.properties["vendor"] == "Xilinx"
+    assert relation("SparseLane: Sparse Training", "Cards such as the QZ7731 FPGA are costly. We prune.", "TARGETS") == []
 
 
 def test_background_hardware_is_not_a_target() -> None:
