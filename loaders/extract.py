@@ -224,7 +224,14 @@ class Extractor:
 
     def _proposals(self, b: _Builder, sentences: list[Sentence], acronyms: dict[str, str]) -> list[str]:
         # An acronym spelled out in plain words ("low-resource languages (LRLs)") names a concept.
-        concepts = {fold(a) for a, e in acronyms.items() if any(w[0].islower() and w not in _SMALL_WORDS for w in e.split())}
+        text = f"{b.entry.title}. {b.entry.abstract}"
+        concepts = {
+            fold(a)
+            for a, e in acronyms.items()
+            if any(w[0].islower() and w not in _SMALL_WORDS for w in e.split())
+            # "a novel depth-first search-based decision tree (DFSDT)" is the paper's own, however plain its words
+            and not re.search(rf"\b(?:novel|new|our|proposed)\s+(?:[\w-]+\s+){{0,3}}{re.escape(e)}", text, re.I)
+        }
 
         def not_new(name: str) -> bool:
             return fold(name) in concepts or self._known(name)

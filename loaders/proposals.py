@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from loaders.names import clean_name, is_artifact_name
-from loaders.text import Sentence, fold, is_name_like
+from loaders.text import Sentence, fold, is_name_like, spells
 
 # First words of a title prefix that make it a phrase, not a name ("Towards ...: ...").
 PHRASE_STARTS = {
@@ -42,7 +42,16 @@ PROPOSAL_CONTEXT = re.compile(
     + PROPOSAL_VERB.pattern,
     re.IGNORECASE,
 )
-NAMING = re.compile(r"\b(?:called|named|dubbed|termed|entitled|namely|coined|known\s+as|we\s+call)\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
+NAMING = re.compile(
+    r"\b(?:called|named|dubbed|termed|entitled|namely|coined|known\s+as|we\s+call|refer(?:red)?\s+(?:to\s+)?(?:[\w-]+\s+){0,4}?as)\s+(?:an?\s+|the\s+)?",
+    re.IGNORECASE,
+)
+# "we use DPE to create EvalPerf, a benchmark": the artifact made with another one.
+TO_MAKE = re.compile(r"\bto\s+(?:create|build|construct|curate|obtain)\b", re.IGNORECASE)
+# "introducing DGF (Dynamic Gating Fusion)": an acronym spelled out right after it.
+ACRONYM_THEN_EXPANSION = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9-]{1,10})\s+\(((?:[A-Z][\w-]*\s*){2,6})\)")
+# "we design Multiverse Attention to ...": a run of capitalized words right after the verb.
+_TITLE_CASE_RUN = re.compile(r"\s*(?:the\s+)?((?:[A-Z][\w.+-]*|\d[\w.]*)(?:\s+(?:[A-Z][\w.+-]*|\d+[A-Za-z]*)){1,3})(?=[\s,.;:]|$)(?!\s+[A-Z(\d])")
 OUR_NEW = re.compile(r"\bour\s+(?:own\s+)?(?:novel|new|proposed)\s+(?:[a-z][\w-]*\s+){0,3}?([A-Z][\w.+-]*)")
 DEFINED_NEW = re.compile(r"\(([^()]{1,24})\),\s+an?\s+(?:novel|new)\b")
 # "employs Dynamic SplitFuse, a novel composition strategy": a name set off by a novelty apposition.
@@ -88,6 +97,9 @@ def title_proposal_names(title: str, abstract: str = "") -> list[Proposal]:
     A prefix of several plain words ("Flag Aggregator") counts only when the abstract uses it too,
     so that titles like "Compute Better Spent: ..." do not read as names."""
     m = re.match(r"^\s*([^:]{2,60}?)\s*:\s*\S", title)
+    acr = re.search(r"((?:[A-Z][\w-]*\s+){1,6})\(([A-Z][A-Za-z0-9-]{1,10})\)\s*$", title)
+    if acr and spells(acr.group(1).split(), acr.group(2)):  # "Probabilistic Partitive Partitioning (PPP)"
+        return [Proposal(name=acr.group(2), aliases=[acr.group(1).strip()], kind_hint=title)]
     if not m:
         return []
     prefix = m.group(1).strip()
@@ -172,10 +184,13 @@ def _named(text: str, naming: re.Match[str], known: Callable[[str], bool]) -> Pr
     acr = re.match(r"((?:[A-Z][\w+-]*\s+){1,6})\(", rest)
     if acr:
         return _parenthesized(text, naming.end() + acr.end() - 1, known)
-    quoted = re.match(r"[\"“']([^\"”']{2,40})[\"”']", rest)
+    quoted = re.match(r"[\"“'<]([^\"”'<>]{2,40})[\"”'>]", rest)
     if quoted:
         name = _GENERIC_HEAD.sub("", quoted.group(1).strip(" ,."))
-        return Proposal(name=name) if re.search(r"[A-Z]", name) else None
+        return Proposal(name=name) if re.search(r"[A-Z]", name) or rest[0] == "<" else None
+    run = re.match(r"[A-Z][\w.+-]*(?:\s+[A-Z][\w.+-]*){1,3}(?=[\s,.;:]|$)", rest)
+    if run and not known(run.group(0)):  # "the Ladder Transformer"
+        return Proposal(name=clean_name(run.group(0)))
     token = clean_name(rest.split()[0]) if rest.split() else ""
     if len(token) >= 2 and (is_name_like(token) or token[0].isupper()):
         return Proposal(name=token)
@@ -192,7 +207,8 @@ def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = l
         if is_artifact_name(name) and not known(name):
             found.append(Proposal(name=name, kind_hint=text[m.start() : m.start(1)]))
     for m in NAMING.finditer(text):
-        coined = re.match(r"[\"“]", text[m.end() :])  # a name put in quotes is being coined here
+        # a name put in quotes is being coined here, and "we call"/"refer to ... as" is the authors naming
+        coined = re.match(r"[\"“<]", text[m.end() :]) or re.match(r"we|refer", m.group(0), re.I)
         # the context may follow the name: "a pruning method, dubbed BDWP, is proposed"
         if coined or PROPOSAL_CONTEXT.search(text[: m.start()]) or PROPOSAL_CONTEXT.search(text[m.end() :]):
             hit = _named(text, m, known)
@@ -213,11 +229,21 @@ def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = l
             name = m.group(1)
             if not known(name) and fold(name) not in {fold(p.name) for p in found}:
                 found.append(Proposal(name=name, kind_hint=text[max(0, m.start() - 60) : m.start()]))
-    verb = PROPOSAL_VERB.search(text)
+    verb = PROPOSAL_VERB.search(text) or TO_MAKE.search(text)
     if verb and not found:
-        hit = _name_after(text[verb.end() :], known)
-        if hit:
-            found.append(hit)
+        run = _TITLE_CASE_RUN.match(text[verb.end() :])
+        name = run.group(1) if run else ""
+        if run and not known(name) and not re.match(r"\s*\(", text[verb.end() + run.end() :]) and not all(known(w) for w in name.split()):
+            found.append(Proposal(name=name, kind_hint=text[verb.end() + run.end() : verb.end() + run.end() + 60]))
+        else:
+            hit = _name_after(text[verb.end() :], known)
+            if hit:
+                found.append(hit)
+    if verb or PROPOSAL_CONTEXT.search(text) or re.search(r"\bintroducing\b", text):
+        for m in ACRONYM_THEN_EXPANSION.finditer(text):
+            acr, expansion = m.group(1), m.group(2).strip()
+            if is_artifact_name(acr) and not known(acr) and spells(expansion.split(), acr) and fold(acr) not in {fold(p.name) for p in found}:
+                found.append(Proposal(name=acr, aliases=[expansion], kind_hint=expansion))
     if not found:
         lead = re.match(r"^\s*([A-Z][\w\-.+]*(?:\s+[A-Z][\w\-.+]*){0,2})(?=,\s)", text)
         if lead and is_artifact_name(lead.group(1).split()[0]) and not known(lead.group(1)) and APPOSITION.match(text[lead.end() :]):

@@ -95,6 +95,12 @@ def acronym_definitions(text: str) -> dict[str, str]:
     return out
 
 
+def spells(words: list[str], acronym: str) -> bool:
+    """Is ``acronym`` read off the initials of ``words``? ('Dynamic Gating Fusion', 'DGF')"""
+    letters = re.sub(r"[^A-Za-z]", "", re.sub(r"(?<=[A-Z])s$", "", acronym)).lower()
+    return len(letters) >= 2 and _spells(words, letters)
+
+
 def _spells(words: list[str], letters: str) -> bool:
     """Can ``letters`` be read off ``words``: one to three leading letters of each word or
     hyphen part, in order ('Low-rank adaptation' -> 'lora'); small words may give none."""

@@ -60,6 +60,20 @@ def test_proposes_reads_title_names_and_proposal_sentences(title: str, abstract:
         ("Heron and Osprey: Recurrent Models with Wide States", "We present Heron and Osprey, two recurrent models.", ["Heron", "Osprey"]),
         # ... but not two plain words the abstract only uses as verbs
         ("Split and Merge: Aligning Judges", "We split answers and merge them back. PairJudge is our system.", []),
+        # a run of capitalized words right after the verb, each sentence its own artifact
+        ("Orbit: Parallel Decoding", "We design Orbit Attention to split steps. We implement Orbit Engine for serving.",
+         ["Orbit", "Orbit Attention", "Orbit Engine"]),
+        # ... but not a longer capitalized phrase cut short
+        ("Searching cells", "We present Block-wise Guided Neural Architecture Search (BGNAS) for cells.", ["BGNAS"]),
+        # an artifact made with another: "to create X"
+        ("Measuring code speed", "We use the profiler to create SpeedSet, a benchmark of slow programs.", ["SpeedSet"]),
+        # an acronym with its expansion after it, and one with a plain-word expansion called novel
+        ("Fusing drafts", "We add several optimizations, introducing GSF (Gated Stream Fusion) to merge features.", ["GSF"]),
+        ("Tool planning", "We develop a novel breadth-limited tree search (BLTS) for planning.", ["BLTS"]),
+        # a title that is a name with its acronym; a name in angle brackets; "refer to ... as"
+        ("Stochastic Cluster Merging (SCM)", "We introduce a method for clustering large data sets. It converges to the same clusters from any start.", ["SCM"]),
+        ("Data selection", "This paper proposes a framework called <mixpick>, which selects data.", ["mixpick"]),
+        ("Stacked blocks", "We refer to the resulting model as the Stair Transformer.", ["Stair Transformer"]),
         # LaTeX markup from the source does not hide the name
         ("Platform fingerprints", "We introduce \\textbf{FingerPrintr}, a method to identify serving hardware.", ["FingerPrintr"]),
     ],
