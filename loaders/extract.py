@@ -20,7 +20,7 @@ from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType,
 from loaders.catalogue import CatalogueEntry
 from loaders.claims import find_claims
 from loaders.linking import EntityMatcher, Mention, default_matcher
-from loaders.names import candidate_names, clean_name, is_artifact_name
+from loaders.names import candidate_names, clean_name, is_artifact_name, title_case_items
 from loaders.proposals import HARDWARE_HEADS, TECHNIQUE_HEADS, Proposal, sentence_proposal_names, title_proposal_names
 from loaders.relations import comparison_spans, inside, is_target_context, use_spans
 from loaders.text import Sentence, acronym_definitions, fold, is_name_like, split_sentences
@@ -182,6 +182,8 @@ def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
     is named by a proper name (LoRA, DARTS), not a common phrase ('network pruning')."""
     if m.entry.label == "Hardware":
         return m.entry.kind != "class" and bool(_LEAD_IN.match(before_in_span))
+    if m.entry.label == "System" and " " in m.text and m.text.islower():
+        return False  # "efficient vision transformer designs": a kind of model, not one
     if m.entry.label == "Technique":
         words = m.text.split()
         return is_artifact_name(m.text) if len(words) == 1 else all(w[:1].isupper() or w[:1].isdigit() for w in words)
@@ -312,8 +314,12 @@ class Extractor:
                 b.relate(RelType.USES, b.paper_key, b.catalogued(m.entry), cite)
         self._unknown_products(b, sentence, text, mentions, cite, own)
         for a, z in compare:
-            for name in candidate_names(text[a:z]):
+            names = candidate_names(text[a:z])
+            listed = bool(names) or any(a <= m.start < z for m in mentions)
+            for name in names + title_case_items(text[a:z], listed):
                 pos = text.find(name, a)
+                if not names.count(name) and (self._known(name) or any(self._known(w) for w in name.split())):
+                    continue
                 if fold(name) in own_folds | concepts or any(m.start <= pos < m.end for m in mentions) or self._known(name):
                     continue
                 compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos))

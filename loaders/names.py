@@ -2,10 +2,15 @@
 
 >>> candidate_names("outperforms SotA libraries (DASP, cuSPARSE, and Magicube) by 2x")
 ['DASP', 'cuSPARSE', 'Magicube']
+>>> title_case_items("prior world models (including Oasis and MineWorld)", has_name=True)
+['Oasis']
+>>> title_case_items("Matrix Entropy", has_name=False)
+['Matrix Entropy']
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from loaders.text import NAME_TOKEN, fold, is_name_like
@@ -54,4 +59,30 @@ def candidate_names(span: str) -> list[str]:
         name = clean_name(m.group(1))
         if is_artifact_name(name) and name not in out:
             out.append(name)
+    return out
+
+
+_LIST_SEPARATOR = re.compile(r",|;|\(|\)|\b(?:and|or|as\s+well\s+as|including|such\s+as|like|e\.g\.|i\.e\.|namely)\b")
+_NOT_NAME_WORDS = {"the", "our", "we", "this", "these", "its", "their", "state", "sota", "baseline", "baselines", "model", "models", "method", "methods", "system", "systems"}
+
+
+def title_case_items(span: str, has_name: bool) -> list[str]:
+    """Plain capitalized names in a list of things compared against: an item of two or three
+    capitalized words ('Matrix Entropy'), or a single one listed beside a name ('Oasis and MineWorld')."""
+    out = []
+    items = _LIST_SEPARATOR.split(span)
+    for i, item in enumerate(items):
+        words = item.split()
+        if words and words[0].lower() == "the":
+            words = words[1:]
+        run = list(itertools.takewhile(lambda w: re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?", w), words))
+        # the last item may run on into the rest of the clause: "... and Soft Actor-Critic over ..."
+        if len(run) < len(words) and (i < len(items) - 1 or not words[len(run)][:1].islower()):
+            continue
+        words = run
+        if not 1 <= len(words) <= 3:
+            continue
+        if any(w.lower() in _NOT_NAME_WORDS for w in words) or (len(words) == 1 and not has_name):
+            continue
+        out.append(" ".join(words))
     return out

@@ -113,6 +113,13 @@ def test_an_acronym_defined_beside_the_proposal_is_the_same_artifact() -> None:
         ("RollServe keeps accuracy, while GPTQ loses 6% on the same task.", ["GPTQ"]),
         ("Unlike Orca, RollServe schedules at the granularity of pages.", ["Orca"]),
         ("We compare RollServe to SGLang on chat traces.", ["SGLang"]),
+        # plain capitalized names: listed beside a name, or two words long
+        ("RollServe beats prior engines (including Harbor and SwiftLane) on all traces.", ["Harbor", "SwiftLane"]),
+        ("RollServe is 8 times faster than Matrix Sketching for large batches.", ["Matrix Sketching"]),
+        ("RollServe outperforms RL baselines such as PPO and Soft Actor-Critic over all objectives.", ["PPO", "Soft Actor-Critic"]),
+        # names that start in lower case do not end the list
+        ("RollServe outperforms libraries (DASP, cuSPARSE, and Magicube) by 2x.", ["DASP", "Magicube", "cuSPARSE"]),
+        ("RollServe improves throughput over batching engines (e.g., vLLM and Ollama) by 3x.", ["Ollama", "vLLM"]),
         ("RollServe kernels outperform torch implementations by 1.4x.", ["PyTorch"]),
     ],
 )
@@ -128,6 +135,8 @@ def test_compares_to_follows_comparison_language(sentence: str, expected: list[s
         "RollServe uses state-of-the-art baselines and outperforms existing systems.",
         "Large models such as GPT-4 are expensive to serve.",
         "RollServe lowers memory by 40% compared with standard CPU offloading techniques.",
+        "RollServe is smaller than 10 other efficient vision transformer designs.",
+        "RollServe outperforms prior Minecraft world models on every metric.",
     ],
 )
 def test_a_mere_mention_is_not_a_comparison(sentence: str) -> None:
