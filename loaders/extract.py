@@ -181,7 +181,9 @@ def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
     A100'), not when it sets the scene ('over 2,048 A100 GPUs'); a technique family only when it
     is named by a proper name (LoRA, DARTS), not a common phrase ('network pruning')."""
     if m.entry.label == "Hardware":
-        return m.entry.kind != "class" and bool(_LEAD_IN.match(before_in_span))
+        # "faster than an A100", "compared to prior work on CPUs and V100"
+        listed = re.search(r"\b(?:CPU|GPU|TPU|NPU|FPGA|ASIC)s?\s*(?:,|and|or)\s*$", before_in_span)
+        return m.entry.kind != "class" and bool(_LEAD_IN.match(before_in_span) or listed)
     if m.entry.label == "System" and " " in m.text and m.text.islower():
         return False  # "efficient vision transformer designs": a kind of model, not one
     if m.entry.label == "Technique":
@@ -300,15 +302,17 @@ class Extractor:
         cite = b.cite(cite_as)
         compared: list[tuple[str, int]] = []
         for m in mentions:
-            if _is_targetable(m.entry) and not _is_software(m, b.document) and (
-                sentence.index == -1 or is_target_context(text, m.start, own)
-            ):
-                self._target(b, m, cite, text)
             span = next(((a, z) for a, z in compare if a <= m.start and m.end <= z), None)
             # "CUDA-optimized FlashAttention-2": CUDA only qualifies the name that follows
             modifier = re.match(r"-[a-z]+\s+(\S+)", text[m.end :])
             modifier = modifier if modifier and is_name_like(clean_name(modifier.group(1))) else None
-            if span and not modifier and _is_comparison_target(m, text[span[0] : m.start]):
+            is_baseline = bool(span) and not modifier and _is_comparison_target(m, text[span[0] : m.start])
+            # hardware the work is measured against is not hardware it runs on, in that sentence
+            if _is_targetable(m.entry) and not is_baseline and not _is_software(m, b.document) and (
+                sentence.index == -1 or is_target_context(text, m.start, own)
+            ):
+                self._target(b, m, cite, text)
+            if is_baseline:
                 compared.append((b.catalogued(m.entry), m.start))
             elif inside(uses, m.start, m.end) and m.entry.label != "Hardware":
                 b.relate(RelType.USES, b.paper_key, b.catalogued(m.entry), cite)

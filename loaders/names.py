@@ -45,7 +45,7 @@ def is_artifact_name(token: str) -> bool:
     if not is_name_like(name) or "/" in name:  # "Op/B", "ML/AI", "200Mb/s": units and pairs, not names
         return False
     folded = fold(name)
-    if folded in GENERIC or folded.rstrip("s") in GENERIC:
+    if folded in GENERIC or (name.endswith("s") and folded[:-1] in GENERIC):  # "LLMs", but "NARS" is a name
         return False
     if re.fullmatch(r"[A-Z]{1,2}\d{0,2}", name) and not re.search(r"\d", name):  # "DA", "XL"
         return False

@@ -38,7 +38,7 @@ PROPOSAL_VERB = re.compile(
 )
 # Words that make a naming phrase ("called X") speak of the paper's own artifact.
 PROPOSAL_CONTEXT = re.compile(
-    r"\b(?:novel|new|proposed)\b|\b(?:is|are|was|were)\s+(?:proposed|developed|introduced|presented|designed)\b|"
+    r"\b(?:novel|new|proposed|introducing|proposing|presenting)\b|\b(?:is|are|was|were)\s+(?:proposed|developed|introduced|presented|designed)\b|"
     + PROPOSAL_VERB.pattern,
     re.IGNORECASE,
 )
@@ -52,7 +52,11 @@ TO_MAKE = re.compile(r"\bto\s+(?:create|build|construct|curate|obtain)\b", re.IG
 ACRONYM_THEN_EXPANSION = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9-]{1,10})\s+\(((?:[A-Z][\w-]*\s*){2,6})\)")
 # "we design Multiverse Attention to ...": a run of capitalized words right after the verb.
 _TITLE_CASE_RUN = re.compile(r"\s*(?:the\s+)?((?:[A-Z][\w.+-]*|\d[\w.]*)(?:\s+(?:[A-Z][\w.+-]*|\d+[A-Za-z]*)){1,3})(?=[\s,.;:]|$)(?!\s+[A-Z(\d])")
-OUR_NEW = re.compile(r"\bour\s+(?:own\s+)?(?:novel|new|proposed)\s+(?:[a-z][\w-]*\s+){0,3}?([A-Z][\w.+-]*)")
+OUR_NEW = re.compile(r"\bour\s+(?:own\s+)?(?:novel|new|proposed)\s+(?:[a-z][\w-]*,?\s+){0,3}?([A-Z][\w.+-]*)")
+# "with our Concept Matrix Search algorithm": capitalized words between "our" and the kind of thing.
+OUR_NAMED = re.compile(
+    r"\bour\s+((?:[A-Z][\w.+-]*\s+){1,3})(?:algorithm|method|framework|system|model|approach|technique|library|tool|benchmark|dataset|compiler|engine|architecture)s?\b"
+)
 DEFINED_NEW = re.compile(r"\(([^()]{1,24})\),\s+an?\s+(?:novel|new)\b")
 # "employs Dynamic SplitFuse, a novel composition strategy": a name set off by a novelty apposition.
 NAME_NEW = re.compile(r"(?<![\w-])((?:[A-Z][\w.+-]*\s+){0,2}[A-Z][\w.+-]*),\s+an?\s+(?:novel|new)\b")
@@ -208,7 +212,7 @@ def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = l
             found.append(Proposal(name=name, kind_hint=text[m.start() : m.start(1)]))
     for m in NAMING.finditer(text):
         # a name put in quotes is being coined here, and "we call"/"refer to ... as" is the authors naming
-        coined = re.match(r"[\"“<]", text[m.end() :]) or re.match(r"we|refer", m.group(0), re.I)
+        coined = re.match(r"[\"“<]", text[m.end() :]) or re.match(r"we|refer", m.group(0), re.I) or text[: m.start()].endswith("(")
         # the context may follow the name: "a pruning method, dubbed BDWP, is proposed"
         if coined or PROPOSAL_CONTEXT.search(text[: m.start()]) or PROPOSAL_CONTEXT.search(text[m.end() :]):
             hit = _named(text, m, known)
@@ -220,8 +224,17 @@ def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = l
         if hit:
             hit.kind_hint = text[m.end() : m.end() + 60]
             found.append(hit)
+    for m in OUR_NAMED.finditer(text):
+        name = m.group(1).strip()
+        if not known(name) and not all(known(w) for w in name.split()):
+            found.append(Proposal(name=name, kind_hint=text[m.start() : m.end()]))
     for m in NAME_NEW.finditer(text):
         name = clean_name(m.group(1))
+        lead = re.search(r"(\S+):\s+(?:[A-Z][\w-]*\s+(?:(?:of|for|and|the|in|on)\s+)?)*$", text[: m.start()])
+        if lead and is_artifact_name(clean_name(lead.group(1))):  # "MixER: Mixture of Expert Reconstructors, a novel layer"
+            expansion = text[lead.end(1) + 1 : m.end(1)].strip()
+            found.append(Proposal(name=clean_name(lead.group(1)), aliases=[expansion], kind_hint=text[m.end() : m.end() + 60]))
+            continue
         if m.start() > 0 and not known(name) and (is_artifact_name(name.split()[-1]) or len(name.split()) > 1):
             found.append(Proposal(name=name, kind_hint=text[m.end() : m.end() + 60]))
     if PROPOSAL_CONTEXT.search(text) or re.search(r"\b(?:proposing|our)\b", text, re.I):

@@ -58,6 +58,9 @@ def _span_after(text: str, start: int, leading_clause: bool) -> tuple[int, int]:
     return start, start + end
 
 
+_AND_NEXT_MARGIN = re.compile(r"\band\s+(?:the\s+)?([\w.+-]+(?:\s[\w.+-]+)?)\s+by\s+(?:up\s+to\s+|about\s+|over\s+)?\d")
+
+
 def comparison_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of ``text`` that name what the sentence compares against."""
     spans = []
@@ -67,6 +70,10 @@ def comparison_spans(text: str) -> list[tuple[int, int]]:
         while start < len(text) and text[start] in " (":
             start += 1
         spans.append(_span_after(text, start, leading))
+    # "outperforms BERT by 0.8 points and ViT by 2%": a second baseline with its own margin
+    for m in _AND_NEXT_MARGIN.finditer(text):
+        if any(a < m.start() and text[b : m.start()].lstrip().startswith("by") for a, b in spans):
+            spans.append((m.start(1), m.end(1)))
     for m in _LOSER.finditer(text):
         name_end = re.match(r"\S+(?:\s+\S+)?", text[m.end() :])
         spans.append((m.end(), m.end() + (name_end.end() if name_end else 0)))

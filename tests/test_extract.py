@@ -74,6 +74,13 @@ def test_proposes_reads_title_names_and_proposal_sentences(title: str, abstract:
         ("Stochastic Cluster Merging (SCM)", "We introduce a method for clustering large data sets. It converges to the same clusters from any start.", ["SCM"]),
         ("Data selection", "This paper proposes a framework called <mixpick>, which selects data.", ["mixpick"]),
         ("Stacked blocks", "We refer to the resulting model as the Stair Transformer.", ["Stair Transformer"]),
+        ("Concept models", "Moreover, with our Lattice Probe Search algorithm we improve predictions.", ["Lattice Probe Search"]),
+        ("Meta-learning experts", "We introduce MixRT: Mixture of Routed Tables, a novel sparse layer.", ["MixRT"]),
+        ("Equivariant features", "We start by introducing a dataset called 4DRotBench, with rendered objects.", ["4DRotBench"]),
+        ("Code models", "We pre-trained our model on a C++ corpus (named CppHeap) mined from the web.", ["CppHeap"]),
+        ("Agents that talk", "Using relaxation, our proposed approach, GraphTalk, learns the graph.", ["GraphTalk"]),
+        # an acronym that ends in a capital S is not a plural of a generic one ("NAR")
+        ("Joint search", "We present Neural Architecture-Recipe Search (NARS) to search recipes.", ["NARS"]),
         # LaTeX markup from the source does not hide the name
         ("Platform fingerprints", "We introduce \\textbf{FingerPrintr}, a method to identify serving hardware.", ["FingerPrintr"]),
     ],
@@ -120,6 +127,7 @@ def test_an_acronym_defined_beside_the_proposal_is_the_same_artifact() -> None:
         # names that start in lower case do not end the list
         ("RollServe outperforms libraries (DASP, cuSPARSE, and Magicube) by 2x.", ["DASP", "Magicube", "cuSPARSE"]),
         ("RollServe improves throughput over batching engines (e.g., vLLM and Ollama) by 3x.", ["Ollama", "vLLM"]),
+        ("RollServe outperforms SGLang by 0.8 points on chat and Orca by 2% on code.", ["Orca", "SGLang"]),
         ("RollServe kernels outperform torch implementations by 1.4x.", ["PyTorch"]),
     ],
 )
@@ -183,6 +191,12 @@ def test_an_unknown_product_before_a_class_word_is_a_target_of_that_class() -> N
     product = next(n for n in result.nodes if n.key == "hardware:qz7731")
     assert product.properties["class"] == "FPGA" and product.properties["vendor"] == "Xilinx"
     assert relation("SparseLane: Sparse Training", "Cards such as the QZ7731 FPGA are costly. We prune.", "TARGETS") == []
+
+
+def test_hardware_compared_against_is_a_baseline_not_a_target() -> None:
+    got = facts("RollServe: Serving at Scale", "RollServe on TPU v4 is 5x faster than CPUs and V100.")
+    assert "V100" in got["COMPARES_TO"]
+    assert "V100" not in got["TARGETS"] and "TPU v4" in got["TARGETS"]
 
 
 def test_background_hardware_is_not_a_target() -> None:
