@@ -242,7 +242,7 @@ class Extractor:
 
         found: list[Proposal] = title_proposal_names(b.entry.title, b.entry.abstract)
         for s in sentences:
-            found.extend(sentence_proposal_names(s, not_new))
+            found.extend(sentence_proposal_names(s, not_new, b.entry.title))
         found.extend(self._salient_names(b, sentences, found, not_new))
         found = _merge_renamed(found, b.entry.abstract)
         expansions = {fold(v): k for k, v in acronyms.items()}

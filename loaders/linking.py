@@ -69,7 +69,7 @@ def _trie_regex(sequences: list[list[str]]) -> str:
 # "DeepSeek-V3-Small" is a name of its own, but "Triton-based" and "SSD-Offloaded" are Triton and SSD.
 _LONGER_NAME = (
     r"-(?!(?:based|like|style|class|scale|level|specific|aware|friendly|only|native|compatible|centric|bound|"
-    r"resident|side|free|efficient|intensive|[A-Za-z]+ed)\b)[A-Za-z0-9]"
+    r"resident|side|free|efficient|intensive|architecture|family|series|sized|[A-Za-z]+ed)\b)[A-Za-z0-9]"
 )
 # Memory size and form factor written onto a product name: "A100-80G-SXM4", "H100 SXM5", "A100-40GB".
 _PRODUCT_SUFFIX = r"(?:-\d{2,3}\s?GB?|[-\s](?:SXM|SMX|PCIe|NVL)\d?)*"

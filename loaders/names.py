@@ -63,6 +63,7 @@ def candidate_names(span: str) -> list[str]:
 
 
 _LIST_SEPARATOR = re.compile(r",|;|\(|\)|\b(?:and|or|as\s+well\s+as|including|such\s+as|like|e\.g\.|i\.e\.|namely)\b")
+_CITATION = re.compile(r"\([^()]*\b(?:19|20)\d{2}[a-z]?\)")
 _NOT_NAME_WORDS = {"the", "our", "we", "this", "these", "its", "their", "state", "sota", "baseline", "baselines", "model", "models", "method", "methods", "system", "systems"}
 
 
@@ -70,6 +71,7 @@ def title_case_items(span: str, has_name: bool) -> list[str]:
     """Plain capitalized names in a list of things compared against: an item of two or three
     capitalized words ('Matrix Entropy'), or a single one listed beside a name ('Oasis and MineWorld')."""
     out = []
+    span = _CITATION.sub(" ", span)  # "FlashAttention-2 (Dao, 2023)": an author is not a baseline
     items = _LIST_SEPARATOR.split(span)
     for i, item in enumerate(items):
         words = item.split()

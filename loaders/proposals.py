@@ -47,7 +47,11 @@ NAMING = re.compile(
     re.IGNORECASE,
 )
 # "we use DPE to create EvalPerf, a benchmark": the artifact made with another one.
-TO_MAKE = re.compile(r"\bto\s+(?:create|build|construct|curate|obtain)\b", re.IGNORECASE)
+TO_MAKE = re.compile(r"\bto\s+(?:create|build|construct|curate|obtain|propose|introduce|present|develop|design)\b", re.IGNORECASE)
+# "we propose two mechanisms: Clip parallelism and Dual-scope attention"
+LISTED_AFTER_COLON = re.compile(r"\b(?:two|three|four|several)\s+(?:[\w-]+\s+){0,3}?[\w-]+:\s+([^.;]+)")
+# "..., and TIMRUN, an inference runtime": a second artifact named and described in the same sentence
+AND_NAME_DESCRIBED = re.compile(r",?\s+and\s+([A-Za-z][\w.+-]*),\s+an?\s")
 # "introducing DGF (Dynamic Gating Fusion)": an acronym spelled out right after it.
 ACRONYM_THEN_EXPANSION = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9-]{1,10})\s+\(((?:[A-Z][\w-]*\s*){2,6})\)")
 # "we design Multiverse Attention to ...": a run of capitalized words right after the verb.
@@ -201,7 +205,7 @@ def _named(text: str, naming: re.Match[str], known: Callable[[str], bool]) -> Pr
     return None
 
 
-def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = lambda name: False) -> list[Proposal]:
+def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = lambda name: False, title: str = "") -> list[Proposal]:
     """Names a sentence introduces as the paper's own: 'we propose X', 'a new algorithm entitled X',
     'our novel profiler X', 'Post Neural Architecture Search (PostNAS), a novel pipeline'."""
     text = sentence.text
@@ -243,6 +247,11 @@ def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = l
             if not known(name) and fold(name) not in {fold(p.name) for p in found}:
                 found.append(Proposal(name=name, kind_hint=text[max(0, m.start() - 60) : m.start()]))
     verb = PROPOSAL_VERB.search(text) or TO_MAKE.search(text)
+    if verb and (listed := LISTED_AFTER_COLON.search(text, verb.end())):
+        for item in re.split(r",\s*(?:and\s+)?|\s+and\s+", listed.group(1)):
+            item = item.strip()
+            if re.fullmatch(r"[A-Z][\w-]*(?:\s+[\w-]+){0,2}", item) and not known(item):
+                found.append(Proposal(name=item, kind_hint=item))
     if verb and not found:
         run = _TITLE_CASE_RUN.match(text[verb.end() :])
         name = run.group(1) if run else ""
@@ -252,6 +261,19 @@ def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = l
             hit = _name_after(text[verb.end() :], known)
             if hit:
                 found.append(hit)
+    if verb:
+        for m in AND_NAME_DESCRIBED.finditer(text, verb.end()):
+            name = clean_name(m.group(1))
+            if is_artifact_name(name) and not known(name) and fold(name) not in {fold(p.name) for p in found}:
+                found.append(Proposal(name=name, kind_hint=text[m.end() : m.end() + 60]))
+    if title and verb:
+        # a name the title ends with: "Taming ... with Sarathi-Serve" / "we introduce a scheduler Sarathi-Serve"
+        for m in re.finditer(r"(?<![\w-])([A-Z][\w.+]*(?:-[A-Z][\w.+]*)+)(?![\w-])", text[verb.end() : verb.end() + 120]):
+            name = m.group(1)
+            # known or not: the paper that introduces a catalogued system names it in both places
+            if re.search(rf"(?<=\s){re.escape(name)}\W*$", title) and fold(name) not in {fold(p.name) for p in found}:
+                found.append(Proposal(name=name, kind_hint=text[verb.end() :][m.end() : m.end() + 60]))
+                break
     if verb or PROPOSAL_CONTEXT.search(text) or re.search(r"\bintroducing\b", text):
         for m in ACRONYM_THEN_EXPANSION.finditer(text):
             acr, expansion = m.group(1), m.group(2).strip()
