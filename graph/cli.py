@@ -34,6 +34,8 @@ class _Group(click.Group):
             sys.exit(1)
         except BrokenPipeError:
             sys.exit(0)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise  # click's own exits: `kg show --help`, usage errors
         except Exception as exc:  # a bug: still one line, with KG_DEBUG=1 for the traceback
             if os.environ.get("KG_DEBUG"):
                 raise

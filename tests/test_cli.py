@@ -128,3 +128,16 @@ def test_viz_writes_a_self_contained_page(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "g.html").read_text(encoding="utf-8")
     assert "<svg" in page and "vLLM" in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+
+
+@pytest.mark.parametrize("command", ["load", "stats", "queries", "query", "show", "export", "viz"])
+def test_every_command_explains_itself_with_help(tmp_path: Path, command: str) -> None:
+    result = kg(tmp_path / "kg", command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Usage: kg {command}") and result.stderr == ""
+
+
+def test_a_usage_mistake_is_reported_by_click_with_exit_2(tmp_path: Path) -> None:
+    result = kg(tmp_path / "kg", "query", "most-compared", "--format", "yaml")
+    assert result.returncode == 2
+    assert "Invalid value" in result.stderr and "internal error" not in result.stderr
