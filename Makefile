@@ -12,7 +12,7 @@ help:
 	@echo "make demo       build the graph from $(SEEDS) on the embedded store, answer canned queries, write $(OUT)/graph.html"
 	@echo "make test       install everything (Neo4j 5.26 included), start Neo4j, run the whole suite, stop Neo4j"
 	@echo "make test-fast  the suite without Neo4j (its tests are skipped)"
-	@echo "make score      score the export against ../shared/eval/dev_gold.jsonl"
+	@echo "make score      score the export against ../shared/eval/dev_gold.jsonl and tests/data/project_gold.jsonl"
 	@echo "make bench      load-time and memory benchmark"
 	@echo "make neo4j-up / neo4j-down / neo4j-status   the local Neo4j server for dev"
 
@@ -54,9 +54,12 @@ test-fast: install
 
 score: install
 	@mkdir -p $(OUT)
+	rm -rf $(OUT)/score-store  # a fresh store: edges of older rules must not linger
 	$(KG) --store $(OUT)/score-store load -q $(SEEDS)
 	$(KG) --store $(OUT)/score-store export -o $(OUT)/graph.jsonl
 	$(PYTHON) ../shared/eval/score.py --export $(OUT)/graph.jsonl --gold ../shared/eval/dev_gold.jsonl
+	@echo; echo "== the project's own 225 labelled papers (tests/data/project_gold.jsonl)"
+	$(PYTHON) ../shared/eval/score.py --export $(OUT)/graph.jsonl --gold tests/data/project_gold.jsonl
 
 bench: install
 	$(PY) scripts/bench.py

@@ -73,19 +73,40 @@ def test_loading_the_seeds_again_changes_nothing(seeded: tuple[KnowledgeGraph, P
     assert out.read_bytes() == export.read_bytes()
 
 
+def _scores(export: Path, gold: Path) -> tuple[dict[str, float], str]:
+    result = subprocess.run(
+        [sys.executable, str(SCORE), "--export", str(export), "--gold", str(gold)],
+        capture_output=True, text=True, check=True,
+    )
+    summary = next(line for line in result.stdout.splitlines() if line.startswith("F1 "))
+    return {k: float(v) for k, v in (item.split("=") for item in summary[3:].split())}, result.stdout
+
+
 @needs_seeds
 @needs_gold
 def test_dev_gold_scores_stay_at_or_above_the_targets(seeded: tuple[KnowledgeGraph, Path]) -> None:
     _, export = seeded
-    result = subprocess.run(
-        [sys.executable, str(SCORE), "--export", str(export), "--gold", str(GOLD)],
-        capture_output=True, text=True, check=True,
-    )
-    summary = next(line for line in result.stdout.splitlines() if line.startswith("F1 "))
-    scores = dict(item.split("=") for item in summary[3:].split())
+    scores, report = _scores(export, GOLD)
     for relation, target in TARGETS.items():
-        assert float(scores[relation]) >= target, result.stdout
-    assert "found in export: 45" in result.stdout
+        assert scores[relation] >= target, report
+    assert "found in export: 45" in report
+
+
+# 225 more papers of the seeds (none of them in dev_gold), labelled to GUIDE.md by this project
+# without looking at the extractor's output. Rules were later tuned on some of their errors, so these
+# floors guard against regressions rather than measure unseen text.
+PROJECT_GOLD = Path(__file__).parent / "data" / "project_gold.jsonl"
+PROJECT_FLOORS = {"PROPOSES": 0.88, "COMPARES_TO": 0.85, "TARGETS": 0.85}
+
+
+@needs_seeds
+@needs_gold
+def test_project_labelled_papers_stay_above_their_floors(seeded: tuple[KnowledgeGraph, Path]) -> None:
+    _, export = seeded
+    scores, report = _scores(export, PROJECT_GOLD)
+    for relation, floor in PROJECT_FLOORS.items():
+        assert scores[relation] >= floor, report
+    assert "found in export: 225" in report
 
 
 @needs_seeds
