@@ -146,6 +146,18 @@ def _is_targetable(entry: CatalogueEntry) -> bool:
     return entry.label == "Hardware" and (entry.kind == "class" or bool(entry.hw_class))
 
 
+# "12,000 GPU hours" counts time, not devices
+_DURATION = re.compile(r"[\s-]*(?:hours?|days?|years?|months?|weeks?|seconds?|minutes?)\b", re.I)
+# A bare "cluster" is hardware only beside words of computing; "cluster the data" is not.
+_MACHINE_WORDS = re.compile(r"\b(?:supercomput\w*|GPUs?|CPUs?|TPUs?|nodes?|machines?|servers?|HPC|compute|computing|distributed|data-?cent(?:er|re)s?|Kubernetes|Slurm|cloud|workers?|accelerators?)\b", re.I)
+
+
+def _names_hardware(m: Mention, text: str) -> bool:
+    if m.text.lower() not in {"cluster", "clusters"}:
+        return True
+    return bool(_MACHINE_WORDS.search(text[max(0, m.start - 60) : m.end + 40]))
+
+
 def _is_software(m: Mention, document: str) -> bool:
     """'a software accelerator': where the paper calls its software by a hardware word, that word
     names no hardware anywhere in the paper."""
@@ -308,7 +320,7 @@ class Extractor:
             modifier = modifier if modifier and is_name_like(clean_name(modifier.group(1))) else None
             is_baseline = bool(span) and not modifier and _is_comparison_target(m, text[span[0] : m.start])
             # hardware the work is measured against is not hardware it runs on, in that sentence
-            if _is_targetable(m.entry) and not is_baseline and not _is_software(m, b.document) and (
+            if _is_targetable(m.entry) and not is_baseline and _names_hardware(m, text) and not _is_software(m, b.document) and (
                 sentence.index == -1 or is_target_context(text, m.start, own)
             ):
                 self._target(b, m, cite, text)
@@ -353,7 +365,7 @@ class Extractor:
         implied = [self.matcher.catalogue.get(m.entry.hw_class)] if m.entry.hw_class else []
         if m.entry.kind == "class":
             implied += [self.matcher.lookup(w) for w in re.split(r"[\s-]+", m.text)]
-        if _device_count(text[: m.start]) >= MANY_DEVICES:
+        if _device_count(text[: m.start]) >= MANY_DEVICES and not _DURATION.match(text[m.end :]):
             implied.append(self.matcher.catalogue.get(CLUSTER))
         for cls in implied:
             if cls is not None and cls.kind == "class" and cls.name != m.entry.name:

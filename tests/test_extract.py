@@ -208,6 +208,18 @@ def test_hardware_compared_against_is_a_baseline_not_a_target() -> None:
     assert "V100" not in got["TARGETS"] and "TPU v4" in got["TARGETS"]
 
 
+def test_cluster_is_hardware_only_beside_words_of_computing() -> None:
+    assert relation("KMix: Repeatable Partitioning", "We cluster the data with k-means and merge the clusters.", "TARGETS") == []
+    assert "cluster" in relation("KMix: Sharded Training", "We train KMix on a GPU cluster of 32 nodes.", "TARGETS")
+    assert "cluster" in relation("KMix: Sharded Training", "We tune KMix for a supercomputing cluster.", "TARGETS")
+
+
+def test_gpu_hours_are_time_not_a_cluster_of_devices() -> None:
+    got = relation("KMix: Sharded Training", "We ran KMix for 12,000 GPU hours in total.", "TARGETS")
+    assert "cluster" not in got and "GPU" in got
+    assert "cluster" in relation("KMix: Sharded Training", "We ran KMix on 2,048 GPUs.", "TARGETS")
+
+
 def test_background_hardware_is_not_a_target() -> None:
     got = relation("RollServe: Serving at Scale", "Accelerators such as GPUs are expensive. RollServe schedules requests.", "TARGETS")
     assert got == []
