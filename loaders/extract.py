@@ -175,7 +175,7 @@ CLUSTER = "cluster"
 def _device_count(before: str) -> int:
     """The number right before a device mention ('2,048 A100 GPUs' -> 2048); not a model number
     ('NVIDIA 4090 GPU'), which follows a capitalized word."""
-    m = re.search(r"(?:^|\s)(\d{1,3}(?:,\d{3})+|\d+)\s+(?:[a-z][\w-]*\s+){0,2}$", before)
+    m = re.search(r"(?:^|\s)(\d{1,3}(?:,\d{3})+|\d+)\s+(?:(?:[a-z][\w-]*|NVIDIA|Nvidia|AMD|Google|Intel|Huawei)\s+){0,2}$", before)
     if not m:
         return 0
     word_before = before[: m.start(1)].split()[-1:] or [""]

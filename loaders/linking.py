@@ -141,9 +141,12 @@ class EntityMatcher:
 
 
 def _vendor_forms(entry: CatalogueEntry) -> list[str]:
-    """'NVIDIA 4090' for the RTX 4090: a product line's number after its vendor's name."""
+    """'NVIDIA 4090' and '4090 GPU' for the RTX 4090: a product line's number after its vendor's
+    name or before its class."""
     m = re.fullmatch(r"[A-Za-z]+ (\d{3,4}[A-Za-z]{0,3})", entry.name)
-    return [f"{entry.vendor} {m.group(1)}"] if m and entry.vendor and entry.label == "Hardware" else []
+    if not (m and entry.vendor and entry.label == "Hardware"):
+        return []
+    return [f"{entry.vendor} {m.group(1)}"] + ([f"{m.group(1)} {entry.hw_class}"] if entry.hw_class else [])
 
 
 def _exact_key(alias: str) -> str:

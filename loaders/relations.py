@@ -96,7 +96,7 @@ def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 FIRST_PERSON = re.compile(r"\b(?:we|our|us|this\s+(?:paper|work|study)|the\s+proposed|proposed)\b", re.I)
 ON_HARDWARE = re.compile(
-    r"\b(?:on|onto|for|across|to|targeting|using|from|atop|in)\s+(?:(?:a|an|the|one|two|four|eight|sixteen|single|multiple|several|many|modern|commodity|consumer|data-?center|edge|mobile|low-end|high-end|heterogeneous|diverse|various|different|\d+|[A-Z][A-Za-z]+|NVIDIA|AMD|Intel|Google|Apple|Qualcomm|and|or|,)\s+){0,4}$",
+    r"\b(?:on|onto|for|across|to|targeting|using|from|atop|in)\s+(?:(?:a|an|the|one|two|four|eight|sixteen|single|multiple|several|many|modern|commodity|consumer|data-?center|edge|mobile|low-end|high-end|heterogeneous|diverse|various|different|\d[\d,]*|[A-Z][A-Za-z]+|NVIDIA|AMD|Intel|Google|Apple|Qualcomm|and|or|,)\s+){0,4}$",
     re.I,
 )
 BACKGROUND = re.compile(r"\b(?:such\s+as|like|e\.g\.|including|typically|traditionally|commonly|conventional|existing|prior|previous)\s+$", re.I)

@@ -220,6 +220,20 @@ def test_gpu_hours_are_time_not_a_cluster_of_devices() -> None:
     assert "cluster" in relation("KMix: Sharded Training", "We ran KMix on 2,048 GPUs.", "TARGETS")
 
 
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a count with thousands separators, and a vendor between it and the product
+        ("KMix-7B, trained on 2,048 NVIDIA H800 GPUs, is cheap to serve.", {"H800", "GPU", "cluster"}),
+        # a product line's bare number before its class
+        ("KMix cuts prefill time by 35% on 4090 GPU and by 15% on A800 GPU.", {"RTX 4090", "A800", "GPU"}),
+        ("Frames are processed using Graphical Processing Units (GPUs).", {"GPU"}),
+    ],
+)
+def test_targets_read_counts_bare_model_numbers_and_spelled_out_classes(sentence: str, expected: set[str]) -> None:
+    assert set(relation("KMix: Sharded Training", sentence, "TARGETS")) == expected
+
+
 def test_background_hardware_is_not_a_target() -> None:
     got = relation("RollServe: Serving at Scale", "Accelerators such as GPUs are expensive. RollServe schedules requests.", "TARGETS")
     assert got == []
