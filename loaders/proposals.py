@@ -13,7 +13,7 @@ AlphaFold ...") and proposal sentences in the abstract ("we propose X", "a frame
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from loaders.names import clean_name, is_artifact_name
@@ -205,15 +205,19 @@ def _named(text: str, naming: re.Match[str], known: Callable[[str], bool]) -> Pr
     return None
 
 
-def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = lambda name: False, title: str = "") -> list[Proposal]:
-    """Names a sentence introduces as the paper's own: 'we propose X', 'a new algorithm entitled X',
-    'our novel profiler X', 'Post Neural Architecture Search (PostNAS), a novel pipeline'."""
-    text = sentence.text
-    found: list[Proposal] = []
+Known = Callable[[str], bool]
+
+
+def _our_new(text: str, known: Known) -> Iterator[Proposal]:
+    """'our novel profiler Flare', 'our proposed approach, CommFormer'."""
     for m in OUR_NEW.finditer(text):
         name = clean_name(m.group(1))
         if is_artifact_name(name) and not known(name):
-            found.append(Proposal(name=name, kind_hint=text[m.start() : m.start(1)]))
+            yield Proposal(name=name, kind_hint=text[m.start() : m.start(1)])
+
+
+def _naming_words(text: str, known: Known) -> Iterator[Proposal]:
+    """'a new algorithm called X', 'a method, dubbed X, is proposed', 'which we call X', '(named X)'."""
     for m in NAMING.finditer(text):
         # a name put in quotes is being coined here, and "we call"/"refer to ... as" is the authors naming
         coined = re.match(r"[\"“<]", text[m.end() :]) or re.match(r"we|refer", m.group(0), re.I) or text[: m.start()].endswith("(")
@@ -222,67 +226,127 @@ def sentence_proposal_names(sentence: Sentence, known: Callable[[str], bool] = l
             hit = _named(text, m, known)
             if hit:
                 hit.kind_hint = text[: m.start()]
-                found.append(hit)
+                yield hit
+
+
+def _defined_new(text: str, known: Known) -> Iterator[Proposal]:
+    """'Post Neural Architecture Search (PostNAS), a novel pipeline'."""
     for m in DEFINED_NEW.finditer(text):
         hit = _parenthesized(text, m.start(), known)
         if hit:
             hit.kind_hint = text[m.end() : m.end() + 60]
-            found.append(hit)
+            yield hit
+
+
+def _our_named(text: str, known: Known) -> Iterator[Proposal]:
+    """'with our Concept Matrix Search algorithm'."""
     for m in OUR_NAMED.finditer(text):
         name = m.group(1).strip()
         if not known(name) and not all(known(w) for w in name.split()):
-            found.append(Proposal(name=name, kind_hint=text[m.start() : m.end()]))
+            yield Proposal(name=name, kind_hint=text[m.start() : m.end()])
+
+
+def _name_new(text: str, known: Known) -> Iterator[Proposal]:
+    """'employs Dynamic SplitFuse, a novel ...'; 'MixER: Mixture of Expert Reconstructors, a novel layer'."""
     for m in NAME_NEW.finditer(text):
         name = clean_name(m.group(1))
         lead = re.search(r"(\S+):\s+(?:[A-Z][\w-]*\s+(?:(?:of|for|and|the|in|on)\s+)?)*$", text[: m.start()])
-        if lead and is_artifact_name(clean_name(lead.group(1))):  # "MixER: Mixture of Expert Reconstructors, a novel layer"
+        if lead and is_artifact_name(clean_name(lead.group(1))):
             expansion = text[lead.end(1) + 1 : m.end(1)].strip()
-            found.append(Proposal(name=clean_name(lead.group(1)), aliases=[expansion], kind_hint=text[m.end() : m.end() + 60]))
-            continue
-        if m.start() > 0 and not known(name) and (is_artifact_name(name.split()[-1]) or len(name.split()) > 1):
-            found.append(Proposal(name=name, kind_hint=text[m.end() : m.end() + 60]))
+            yield Proposal(name=clean_name(lead.group(1)), aliases=[expansion], kind_hint=text[m.end() : m.end() + 60])
+        elif m.start() > 0 and not known(name) and (is_artifact_name(name.split()[-1]) or len(name.split()) > 1):
+            yield Proposal(name=name, kind_hint=text[m.end() : m.end() + 60])
+
+
+def _labels_in_parens(text: str, known: Known) -> Iterator[Proposal]:
+    """'a novel data reduction technique (Variance Horizon)', in a sentence about the paper's own work."""
     if PROPOSAL_CONTEXT.search(text) or re.search(r"\b(?:proposing|our)\b", text, re.I):
         for m in LABEL_IN_PARENS.finditer(text):
-            name = m.group(1)
-            if not known(name) and fold(name) not in {fold(p.name) for p in found}:
-                found.append(Proposal(name=name, kind_hint=text[max(0, m.start() - 60) : m.start()]))
-    verb = PROPOSAL_VERB.search(text) or TO_MAKE.search(text)
-    if verb and (listed := LISTED_AFTER_COLON.search(text, verb.end())):
-        for item in re.split(r",\s*(?:and\s+)?|\s+and\s+", listed.group(1)):
-            item = item.strip()
-            if re.fullmatch(r"[A-Z][\w-]*(?:\s+[\w-]+){0,2}", item) and not known(item):
-                found.append(Proposal(name=item, kind_hint=item))
-    if verb and not found:
-        run = _TITLE_CASE_RUN.match(text[verb.end() :])
-        name = run.group(1) if run else ""
-        if run and not known(name) and not re.match(r"\s*\(", text[verb.end() + run.end() :]) and not all(known(w) for w in name.split()):
-            found.append(Proposal(name=name, kind_hint=text[verb.end() + run.end() : verb.end() + run.end() + 60]))
+            if not known(m.group(1)):
+                yield Proposal(name=m.group(1), kind_hint=text[max(0, m.start() - 60) : m.start()])
+
+
+def _listed_after_verb(text: str, verb: re.Match[str], known: Known) -> Iterator[Proposal]:
+    """'we propose two mechanisms: Clip parallelism and Dual-scope attention'."""
+    listed = LISTED_AFTER_COLON.search(text, verb.end())
+    for item in re.split(r",\s*(?:and\s+)?|\s+and\s+", listed.group(1)) if listed else []:
+        item = item.strip()
+        if re.fullmatch(r"[A-Z][\w-]*(?:\s+[\w-]+){0,2}", item) and not known(item):
+            yield Proposal(name=item, kind_hint=item)
+
+
+def _first_after_verb(text: str, verb: re.Match[str], known: Known) -> Iterator[Proposal]:
+    """'we design Multiverse Attention to ...', or the first new name after the verb."""
+    after = text[verb.end() :]
+    run = _TITLE_CASE_RUN.match(after)
+    if run and not known(run.group(1)) and not re.match(r"\s*\(", after[run.end() :]) and not all(known(w) for w in run.group(1).split()):
+        yield Proposal(name=run.group(1), kind_hint=after[run.end() : run.end() + 60])
+    elif hit := _name_after(after, known):
+        yield hit
+
+
+def _and_name_described(text: str, verb: re.Match[str], known: Known) -> Iterator[Proposal]:
+    """'we propose the Thread Inference Model (TIM), ..., and TIMRUN, an inference runtime'."""
+    for m in AND_NAME_DESCRIBED.finditer(text, verb.end()):
+        name = clean_name(m.group(1))
+        if is_artifact_name(name) and not known(name):
+            yield Proposal(name=name, kind_hint=text[m.end() : m.end() + 60])
+
+
+def _title_end_name(text: str, verb: re.Match[str], title: str) -> Iterator[Proposal]:
+    """'Taming ... with Sarathi-Serve' / 'we introduce a scheduler Sarathi-Serve': known or not, the paper
+    that introduces a catalogued system names it in both places."""
+    after = text[verb.end() : verb.end() + 120]
+    for m in re.finditer(r"(?<![\w-])([A-Z][\w.+]*(?:-[A-Z][\w.+]*)+)(?![\w-])", after):
+        if re.search(rf"(?<=\s){re.escape(m.group(1))}\W*$", title):
+            yield Proposal(name=m.group(1), kind_hint=after[m.end() : m.end() + 60])
+            return
+
+
+def _acronym_then_expansion(text: str, known: Known) -> Iterator[Proposal]:
+    """'introducing DGF (Dynamic Gating Fusion)'."""
+    for m in ACRONYM_THEN_EXPANSION.finditer(text):
+        acr, expansion = m.group(1), m.group(2).strip()
+        if is_artifact_name(acr) and not known(acr) and spells(expansion.split(), acr):
+            yield Proposal(name=acr, aliases=[expansion], kind_hint=expansion)
+
+
+def _lead_apposition(text: str, known: Known) -> Iterator[Proposal]:
+    """'FlexServe, a novel serving stack, ...' at the start of a sentence."""
+    lead = re.match(r"^\s*([A-Z][\w\-.+]*(?:\s+[A-Z][\w\-.+]*){0,2})(?=,\s)", text)
+    if lead and is_artifact_name(lead.group(1).split()[0]) and not known(lead.group(1)) and APPOSITION.match(text[lead.end() :]):
+        yield Proposal(name=lead.group(1), kind_hint=text[lead.end() : lead.end() + 60])
+
+
+def _add(found: list[Proposal], new: Iterable[Proposal]) -> None:
+    """Add proposals, one per name: a repeated name only brings its aliases."""
+    for p in new:
+        same = next((q for q in found if fold(q.name) == fold(p.name)), None)
+        if same is None:
+            found.append(p)
         else:
-            hit = _name_after(text[verb.end() :], known)
-            if hit:
-                found.append(hit)
+            same.aliases += [a for a in p.aliases if a not in same.aliases]
+
+
+def sentence_proposal_names(sentence: Sentence, known: Known = lambda name: False, title: str = "") -> list[Proposal]:
+    """Names a sentence introduces as the paper's own: 'we propose X', 'a new algorithm entitled X',
+    'our novel profiler X', 'Post Neural Architecture Search (PostNAS), a novel pipeline'."""
+    text = sentence.text
+    found: list[Proposal] = []
+    for rule in (_our_new, _naming_words, _defined_new, _our_named, _name_new, _labels_in_parens):
+        _add(found, rule(text, known))
+    verb = PROPOSAL_VERB.search(text) or TO_MAKE.search(text)
     if verb:
-        for m in AND_NAME_DESCRIBED.finditer(text, verb.end()):
-            name = clean_name(m.group(1))
-            if is_artifact_name(name) and not known(name) and fold(name) not in {fold(p.name) for p in found}:
-                found.append(Proposal(name=name, kind_hint=text[m.end() : m.end() + 60]))
-    if title and verb:
-        # a name the title ends with: "Taming ... with Sarathi-Serve" / "we introduce a scheduler Sarathi-Serve"
-        for m in re.finditer(r"(?<![\w-])([A-Z][\w.+]*(?:-[A-Z][\w.+]*)+)(?![\w-])", text[verb.end() : verb.end() + 120]):
-            name = m.group(1)
-            # known or not: the paper that introduces a catalogued system names it in both places
-            if re.search(rf"(?<=\s){re.escape(name)}\W*$", title) and fold(name) not in {fold(p.name) for p in found}:
-                found.append(Proposal(name=name, kind_hint=text[verb.end() :][m.end() : m.end() + 60]))
-                break
-    if verb or PROPOSAL_CONTEXT.search(text) or re.search(r"\bintroducing\b", text):
-        for m in ACRONYM_THEN_EXPANSION.finditer(text):
-            acr, expansion = m.group(1), m.group(2).strip()
-            if is_artifact_name(acr) and not known(acr) and spells(expansion.split(), acr) and fold(acr) not in {fold(p.name) for p in found}:
-                found.append(Proposal(name=acr, aliases=[expansion], kind_hint=expansion))
+        _add(found, _listed_after_verb(text, verb, known))
+        if not found:
+            _add(found, _first_after_verb(text, verb, known))
+        _add(found, _and_name_described(text, verb, known))
+        if title:
+            _add(found, _title_end_name(text, verb, title))
+    if verb or PROPOSAL_CONTEXT.search(text):
+        _add(found, _acronym_then_expansion(text, known))
     if not found:
-        lead = re.match(r"^\s*([A-Z][\w\-.+]*(?:\s+[A-Z][\w\-.+]*){0,2})(?=,\s)", text)
-        if lead and is_artifact_name(lead.group(1).split()[0]) and not known(lead.group(1)) and APPOSITION.match(text[lead.end() :]):
-            found.append(Proposal(name=lead.group(1), kind_hint=text[lead.end() : lead.end() + 60]))
+        _add(found, _lead_apposition(text, known))
     for p in found:
         p.sentence = sentence
     return found
