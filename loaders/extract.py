@@ -334,9 +334,9 @@ class Extractor:
             listed = bool(names) or any(a <= m.start < z for m in mentions)
             for name in names + title_case_items(text[a:z], listed):
                 pos = text.find(name, a)
-                if not names.count(name) and (self._known(name) or any(self._known(w) for w in name.split())):
-                    continue
                 if fold(name) in own_folds | concepts or any(m.start <= pos < m.end for m in mentions) or self._known(name):
+                    continue
+                if name not in names and any(self._known(w) for w in name.split()):  # "Intel Xeons"
                     continue
                 compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos))
         self._comparisons(b, text, compared, cite)
