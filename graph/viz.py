@@ -3,10 +3,14 @@
 Papers, systems, hardware and techniques are coloured by label; hovering a node shows its name and
 its edges' evidence sentences. The layout is a small force simulation run in the browser.
 
->>> from graph.model import Label, Node
->>> html = render_html([Node(key="hardware:gpu", label=Label.HARDWARE, properties={"name": "GPU"})], [])
->>> "<svg" in html and "hardware:gpu" in html
-True
+>>> from graph.model import Label, Node, Relationship, RelType
+>>> gpu = Node(key="hardware:gpu", label=Label.HARDWARE, properties={"name": "GPU"})
+>>> paper = Node(key="paper:x", label=Label.PAPER, properties={"title": "X"})
+>>> lonely = Node(key="system:lonely", label=Label.SYSTEM, properties={"name": "Lonely"})
+>>> targets = Relationship(type=RelType.TARGETS, start="paper:x", end="hardware:gpu", properties={"evidence": "X runs on GPUs."})
+>>> html = render_html([gpu, paper, lonely], [targets])
+>>> "<svg" in html and "hardware:gpu" in html and "X runs on GPUs." in html, "system:lonely" in html
+(True, False)
 """
 
 from __future__ import annotations

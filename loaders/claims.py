@@ -2,6 +2,8 @@
 
 >>> [(c.value, c.unit, c.metric) for c in find_claims("achieves up to 2.3x higher throughput and 40% lower latency")]
 [(2.3, 'x', 'throughput'), (40.0, '%', 'latency')]
+>>> [c.claim.text for c in find_claims("improves throughput within latency SLOs by 2.6x on one GPU and 6.9x on eight")]
+['2.6× throughput', '6.9× throughput']
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ METRICS = {
     "cost": r"cost|price|\$|dollar|budget",
     "speed": r"speed-?ups?|faster|speed|runtime|run time|time|acceleration|accelerat",
 }
-_METRIC_RE = [(name, re.compile(rf"(?<![a-z])(?:{body})", re.I)) for name, body in METRICS.items()]
+# "within latency SLOs", "under a memory budget": a metric word that only states a constraint
+_CONSTRAINT = r"(?![\w-]*\s+(?:SLOs?|SLAs?|constraints?|budgets?|limits?|targets?|requirements?)\b)"
+_METRIC_RE = [(name, re.compile(rf"(?<![a-z])(?:{body}){_CONSTRAINT}", re.I)) for name, body in METRICS.items()]
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,10 @@ def find_claims(text: str) -> list[FoundClaim]:
     """Every 'N×' and 'N%' in the text, with the lower ends of ranges ('1.4-11.2x') as claims too."""
     out: list[FoundClaim] = []
     for m in NUMBER.finditer(text):
-        out.append(_claim(text, m.group(1), m.group(2), m.start(), m.end(), _metric_near(text, m.start(), m.end())))
+        metric = _metric_near(text, m.start(), m.end())
+        if metric == "other" and out and re.search(r"\band\b", text[out[-1].end : m.start()]) and m.start() - out[-1].end < 80:
+            metric = out[-1].metric  # "2.6x higher throughput on one GPU and up to 6.9x on eight"
+        out.append(_claim(text, m.group(1), m.group(2), m.start(), m.end(), metric))
     for low in RANGE_LOW.finditer(text):
         upper = NUMBER.match(text, low.end())
         if upper:

@@ -1,7 +1,7 @@
 """Names that are not in the catalogue: what counts as an artifact's name, and what is too generic.
 
->>> candidate_names("outperforms SotA libraries (DASP, cuSPARSE, and Magicube) by 2x")
-['DASP', 'cuSPARSE', 'Magicube']
+>>> candidate_names("outperforms SotA libraries (DASP, cuSPARSE, and Magicube) by 2x")  # a plain word is no candidate
+['DASP', 'cuSPARSE']
 >>> title_case_items("prior world models (including Oasis and MineWorld)", has_name=True)
 ['Oasis']
 >>> title_case_items("Matrix Entropy", has_name=False)
