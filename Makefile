@@ -58,7 +58,7 @@ score: install
 	$(KG) --store $(OUT)/score-store load -q $(SEEDS)
 	$(KG) --store $(OUT)/score-store export -o $(OUT)/graph.jsonl
 	$(PYTHON) ../shared/eval/score.py --export $(OUT)/graph.jsonl --gold ../shared/eval/dev_gold.jsonl
-	@echo; echo "== the project's own 275 labelled papers (tests/data/project_gold.jsonl)"
+	@echo; echo "== the project's own 325 labelled papers (tests/data/project_gold.jsonl)"
 	$(PYTHON) ../shared/eval/score.py --export $(OUT)/graph.jsonl --gold tests/data/project_gold.jsonl
 
 bench: install

@@ -334,7 +334,11 @@ class Extractor:
             listed = bool(names) or any(a <= m.start < z for m in mentions)
             for name in names + title_case_items(text[a:z], listed):
                 pos = text.find(name, a)
-                if fold(name) in own_folds | concepts or any(m.start <= pos < m.end for m in mentions) or self._known(name):
+                if fold(name) in own_folds or any(m.start <= pos < m.end for m in mentions) or self._known(name):
+                    continue
+                # an acronym of a plain concept names a baseline ("comparably to MHA"), not when it
+                # only qualifies one ("faster than existing ODL software frameworks")
+                if fold(name) in concepts and re.match(r"\s+[a-z]", text[pos + len(name) :]):
                     continue
                 if name not in names and any(self._known(w) for w in name.split()):  # "Intel Xeons"
                     continue

@@ -36,7 +36,7 @@ USE_CUE = re.compile(
 # Where the thing compared against (or used) stops: a new clause, the margin, the setting.
 _SPAN_END = re.compile(
     r"[;:]|\.(?:\s|$)|\s(?:by|on|in|across|for|at|with|under|when|while|whereas|without|which|that|using|"
-    r"through|via|to|from|achiev\w*|reach\w*|deliver\w*|attain\w*|yield\w*|showing|and\s+(?:achiev|reduc|improv|deliver|provid|enabl|yield)\w*)\b"
+    r"through|via|to(?!\s+date\b)|from|achiev\w*|reach\w*|deliver\w*|attain\w*|yield\w*|showing|and\s+(?:achiev|reduc|improv|deliver|provid|enabl|yield)\w*)\b"
     r"|,\s+(?!and\b|or\b|as\s+well\s+as\b|respectively\b|such\s+as\b|including\b|like\b|e\.g\.|namely\b|i\.e\.)(?=[a-z]+(?:[\s,;:)]|\.(?:\s|$)))"
 )
 _MAX_SPAN = 120

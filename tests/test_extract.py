@@ -134,6 +134,12 @@ def test_an_acronym_defined_beside_the_proposal_is_the_same_artifact() -> None:
         ("RollServe outperforms libraries (DASP, cuSPARSE, and Magicube) by 2x.", ["DASP", "Magicube", "cuSPARSE"]),
         ("RollServe improves throughput over batching engines (e.g., vLLM and Ollama) by 3x.", ["Ollama", "vLLM"]),
         ("RollServe outperforms SGLang by 0.8 points on chat and Orca by 2% on code.", ["Orca", "SGLang"]),
+        # "to date" does not end the list that follows it
+        ("RollServe outperforms the deeper models to date such as VGGNet and GoogleNet on images.", ["GoogLeNet", "VGG"]),
+        # an acronym the abstract spells out in plain words is a baseline when it stands alone ...
+        ("Multi-Head Attention (MHA) is costly. RollServe performs comparably to MHA, while using less memory.", ["MHA"]),
+        # ... not when it only qualifies the baseline
+        ("On-Device Learning (ODL) matters. RollServe is 100x faster than existing ODL software frameworks.", []),
         # a citation is not a baseline; a "-architecture" suffix still names the model
         ("RollServe performs comparably to FlashAttention-2 (Dao, 2023) on short inputs.", ["FlashAttention-2"]),
         ("RollServe performs competitively against a strong LLaMA-architecture baseline.", ["LLaMA"]),
