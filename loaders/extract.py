@@ -328,7 +328,7 @@ class Extractor:
                 compared.append((b.catalogued(m.entry), m.start))
             elif inside(uses, m.start, m.end) and m.entry.label != "Hardware":
                 b.relate(RelType.USES, b.paper_key, b.catalogued(m.entry), cite)
-        self._unknown_products(b, sentence, text, mentions, cite, own)
+        self._unknown_products(b, sentence, text, mentions, cite, own, own_folds)
         for a, z in compare:
             names = candidate_names(text[a:z])
             listed = bool(names) or any(a <= m.start < z for m in mentions)
@@ -345,7 +345,9 @@ class Extractor:
                 compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos))
         self._comparisons(b, text, compared, cite)
 
-    def _unknown_products(self, b: _Builder, sentence: Sentence, text: str, mentions: list[Mention], cite: dict[str, Any], own: list[str]) -> None:
+    def _unknown_products(
+        self, b: _Builder, sentence: Sentence, text: str, mentions: list[Mention], cite: dict[str, Any], own: list[str], own_folds: set[str]
+    ) -> None:
         for m in _PRODUCT_BEFORE_CLASS.finditer(text):
             name = m.group(2)
             hw_class = self.matcher.lookup(m.group(3))
@@ -353,7 +355,7 @@ class Extractor:
                 hw_class is None
                 or not is_artifact_name(name)
                 or self._known(name)
-                or fold(name) in {fold(n) for n in own}
+                or fold(name) in own_folds
                 or any(x.start < m.end(2) and m.start(2) < x.end for x in mentions)
                 or not (sentence.index == -1 or is_target_context(text, m.start(), own))
             ):
