@@ -20,10 +20,13 @@ from pydantic import BaseModel
 from graph.build import build_batch
 from graph.config import Settings
 from graph.export import write_export
-from graph.model import ListingEntry, Node, Relationship
+from graph.lookup import fold_name, suggest, visible, words
+from graph.model import Label, ListingEntry, Node
 from graph.viz import render_html
-from graph.store import EmbeddedStore, GraphStore, MergeSummary, Stats
-from queries.catalog import CannedQuery, canned_queries, get_query
+from graph.store import EmbeddedStore, GraphStore, MergeSummary, Neighbourhood, NodeRef, Stats
+from queries.catalog import CannedQuery, NameNotFound, QueryError, canned_queries, get_query
+
+MIN_TITLE_PART = 3  # folded characters a part of a title needs: "e" would match every paper
 
 
 class LoadResult(BaseModel):
@@ -77,13 +80,59 @@ class KnowledgeGraph:
         return canned_queries()
 
     def query(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
-        get_query(query_name).bind(params)  # unknown names and bad parameters fail the same on every backend
-        return self.store.run_query(query_name, params)
+        """Run a canned query; a name or title parameter that matches nothing raises NameNotFound."""
+        query = get_query(query_name)
+        bound = query.bind(params)  # unknown names and bad parameters fail the same on every backend
+        for p in query.parameters:
+            if p.is_name:
+                self._check_name(p.type, bound[p.name])
+        return self.store.run_query(query_name, bound)
 
-    def show(self, name_or_title: str) -> list[Profile]:
-        """Everything the graph knows about the papers or entities matching ``name_or_title``."""
-        nodes, rels = self.store.nodes(), self.store.relationships()
-        return [profile(nodes, rels, n) for n in find_nodes(nodes, name_or_title)]
+    def resolve(self, name: str) -> list[NodeRef]:
+        """The systems, hardware and techniques ``name`` names, spelt any way the extractor folds."""
+        return self.store.resolve(name)
+
+    def find(self, name_or_title: str, limit: int = 50) -> list[NodeRef]:
+        """Entities named ``name_or_title``, else papers whose title contains it (exact titles first)."""
+        return self.store.resolve(name_or_title) or self._papers(name_or_title, limit)
+
+    def show(self, name_or_title: str) -> Profile:
+        """Everything the graph knows about the best match for ``name_or_title``, with citations."""
+        found = self.find(name_or_title, limit=1)
+        if not found:
+            raise self._not_found("nothing in the graph is named", name_or_title)
+        return self.profile(found[0])
+
+    def profile(self, ref: NodeRef) -> Profile:
+        hood = self.store.neighbourhood(ref.key, ref.label)
+        if hood is None:
+            raise QueryError(f"no {ref.label} with key {ref.key!r}")
+        return profile(hood)
+
+    def _papers(self, part: str, limit: int) -> list[NodeRef]:
+        if len(fold_name(part)) < MIN_TITLE_PART:
+            return []
+        return self.store.papers_titled(part, limit)
+
+    def _check_name(self, kind: str, value: str) -> None:
+        if kind == "paper":
+            if not self._papers(value, 1):
+                raise self._not_found("no paper's title contains", value, papers=True)
+            return
+        found = self.store.resolve(value)
+        if kind == "hardware":
+            found = [r for r in found if r.label == Label.HARDWARE.value]
+        if not found:
+            what = "no hardware is named" if kind == "hardware" else "no system, hardware or technique is named"
+            raise self._not_found(what, value)
+
+    def _not_found(self, what: str, value: str, papers: bool = False) -> NameNotFound:
+        names = self.store.entity_names()
+        suggestions = suggest(value, names)
+        if papers or not suggestions:
+            words_found = [r["name"] for r in self.query("search", q=value, limit=5)] if words(value) else []
+            suggestions = list(dict.fromkeys([*suggestions, *words_found]))[:5]
+        return NameNotFound(f"{what} {value!r}", suggestions)
 
     def visualize(self) -> str:
         return render_html(self.store.nodes(), self.store.relationships())
@@ -117,31 +166,19 @@ def _display(node: Node) -> str:
     return str(node.properties.get("name") or node.properties.get("title") or node.key)
 
 
-def find_nodes(nodes: list[Node], needle: str) -> list[Node]:
-    """Nodes named ``needle`` (name, alias or key, any case); failing that, papers whose title contains it."""
-    wanted = needle.strip().lower()
-    exact = [
-        n for n in nodes
-        if wanted in {n.key.lower(), str(n.properties.get("name", "")).lower(), str(n.properties.get("title", "")).lower()}
-        or wanted in {a.lower() for a in n.properties.get("aliases") or []}
-    ]
-    if exact:
-        return exact
-    return [n for n in nodes if wanted and wanted in str(n.properties.get("title", "")).lower()]
-
-
-def profile(nodes: list[Node], relationships: list[Relationship], node: Node) -> Profile:
-    by_key = {n.key: n for n in nodes}
+def profile(hood: Neighbourhood) -> Profile:
+    """The node's visible properties and one cited fact per relationship (a class's products left out)."""
+    node = hood.node
     facts = []
-    for r in relationships:
-        if node.key not in (r.start, r.end) or r.type.value == "IS_A" and r.start != node.key:
+    for r in hood.relationships:
+        if r.type.value == "IS_A" and r.start != node.key:
             continue
         out = r.start == node.key
-        other = by_key[r.end if out else r.start]
+        other = hood.others[r.end if out else r.start]
         p = r.properties
         facts.append(Fact(
             direction="out" if out else "in", type=r.type.value, other=_display(other), other_key=other.key,
             evidence=p.get("evidence"), source=p.get("source"), line=p.get("line"), claims=list(p.get("claims") or []),
         ))
     facts.sort(key=lambda f: (f.direction, f.type, f.other))
-    return Profile(key=node.key, label=node.label.value, name=_display(node), properties=node.properties, facts=facts)
+    return Profile(key=node.key, label=node.label.value, name=_display(node), properties=visible(node.properties), facts=facts)

@@ -128,12 +128,14 @@ def list_queries(ctx: click.Context, fmt: str) -> None:
     """List the canned queries and their parameters."""
     qs = _kg(ctx).queries()
     if fmt == "json":
-        click.echo(json.dumps([q.model_dump(exclude={"cypher", "path"}) for q in qs], indent=2))
+        click.echo(json.dumps([{**q.model_dump(exclude={"cypher", "path"}), "example": q.example, "file": Path(q.path).name} for q in qs], indent=2, ensure_ascii=False))
         return
     for q in qs:
         params = " ".join(f"-p {p.name}=<{p.type}>" + ("" if p.required else f" (default {p.default})") for p in q.parameters)
-        click.echo(f"{q.name}  {params}".rstrip())
+        click.echo(click.style(q.name, bold=True) + f"  {params}".rstrip())
         click.echo(f"    {q.description}")
+        if q.parameters:
+            click.echo("    e.g. kg query " + q.name + "".join(f" -p {_shell(f'{k}={v}')}" for k, v in q.example.items()))
 
 
 @main.command()
@@ -175,6 +177,10 @@ def export(ctx: click.Context, output: Path | None) -> None:
     click.echo(f"Wrote {n} lines to {output}", err=True)
 
 
+def _shell(text: str) -> str:
+    return text if all(c.isalnum() or c in "=-_.,/" for c in text) else "'" + text.replace("'", "'\\''") + "'"
+
+
 def _cell(value: Any, width: int = 70) -> str:
     text = "; ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -214,26 +220,32 @@ def viz(ctx: click.Context, output: Path) -> None:
 def show(ctx: click.Context, name_or_title: str, fmt: str) -> None:
     """Everything known about one paper or entity, each fact with its citation.
 
-    NAME_OR_TITLE is an entity's name or alias (vLLM, A100, LoRA), a node key, or part of a
-    paper's title. Exits 1 when nothing matches.
+    NAME_OR_TITLE is an entity's name or alias, spelt any way (vLLM, "Flash-Attention 2", llama2),
+    or part of a paper's title. With several matches the best one is shown in full and the others
+    listed. Exits 1, with the closest known names, when nothing matches.
     """
-    profiles = _kg(ctx).show(name_or_title)
-    if not profiles:
-        raise QueryError(f"nothing in the graph is named {name_or_title!r} (try a paper title, a name or an alias)")
+    kg = _kg(ctx)
+    found = kg.find(name_or_title)
+    if not found:
+        kg.show(name_or_title)  # raises NameNotFound with suggestions
+    p = kg.profile(found[0])
     if fmt == "json":
-        click.echo(json.dumps([p.model_dump() for p in profiles], indent=2, ensure_ascii=False))
+        click.echo(json.dumps(p.model_dump(), indent=2, ensure_ascii=False))
         return
-    for i, p in enumerate(profiles):
-        if i:
-            click.echo()
-        props = {k: v for k, v in p.properties.items() if k not in ("name", "title", "abstract") and v not in (None, [], "")}
-        click.echo(click.style(f"{p.label}: {p.name}", bold=True) + f"  [{p.key}]")
-        for k, v in sorted(props.items()):
-            click.echo(f"  {k}: {_cell(v, 100)}")
-        for f in p.facts:
-            arrow = f"-[{f.type}]->" if f.direction == "out" else f"<-[{f.type}]-"
-            claims = f"  ({'; '.join(f.claims)})" if f.claims else ""
-            click.echo(f"  {arrow} {f.other}{claims}")
-            if f.evidence:
-                where = f"{f.source}:{f.line}" if f.line else f.source
-                click.echo(f"      \"{f.evidence}\"  — {where}")
+    props = {k: v for k, v in p.properties.items() if k not in ("name", "title", "abstract") and v not in (None, [], "")}
+    click.echo(click.style(f"{p.label}: {p.name}", bold=True) + f"  [{p.key}]")
+    for k, v in sorted(props.items()):
+        click.echo(f"  {k}: {_cell(v, 100)}")
+    for f in p.facts:
+        arrow = f"-[{f.type}]->" if f.direction == "out" else f"<-[{f.type}]-"
+        claims = f"  ({'; '.join(f.claims)})" if f.claims else ""
+        click.echo(f"  {arrow} {f.other}{claims}")
+        if f.evidence:
+            where = f"{f.source}:{f.line}" if f.line else f.source
+            click.echo(f"      \"{f.evidence}\"  — {where}")
+    if len(found) > 1:
+        click.echo(f"\n{len(found) - 1}{'+' if len(found) >= 50 else ''} other match(es); show one with its full name or key:")
+        for ref in found[1:11]:
+            click.echo(f"  {ref.label}: {_cell(ref.name, 90)}  [{ref.key}]")
+        if len(found) > 11:
+            click.echo(f"  … and {len(found) - 11} more")

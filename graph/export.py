@@ -1,7 +1,7 @@
 """Export in the JSON-lines format of ``apoc.export.json.all``: one line per node, then one per relationship.
 
 Node ids are the stable node keys, so two exports of the same graph are identical byte for byte,
-whichever backend wrote them.
+whichever backend wrote them. The stores' derived lookup properties are left out.
 
 >>> from graph.model import Label, Node
 >>> next(export_lines([Node(key="hardware:gpu", label=Label.HARDWARE, properties={"name": "GPU"})], []))
@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from graph.lookup import visible
 from graph.model import Node, Relationship
 
 
@@ -23,7 +24,7 @@ def _dumps(record: dict) -> str:
 
 def export_lines(nodes: Iterable[Node], relationships: Iterable[Relationship]) -> Iterator[str]:
     for node in sorted(nodes, key=lambda n: n.key):
-        props = {"key": node.key, **dict(sorted(node.properties.items()))}
+        props = {"key": node.key, **dict(sorted(visible(node.properties).items()))}
         yield _dumps({"type": "node", "id": node.key, "labels": [node.label.value], "properties": props})
     for rel in sorted(relationships, key=lambda r: r.key):
         yield _dumps(

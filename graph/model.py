@@ -31,6 +31,7 @@ class RelType(str, Enum):
     TARGETS = "TARGETS"
     USES = "USES"
     IS_A = "IS_A"  # hardware product -> its class (A100 -> GPU)
+    VARIANT_OF = "VARIANT_OF"  # a version -> its family (FlashAttention-2 -> FlashAttention)
 
 
 ENTITY_LABELS = (Label.SYSTEM, Label.HARDWARE, Label.TECHNIQUE)

@@ -26,8 +26,9 @@ import neo4j
 from neo4j import exceptions as nx_exc
 
 from graph.config import Settings
-from graph.model import Label, Node, Relationship, RelType
-from graph.store import GraphBatch, MergeSummary, Stats, StoreError, StoreUnavailable, plan_merge
+from graph.lookup import fold_name, name_candidates
+from graph.model import ENTITY_LABELS, Label, Node, Relationship, RelType
+from graph.store import GraphBatch, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, StoreUnavailable, plan_merge
 
 BATCH_SIZE = 1000
 CONNECTION_TIMEOUT = 10.0  # seconds to open a connection (the driver's default is 30)
@@ -54,6 +55,13 @@ def schema_statements() -> list[str]:
     ]
     out.append(f"CREATE INDEX hardware_kind IF NOT EXISTS FOR (n:{_q(Label.HARDWARE.value)}) ON (n.kind)")
     out.append(f"CREATE INDEX paper_title IF NOT EXISTS FOR (n:{_q(Label.PAPER.value)}) ON (n.title)")
+    # graph.lookup: folded titles for "part of a title", folded names and words for lookups and search
+    out.append(f"CREATE TEXT INDEX paper_fold IF NOT EXISTS FOR (n:{_q(Label.PAPER.value)}) ON (n.fold)")
+    entities = "|".join(_q(label.value) for label in ENTITY_LABELS)
+    everything = "|".join(_q(label.value) for label in Label)
+    whitespace = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"
+    out.append(f"CREATE FULLTEXT INDEX entity_lookup IF NOT EXISTS FOR (n:{entities}) ON EACH [n.lookup] {whitespace}")
+    out.append(f"CREATE FULLTEXT INDEX search IF NOT EXISTS FOR (n:{everything}) ON EACH [n.search_head, n.search_body] {whitespace}")
     return out
 
 
@@ -199,7 +207,7 @@ class Neo4jStore:
             existing = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
             existing |= {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
             for statement in schema_statements():
-                name = statement.split()[2]
+                name = statement.split()[3 if statement.split()[1] in ("TEXT", "FULLTEXT") else 2]
                 if name not in existing:
                     session.run(statement).consume()
         self._schema_ready = True
@@ -373,6 +381,63 @@ class Neo4jStore:
         query = get_query(name)
         bound = query.bind(params)
         return self._read(lambda tx: [record.data() for record in tx.run(query.cypher, bound)])
+
+    def resolve(self, name: str) -> list[NodeRef]:
+        candidates = name_candidates(name)
+        if not candidates:
+            return []
+
+        def work(tx: neo4j.ManagedTransaction) -> list[NodeRef]:
+            hits = [
+                (rec["lookup"], NodeRef(key=rec["key"], label=rec["label"], name=rec["name"]))
+                for rec in tx.run(
+                    "CALL db.index.fulltext.queryNodes('entity_lookup', $q) YIELD node "
+                    "RETURN node.key AS key, labels(node)[0] AS label, node.name AS name, node.lookup AS lookup",
+                    q=" ".join(candidates),
+                )
+            ]
+            for candidate in candidates:  # as typed first, then the singular
+                found = sorted((ref for lookup, ref in hits if candidate in lookup), key=lambda r: r.key)
+                if found:
+                    return found
+            return []
+
+        return self._read(work)
+
+    def papers_titled(self, part: str, limit: int) -> list[NodeRef]:
+        wanted = fold_name(part)
+        query = (
+            f"MATCH (p:{_q(Label.PAPER.value)}) WHERE p.fold CONTAINS $f "
+            "RETURN p.key AS key, p.title AS name ORDER BY p.fold <> $f, p.key LIMIT $limit"
+        )
+        rows = self._read(lambda tx: [rec.data() for rec in tx.run(query, f=wanted, limit=limit)])
+        return [NodeRef(key=r["key"], label=Label.PAPER.value, name=r["name"]) for r in rows]
+
+    def entity_names(self) -> list[str]:
+        def work(tx: neo4j.ManagedTransaction) -> list[str]:
+            return [n for label in ENTITY_LABELS for n in tx.run(f"MATCH (n:{_q(label.value)}) RETURN n.name AS n").value("n")]
+
+        return self._read(work)
+
+    def neighbourhood(self, key: str, label: str) -> Neighbourhood | None:
+        query = (
+            f"MATCH (n:{_q(Label(label).value)} {{key: $key}}) "
+            "OPTIONAL MATCH (n)-[r]-(m) WHERE m.key IS NOT NULL "
+            "RETURN properties(n) AS props, collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), start: startNode(r).key, "
+            "end: endNode(r).key, props: properties(r), other: properties(m), other_label: labels(m)[0]} END) AS rels"
+        )
+        record = self._read(lambda tx: tx.run(query, key=key).single())
+        if record is None:
+            return None
+        props = dict(record["props"])
+        props.pop("key", None)
+        rels, others = [], {}
+        for item in record["rels"]:
+            other = dict(item["other"])
+            other_key = other.pop("key")
+            others[other_key] = Node(key=other_key, label=Label(item["other_label"]), properties=other)
+            rels.append(Relationship(type=RelType(item["type"]), start=item["start"], end=item["end"], properties=dict(item["props"])))
+        return Neighbourhood(node=Node(key=key, label=Label(label), properties=props), relationships=sorted(rels, key=lambda r: r.key), others=others)
 
     # ---- the rest --------------------------------------------------------------------------
 

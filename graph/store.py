@@ -21,8 +21,9 @@ from typing import Any, Protocol
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from graph.lookup import derive, fold_name
 from graph.merge import merge_properties
-from graph.model import Label, Node, Relationship, RelType
+from graph.model import ENTITY_LABELS, Label, Node, Relationship, RelType
 
 STORE_FILE = "graph.json"
 FORMAT_VERSION = 1
@@ -57,8 +58,36 @@ class Stats(BaseModel):
     relationships: dict[str, int]
 
 
+class NodeRef(BaseModel):
+    """A node found by name or title: enough to list it and to fetch it."""
+
+    key: str
+    label: str
+    name: str
+
+
+class Neighbourhood(BaseModel):
+    """A node, its relationships and the nodes at their other ends."""
+
+    node: Node
+    relationships: list[Relationship]
+    others: dict[str, Node]
+
+
 class GraphStore(Protocol):
     """What every backend offers; the CLI, the Python helpers and the tests use only this."""
+
+    def resolve(self, name: str) -> list[NodeRef]:
+        """Systems, hardware and techniques whose name or alias folds like ``name`` (:mod:`graph.lookup`)."""
+        ...
+
+    def papers_titled(self, part: str, limit: int) -> list[NodeRef]:
+        """Papers whose folded title contains ``part`` folded, exact titles first."""
+        ...
+
+    def entity_names(self) -> list[str]: ...
+
+    def neighbourhood(self, key: str, label: str) -> Neighbourhood | None: ...
 
     def merge(self, batch: GraphBatch) -> MergeSummary: ...
 
@@ -89,12 +118,13 @@ def plan_merge(
 ) -> tuple[list[Node], list[Relationship], MergeSummary]:
     """The nodes and relationships to write, with merged properties, and what changes.
 
-    Only items whose properties change are returned, so a repeated load writes nothing."""
+    Only items whose properties change are returned, so a repeated load writes nothing. Nodes get
+    their derived lookup properties (:mod:`graph.lookup`) recomputed from the merged properties."""
     summary = MergeSummary()
     nodes: dict[str, Node] = {}
     for node in batch.nodes:
         before = nodes[node.key].properties if node.key in nodes else existing_nodes.get(node.key)
-        after = merge_properties(before, node.properties)
+        after = derive(node.label.value, merge_properties(before, node.properties))
         if node.key not in nodes and node.key not in existing_nodes:
             summary.nodes_created += 1
         elif after != before and node.key not in nodes:
@@ -139,7 +169,10 @@ class EmbeddedStore:
             if data.get("version") != FORMAT_VERSION:
                 raise StoreError(f"{self.path}: store format {data.get('version')!r} is not {FORMAT_VERSION}")
             for n in data["nodes"]:
-                g.add_node(n["key"], label=Label(n["label"]), properties=n["properties"])
+                props = n["properties"]
+                if "search_head" not in props:  # a store written before the derived properties existed
+                    props = derive(n["label"], props)
+                g.add_node(n["key"], label=Label(n["label"]), properties=props)
             for r in data["relationships"]:
                 g.add_edge(r["start"], r["end"], key=r["type"], properties=r["properties"])
         except StoreError:
@@ -188,6 +221,7 @@ class EmbeddedStore:
             if rel.start not in new or rel.end not in new:
                 raise StoreError(f"relationship {rel.type.value} {rel.start} -> {rel.end} names a missing node")
             new.add_edge(rel.start, rel.end, key=rel.type.value, properties=rel.properties)
+        new.graph.pop("_lookup", None)  # the name index of queries.embedded is rebuilt on demand
         self._write(new)
         self._graph = new
         return summary
@@ -202,9 +236,42 @@ class EmbeddedStore:
         return count_stats(self.nodes(), self.relationships())
 
     def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        from queries.catalog import run_embedded
+        from queries.embedded import run_embedded
 
         return run_embedded(self.graph, name, params)
+
+    def _ref(self, key: str) -> NodeRef:
+        data = self.graph.nodes[key]
+        p = data["properties"]
+        return NodeRef(key=key, label=Label(data["label"]).value, name=str(p.get("name") or p.get("title") or key))
+
+    def resolve(self, name: str) -> list[NodeRef]:
+        from queries.embedded import View
+
+        return [self._ref(k) for k in View(self.graph).resolve(name)]
+
+    def papers_titled(self, part: str, limit: int) -> list[NodeRef]:
+        from queries.embedded import View
+
+        wanted = fold_name(part)
+        keys = View(self.graph).papers_titled(part)
+        keys.sort(key=lambda k: (self.graph.nodes[k]["properties"].get("fold") != wanted, k))
+        return [self._ref(k) for k in keys[:limit]]
+
+    def entity_names(self) -> list[str]:
+        return [str(d["properties"].get("name")) for _, d in self.graph.nodes(data=True) if Label(d["label"]) in ENTITY_LABELS]
+
+    def neighbourhood(self, key: str, label: str) -> Neighbourhood | None:
+        g = self.graph
+        if key not in g or Label(g.nodes[key]["label"]).value != label:
+            return None
+        edges = [*g.out_edges(key, keys=True, data=True), *g.in_edges(key, keys=True, data=True)]
+        rels = sorted(
+            {(s, t, e): Relationship(type=RelType(t), start=s, end=e, properties=d["properties"]) for s, e, t, d in edges}.values(),
+            key=lambda r: r.key,
+        )
+        others = {k: Node(key=k, label=g.nodes[k]["label"], properties=g.nodes[k]["properties"]) for r in rels for k in (r.start, r.end)}
+        return Neighbourhood(node=others.pop(key, None) or Node(key=key, label=g.nodes[key]["label"], properties=g.nodes[key]["properties"]), relationships=rels, others=others)
 
     def clear(self) -> None:
         self._write(nx.MultiDiGraph())

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from graph.model import Node, Relationship
 
 COLOURS = {"Paper": "#4e79a7", "System": "#f28e2b", "Hardware": "#59a14f", "Technique": "#b07aa1"}
-EDGE_COLOURS = {"PROPOSES": "#f28e2b", "COMPARES_TO": "#e15759", "TARGETS": "#59a14f", "USES": "#b07aa1", "IS_A": "#bab0ac"}
+EDGE_COLOURS = {"PROPOSES": "#f28e2b", "COMPARES_TO": "#e15759", "TARGETS": "#59a14f", "USES": "#b07aa1", "IS_A": "#bab0ac", "VARIANT_OF": "#bab0ac"}
 
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>__TITLE__</title>
@@ -72,7 +72,7 @@ def _esc(text: object) -> str:
 
 def render_html(nodes: Iterable[Node], relationships: Iterable[Relationship], title: str = "ML-systems knowledge graph") -> str:
     """Nodes without any relationship are left out, so the picture shows what is connected."""
-    rels = [r for r in relationships if r.type.value != "IS_A"]
+    rels = [r for r in relationships if r.type.value not in ("IS_A", "VARIANT_OF")]
     degree: dict[str, int] = {}
     for r in rels:
         degree[r.start] = degree.get(r.start, 0) + 1
@@ -98,7 +98,7 @@ def render_html(nodes: Iterable[Node], relationships: Iterable[Relationship], ti
         ],
     }
     legend = "".join(f'<span style="color:{c}">● {name}</span>' for name, c in COLOURS.items())
-    legend += "".join(f'<span style="color:{c}">— {name}</span>' for name, c in EDGE_COLOURS.items() if name != "IS_A")
+    legend += "".join(f'<span style="color:{c}">— {name}</span>' for name, c in EDGE_COLOURS.items() if name not in ("IS_A", "VARIANT_OF"))
     counts = f"{len(node_list)} nodes, {len(rels)} relationships"
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     return (

@@ -12,6 +12,11 @@ holds an array of tables ``[[entity]]``, one per entity::
     class = "GPU"                  # hardware products only: the canonical name of a class entry
     case_sensitive = true          # optional: match only as written (names that are common words)
     context = ["NVIDIA", "GPU"]    # optional: match only when the text also mentions one of these
+    variant_of = "FlashAttention"  # optional: the family this entry is a version of
+
+An entry whose name is another entry's name plus a version ("FlashAttention-2", "Llama 3.1",
+"YOLOv8") is a variant of that entry without saying so; ``variant_of`` names a family the name does
+not show. Hardware products have a class instead (``IS_A``), so they have no family.
 
 Hardware entries of kind ``class`` are the hardware classes (GPU, CPU, FPGA, ...). Every other
 hardware entry names its class in ``class`` unless its kind is one of :data:`CLASSLESS_KINDS`
@@ -81,8 +86,9 @@ CLASSLESS_KINDS = frozenset(
 _ENTITY_LABELS = (Label.SYSTEM, Label.HARDWARE, Label.TECHNIQUE)
 _KIND_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOML_KEYS = frozenset(
-    {"name", "label", "kind", "aliases", "vendor", "class", "case_sensitive", "context"}
+    {"name", "label", "kind", "aliases", "vendor", "class", "case_sensitive", "context", "variant_of"}
 )
+_VERSION_SUFFIX = re.compile(r"[\s-]*v?\d+(?:\.\d+)*$", re.IGNORECASE)
 _LIST_KEYS = ("aliases", "context")
 
 
@@ -129,6 +135,7 @@ class CatalogueEntry(BaseModel):
     hw_class: str | None = Field(default=None, alias="class")
     case_sensitive: bool = False
     context: tuple[str, ...] = ()
+    variant_of: str | None = None
     sources: tuple[str, ...] = ()  # the files that defined or extended the entry (set by the loader)
 
     @field_validator("name")
@@ -155,7 +162,7 @@ class CatalogueEntry(BaseModel):
             raise ValueError(f"kind must be a lowercase kebab word like 'inference-engine', not {value!r}")
         return value
 
-    @field_validator("vendor", "hw_class")
+    @field_validator("vendor", "hw_class", "variant_of")
     @classmethod
     def _optional_text(cls, value: str | None) -> str | None:
         if value is not None:
@@ -187,6 +194,8 @@ class CatalogueEntry(BaseModel):
         if self.label is not Label.HARDWARE:
             if self.hw_class is not None:
                 raise ValueError(f"only Hardware entries have a class ({self.label.value} has one)")
+        elif self.variant_of is not None:
+            raise ValueError("Hardware entries have a class, not a family (variant_of)")
         elif self.kind == CLASS_KIND:
             if self.hw_class is not None:
                 raise ValueError("a hardware class entry must not itself have a class")
@@ -234,6 +243,23 @@ class Catalogue:
         if entry is not None and label is not None and entry.label != Label(label):
             return None
         return entry
+
+    def family_of(self, entry: CatalogueEntry) -> CatalogueEntry | None:
+        """The entry ``entry`` is a version of: its ``variant_of``, or its name less a version.
+
+        >>> cat = load_catalogue()
+        >>> cat.family_of(cat.get("FlashAttention-2")).name, cat.family_of(cat.get("FlashAttention"))
+        ('FlashAttention', None)
+        """
+        if entry.label is Label.HARDWARE:
+            return None
+        if entry.variant_of is not None:
+            return self.get(entry.variant_of, entry.label)
+        stem = _VERSION_SUFFIX.sub("", entry.name)
+        if stem == entry.name or len(fold_key(stem)) < 2:
+            return None
+        family = self._folded.get(fold_key(stem))
+        return family if family is not None and family is not entry and family.label == entry.label else None
 
     def classes(self) -> list[CatalogueEntry]:
         """The hardware class entries (GPU, CPU, FPGA, ...)."""
@@ -395,6 +421,12 @@ def _build(directories: list[Path]) -> Catalogue:
             f"class {entry.hw_class!r} names no hardware class entry "
             f"(known: {', '.join(sorted(classes))}){hint}",
         )
+    for entry in entries:
+        if entry.variant_of is None:
+            continue
+        family = owners.get(fold_key(entry.variant_of))
+        if family is None or family.label != entry.label or family is entry:
+            raise _error(where_of[id(entry)], f"variant_of {entry.variant_of!r} names no other {entry.label.value} entry")
     return Catalogue(entries)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from graph.merge import merge_properties
 from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType, entity_key
-from loaders.catalogue import CatalogueEntry
+from loaders.catalogue import Catalogue, CatalogueEntry
 from loaders.claims import find_claims
 from loaders.linking import EntityMatcher, Mention, default_matcher
 from loaders.names import candidate_names, clean_name, is_artifact_name, title_case_items
@@ -36,6 +36,7 @@ class PaperFacts:
 @dataclass
 class _Builder:
     entry: ListingEntry
+    catalogue: Catalogue
     document: str = ""
     mentions: dict[str, list[Mention]] = field(default_factory=dict)  # per sentence text
     nodes: dict[str, Node] = field(default_factory=dict)
@@ -58,6 +59,9 @@ class _Builder:
             fact = f"{entry.name} is a {entry.hw_class}" + (f" by {entry.vendor}" if entry.vendor else "")
             self.relate(RelType.IS_A, key, class_key, {"evidence": fact, "source": "catalogue"})
         self.nodes.setdefault(key, Node(key=key, label=label, properties=props))
+        family = self.catalogue.family_of(entry)
+        if family is not None:
+            self.relate(RelType.VARIANT_OF, key, self.catalogued(family), {"evidence": f"{entry.name} is a version of {family.name}", "source": "catalogue"})
         return key
 
     def discovered(self, name: str, aliases: list[str], label: Label, kind: str) -> str:
@@ -212,7 +216,7 @@ class Extractor:
         self._known_cache: dict[str, bool] = {}
 
     def extract(self, entry: ListingEntry) -> PaperFacts:
-        b = _Builder(entry, document=f"{entry.title}\n{entry.abstract}")
+        b = _Builder(entry, self.matcher.catalogue, document=f"{entry.title}\n{entry.abstract}")
         paper = _paper_node(entry)
         sentences = split_sentences(entry.abstract)
         acronyms = acronym_definitions(f"{entry.title}. {entry.abstract}")

@@ -1,38 +1,62 @@
-"""The canned queries: each a ``.cypher`` file with a header, and its embedded twin in Python.
+"""The canned queries: each a ``.cypher`` file that Neo4j Browser can run as it is pasted.
 
-A header names the query, says what it answers and lists its parameters:
+A file starts with a header of comments that names the query, says what it answers and declares
+its parameters, then a ``:params`` line with an example value for each (Neo4j Browser runs it and
+sets them), then the Cypher::
 
     // name: papers-targeting
     // description: Papers that run on ... a hardware product or class.
-    // param: hardware: str — a product (A100, TPU v4) or a class (GPU, FPGA)
+    // param: hardware: hardware — a product (A100, TPU v4) or a class (GPU, FPGA)
+    // param: limit: int = 20 (0..100000) — how many rows
+    :params {hardware: 'TPU', limit: 20};
+    MATCH ...
 
-Neo4j runs the file's Cypher; the embedded store runs the function registered under the same name,
-which returns the same rows in the same order.
+Parameter types: ``str``, ``int`` (an optional ``(min..max)``), ``float``, ``bool``, and three kinds
+of names that are looked up before the query runs, so that a name that matches nothing is reported
+with suggestions instead of giving an empty table: ``entity`` (a system, hardware or technique by
+name or alias), ``hardware`` (the same, hardware only) and ``paper`` (part of a title).
+
+Neo4j runs the file's Cypher; the embedded store runs its twin in :mod:`queries.embedded`, which
+returns the same rows in the same order.
 
 >>> [q.name for q in canned_queries()][:3]
-['most-compared', 'paper-comparisons', 'paper-hardware']
+['baseline-chains', 'compared-together', 'curation-queue']
 >>> get_query("most-compared").bind({"limit": "3"})
 {'limit': 3}
+>>> get_query("papers-comparing-to").example
+{'name': 'vLLM', 'variants': True}
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 from pydantic import BaseModel
 
 QUERY_DIR = Path(__file__).parent
-_TYPES: dict[str, type] = {"str": str, "int": int, "float": float}
-_PARAM = re.compile(r"^(\w+):\s*(str|int|float)\s*(?:=\s*(\S+))?\s*(?:[—-]+\s*(.*))?$")
+NAME_TYPES = {"entity": str, "hardware": str, "paper": str}  # strings looked up before the query runs
+_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool, **NAME_TYPES}
+_PARAM = re.compile(
+    r"^(\w+):\s*(\w+)\s*(?:=\s*(\S+))?\s*(?:\((-?\d+)\.\.(-?\d+)\))?\s*(?:[—-]+\s*(.*))?$"
+)
+_EXAMPLE = re.compile(r"(\w+)\s*:\s*('(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false)")
+_TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
 
 
 class QueryError(ValueError):
     """An unknown query or a bad parameter; the message is one line for the user."""
+
+
+class NameNotFound(QueryError):
+    """A name or title that matches nothing in the graph; ``suggestions`` holds the closest known names."""
+
+    def __init__(self, message: str, suggestions: list[str]):
+        hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
+        super().__init__(message + hint)
+        self.suggestions = suggestions
 
 
 class Parameter(BaseModel):
@@ -41,6 +65,49 @@ class Parameter(BaseModel):
     default: Any = None
     required: bool = True
     description: str = ""
+    example: Any = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+    @property
+    def is_name(self) -> bool:
+        return self.type in NAME_TYPES
+
+    def convert(self, value: Any, query: str) -> Any:
+        """``value`` (a string from the command line is fine) as this parameter's type."""
+        wanted = self.type
+        try:
+            if wanted == "bool":
+                out: Any = _boolean(value)
+            elif wanted == "int":
+                out = _integer(value)
+            else:
+                out = _TYPES[wanted](value)
+        except (TypeError, ValueError, OverflowError):
+            shown = "true or false" if wanted == "bool" else ("a whole number" if wanted == "int" else wanted)
+            raise QueryError(f"parameter {self.name!r} of {query!r} must be {shown}, not {value!r}") from None
+        if wanted == "int" and self.minimum is not None and self.maximum is not None and not self.minimum <= out <= self.maximum:
+            raise QueryError(f"parameter {self.name!r} of {query!r} must be from {self.minimum} to {self.maximum}, not {out}")
+        if self.is_name and not str(out).strip():
+            raise QueryError(f"parameter {self.name!r} of {query!r} must not be empty")
+        return out
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ValueError(value)
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(value)
+    return int(value) if not isinstance(value, str) else int(value.strip())
 
 
 class CannedQuery(BaseModel):
@@ -50,49 +117,77 @@ class CannedQuery(BaseModel):
     cypher: str
     path: str
 
+    @property
+    def example(self) -> dict[str, Any]:
+        """The ``:params`` line's values: a call that answers on the seeds."""
+        return {p.name: p.example for p in self.parameters}
+
     def bind(self, raw: dict[str, Any]) -> dict[str, Any]:
-        """Check and convert parameters (strings from the command line are fine)."""
+        """Check and convert parameters; missing optional ones take their defaults."""
         known = {p.name: p for p in self.parameters}
         unknown = sorted(set(raw) - set(known))
         if unknown:
             raise QueryError(f"query {self.name!r} has no parameter {unknown[0]!r} (it takes: {', '.join(known) or 'none'})")
         out: dict[str, Any] = {}
         for p in self.parameters:
-            if p.name not in raw:
-                if p.required:
-                    raise QueryError(f"query {self.name!r} needs -p {p.name}=… ({p.description})")
+            if p.name in raw:
+                out[p.name] = p.convert(raw[p.name], self.name)
+            elif p.required:
+                raise QueryError(f"query {self.name!r} needs -p {p.name}=… ({p.description}; e.g. {p.name}={p.example})")
+            else:
                 out[p.name] = p.default
-                continue
-            try:
-                out[p.name] = _TYPES[p.type](raw[p.name])
-            except (TypeError, ValueError):
-                raise QueryError(f"parameter {p.name!r} of {self.name!r} must be {p.type}, not {raw[p.name]!r}") from None
         return out
+
+
+def _parse_param(value: str, path: Path) -> Parameter:
+    match = _PARAM.match(value)
+    if not match or match.group(2) not in _TYPES:
+        raise QueryError(f"{path.name}: cannot read parameter line {value!r}")
+    name, typ, default, low, high, desc = match.groups()
+    param = Parameter(
+        name=name, type=typ, required=default is None, description=desc or "",
+        minimum=int(low) if low is not None else None, maximum=int(high) if high is not None else None,
+    )
+    if default is not None:
+        param.default = param.convert(default, path.stem)
+    return param
+
+
+def _parse_examples(line: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, literal in _EXAMPLE.findall(line):
+        if literal.startswith("'"):
+            out[key] = re.sub(r"\\(.)", r"\1", literal[1:-1])
+        elif literal in ("true", "false"):
+            out[key] = literal == "true"
+        else:
+            out[key] = float(literal) if "." in literal else int(literal)
+    return out
 
 
 def parse_query_file(path: Path) -> CannedQuery:
     header: dict[str, str] = {}
     params: list[Parameter] = []
+    examples: dict[str, Any] | None = None
     body: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         m = re.match(r"^//\s*(\w+):\s*(.*)$", line)
         if m and not body:
             key, value = m.group(1), m.group(2).strip()
             if key == "param":
-                pm = _PARAM.match(value)
-                if not pm:
-                    raise QueryError(f"{path.name}: cannot read parameter line {value!r}")
-                name, typ, default, desc = pm.groups()
-                params.append(Parameter(
-                    name=name, type=typ, default=_TYPES[typ](default) if default is not None else None,
-                    required=default is None, description=desc or "",
-                ))
+                params.append(_parse_param(value, path))
             else:
                 header[key] = value
+        elif line.startswith(":params") and not body:
+            examples = _parse_examples(line)
         elif line.strip() or body:
             body.append(line)
     if "name" not in header:
         raise QueryError(f"{path.name}: no '// name:' header")
+    if examples is None or set(examples) != {p.name for p in params}:
+        raise QueryError(f"{path.name}: the ':params {{…}};' line must give an example for each parameter")
+    for p in params:
+        p.example = p.convert(examples[p.name], header["name"])
     return CannedQuery(
         name=header["name"], description=header.get("description", ""), parameters=params,
         cypher="\n".join(body).strip(), path=str(path),
@@ -110,131 +205,3 @@ def get_query(name: str) -> CannedQuery:
             return q
     names = ", ".join(q.name for q in canned_queries())
     raise QueryError(f"no canned query named {name!r}; try one of: {names}")
-
-
-# ---- embedded implementations ---------------------------------------------------------------
-
-Row = dict[str, Any]
-EMBEDDED: dict[str, Callable[..., list[Row]]] = {}
-
-
-def embedded(name: str) -> Callable[[Callable[..., list[Row]]], Callable[..., list[Row]]]:
-    def register(fn: Callable[..., list[Row]]) -> Callable[..., list[Row]]:
-        EMBEDDED[name] = fn
-        return fn
-
-    return register
-
-
-def run_embedded(g: nx.MultiDiGraph, name: str, raw_params: dict[str, Any]) -> list[Row]:
-    query = get_query(name)
-    params = query.bind(raw_params)
-    return EMBEDDED[name](g, **params)
-
-
-def _props(g: nx.MultiDiGraph, key: str) -> dict[str, Any]:
-    return g.nodes[key]["properties"]
-
-
-def _edges(g: nx.MultiDiGraph, rel: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for s, e, t, d in g.edges(keys=True, data=True):
-        if t == rel:
-            yield s, e, d["properties"]
-
-
-def _named(props: dict[str, Any], name: str) -> bool:
-    wanted = name.lower()
-    return props.get("name", "").lower() == wanted or any(a.lower() == wanted for a in props.get("aliases") or [])
-
-
-def _label(g: nx.MultiDiGraph, key: str) -> str:
-    label = g.nodes[key]["label"]
-    return getattr(label, "value", label)
-
-
-def _cite(r: dict[str, Any]) -> Row:
-    return {"evidence": r.get("evidence"), "source": r.get("source"), "line": r.get("line")}
-
-
-@embedded("most-compared")
-def most_compared(g: nx.MultiDiGraph, limit: int) -> list[Row]:
-    papers: dict[str, set[str]] = {}
-    for s, e, _ in _edges(g, "COMPARES_TO"):
-        papers.setdefault(e, set()).add(s)
-    rows = [{"baseline": _props(g, e)["name"], "label": _label(g, e), "papers": len(p)} for e, p in papers.items()]
-    rows.sort(key=lambda r: (-r["papers"], r["baseline"]))
-    return rows[:limit]
-
-
-def _comparisons(g: nx.MultiDiGraph, keep: Callable[[str, str], bool]) -> list[Row]:
-    rows = [
-        {"paper": _props(g, s)["title"], "baseline": _props(g, e)["name"], "claims": list(r.get("claims") or []), **_cite(r)}
-        for s, e, r in _edges(g, "COMPARES_TO")
-        if keep(s, e)
-    ]
-    return sorted(rows, key=lambda r: (r["paper"], r["baseline"]))
-
-
-@embedded("papers-comparing-to")
-def papers_comparing_to(g: nx.MultiDiGraph, name: str) -> list[Row]:
-    return _comparisons(g, lambda s, e: _named(_props(g, e), name))
-
-
-@embedded("paper-comparisons")
-def paper_comparisons(g: nx.MultiDiGraph, title: str) -> list[Row]:
-    return _comparisons(g, lambda s, e: title.lower() in _props(g, s)["title"].lower())
-
-
-def _targets(g: nx.MultiDiGraph) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    return ((s, e, r) for s, e, r in _edges(g, "TARGETS") if _label(g, e) == "Hardware")
-
-
-@embedded("papers-targeting")
-def papers_targeting(g: nx.MultiDiGraph, hardware: str) -> list[Row]:
-    rows = [
-        {"paper": _props(g, s)["title"], "hardware": _props(g, e)["name"], **_cite(r)}
-        for s, e, r in _targets(g)
-        if _named(_props(g, e), hardware)
-    ]
-    return sorted(rows, key=lambda r: (r["paper"], r["hardware"]))
-
-
-@embedded("paper-hardware")
-def paper_hardware(g: nx.MultiDiGraph, title: str) -> list[Row]:
-    rows = [
-        {"paper": _props(g, s)["title"], "hardware": _props(g, e)["name"], "kind": _props(g, e).get("kind"), **_cite(r)}
-        for s, e, r in _targets(g)
-        if title.lower() in _props(g, s)["title"].lower()
-    ]
-    return sorted(rows, key=lambda r: (r["paper"], r["hardware"]))
-
-
-@embedded("systems-for-hardware")
-def systems_for_hardware(g: nx.MultiDiGraph, hardware: str) -> list[Row]:
-    proposed: dict[str, list[str]] = {}
-    for s, e, _ in _edges(g, "PROPOSES"):
-        proposed.setdefault(s, []).append(e)
-    rows = {
-        (_props(g, x)["name"], _props(g, s)["title"], _props(g, e)["name"])
-        for s, e, _ in _targets(g)
-        if _named(_props(g, e), hardware)
-        for x in proposed.get(s, [])
-    }
-    return [{"proposed": a, "paper": b, "hardware": c} for a, b, c in sorted(rows)]
-
-
-@embedded("techniques-by-hardware")
-def techniques_by_hardware(g: nx.MultiDiGraph, limit: int) -> list[Row]:
-    classes: dict[str, set[str]] = {}
-    for s, e, _ in _targets(g):
-        if _props(g, e).get("kind") == "class":
-            classes.setdefault(s, set()).add(e)
-    pairs: dict[tuple[str, str], set[str]] = {}
-    for s, e, _ in _edges(g, "USES"):
-        if _label(g, e) != "Technique":
-            continue
-        for h in classes.get(s, ()):
-            pairs.setdefault((_props(g, e)["name"], _props(g, h)["name"]), set()).add(s)
-    rows = [{"technique": t, "hardware": h, "papers": len(p)} for (t, h), p in pairs.items()]
-    rows.sort(key=lambda r: (-r["papers"], r["technique"], r["hardware"]))
-    return rows[:limit]

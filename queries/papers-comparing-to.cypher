@@ -1,8 +1,14 @@
 // name: papers-comparing-to
 // description: Papers that compare against a system, model or technique, by how much, with the citation.
-// param: name: str — the baseline's name or alias, e.g. vLLM
+// param: name: entity — the baseline's name or alias, any spelling (vLLM, flash attention 2, llama2)
+// param: variants: bool = true — include its variants (FlashAttention-2 and -3 for FlashAttention)
+:params {name: 'vLLM', variants: true};
+WITH reduce(f = '', c IN split(replace(replace(toLower($name), '+', 'plus'), '#', 'sharp'), '') | f + CASE WHEN c =~ '[a-z0-9]' THEN c ELSE '' END) AS f
+CALL db.index.fulltext.queryNodes('entity_lookup', f + CASE WHEN size(f) > 2 AND f ENDS WITH 's' THEN ' ' + left(f, size(f) - 1) ELSE '' END) YIELD node
+WITH f, collect(node) AS hits
+UNWIND CASE WHEN any(n IN hits WHERE f IN n.lookup) THEN [n IN hits WHERE f IN n.lookup] ELSE hits END AS b0
+MATCH (b)-[:VARIANT_OF*0..3]->(b0) WHERE $variants OR b = b0
 MATCH (p:Paper)-[r:COMPARES_TO]->(b)
-WHERE toLower(b.name) = toLower($name) OR any(a IN coalesce(b.aliases, []) WHERE toLower(a) = toLower($name))
-RETURN p.title AS paper, b.name AS baseline, coalesce(r.claims, []) AS claims,
+RETURN DISTINCT p.title AS paper, b.name AS baseline, coalesce(r.claims, []) AS claims,
        r.evidence AS evidence, r.source AS source, r.line AS line
 ORDER BY paper ASC, baseline ASC

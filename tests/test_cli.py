@@ -102,7 +102,9 @@ def test_query_answers_with_citations_in_json(tmp_path: Path) -> None:
     [
         (["query", "no-such-query"], "no canned query"),
         (["query", "papers-targeting"], "needs -p hardware"),
-        (["query", "most-compared", "-p", "limit=many"], "must be int"),
+        (["query", "most-compared", "-p", "limit=many"], "must be a whole number"),
+            (["query", "most-compared", "-p", "limit=-1"], "must be from 0 to 100000"),
+            (["query", "most-compared", "-p", "limit=1e23"], "must be a whole number"),
         (["query", "most-compared", "-p", "colour=red"], "no parameter"),
     ],
 )

@@ -1,0 +1,388 @@
+"""The canned queries on the embedded store: one Python twin per ``.cypher`` file.
+
+Each twin returns the rows its Cypher returns on Neo4j, in the same order (the parity test runs
+every query with its example on both backends). Names are looked up through the nodes' derived
+``lookup`` / ``fold`` properties (:mod:`graph.lookup`), as the Cypher does through its indexes.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import networkx as nx
+
+from graph.lookup import fold_name, name_candidates, words
+from queries.catalog import get_query
+
+Row = dict[str, Any]
+EMBEDDED: dict[str, Callable[..., list[Row]]] = {}
+_CITE = ("evidence", "source", "line")
+_CHAIN_STEPS = 3
+_FAMILY_DEPTH = 3
+
+
+def embedded(name: str) -> Callable[[Callable[..., list[Row]]], Callable[..., list[Row]]]:
+    def register(fn: Callable[..., list[Row]]) -> Callable[..., list[Row]]:
+        EMBEDDED[name] = fn
+        return fn
+
+    return register
+
+
+def run_embedded(g: nx.MultiDiGraph, name: str, raw_params: dict[str, Any]) -> list[Row]:
+    params = get_query(name).bind(raw_params)
+    return EMBEDDED[name](View(g), **params)
+
+
+class View:
+    """Read helpers over the store's graph: properties, edges by type, name lookup."""
+
+    def __init__(self, g: nx.MultiDiGraph) -> None:
+        self.g = g
+
+    def props(self, key: str) -> dict[str, Any]:
+        return self.g.nodes[key]["properties"]
+
+    def label(self, key: str) -> str:
+        label = self.g.nodes[key]["label"]
+        return getattr(label, "value", label)
+
+    def name(self, key: str) -> Any:
+        p = self.props(key)
+        return p.get("name") if p.get("name") is not None else p.get("title")
+
+    def edges(self, rel: str | None = None) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        for s, e, t, d in self.g.edges(keys=True, data=True):
+            if rel is None or t == rel:
+                yield s, e, t, d["properties"]
+
+    def into(self, key: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        for s, _, t, d in self.g.in_edges(key, keys=True, data=True):
+            if t == rel:
+                yield s, d["properties"]
+
+    def out(self, key: str, rel: str | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for _, e, t, d in self.g.out_edges(key, keys=True, data=True):
+            if rel is None or t == rel:
+                yield e, t, d["properties"]
+
+    def resolve(self, name: str) -> list[str]:
+        """Entity keys whose folded name or alias is ``name`` folded (else its singular)."""
+        index = self.g.graph.get("_lookup")
+        if index is None:
+            index = {}
+            for key, data in self.g.nodes(data=True):
+                for folded in data["properties"].get("lookup") or []:
+                    index.setdefault(folded, []).append(key)
+            self.g.graph["_lookup"] = index
+        for candidate in name_candidates(name):
+            if candidate in index:
+                return sorted(index[candidate])
+        return []
+
+    def papers_titled(self, part: str) -> list[str]:
+        wanted = fold_name(part)
+        return [k for k, d in self.g.nodes(data=True) if self.label(k) == "Paper" and wanted in d["properties"].get("fold", "")]
+
+    def with_variants(self, key: str, include: bool) -> set[str]:
+        found = {key}
+        frontier = [key]
+        for _ in range(_FAMILY_DEPTH if include else 0):
+            frontier = [v for k in frontier for v, _ in self.into(k, "VARIANT_OF") if v not in found]
+            found.update(frontier)
+        return found
+
+
+def _cite(r: dict[str, Any]) -> Row:
+    return {k: r.get(k) for k in _CITE}
+
+
+def _distinct(rows: list[Row]) -> list[Row]:
+    seen: list[Row] = []
+    for row in rows:
+        if row not in seen:
+            seen.append(row)
+    return seen
+
+
+def _order(rows: list[Row], *keys: str, desc: tuple[str, ...] = ()) -> list[Row]:
+    """Cypher's ORDER BY: ascending unless named in ``desc``; nulls last when ascending."""
+    for key in reversed(keys):
+        # (is null, value) puts nulls last ascending and, reversed, first descending; sorts are stable
+        rows.sort(key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0), reverse=key in desc)
+    return rows
+
+
+def _top_pairs(pairs: dict[tuple[str, str], set[str]], limit: int) -> list[Row]:
+    rows = [{"first": a, "second": b, "papers": len(p)} for (a, b), p in pairs.items()]
+    return _order(rows, "papers", "first", "second", desc=("papers",))[:limit]
+
+
+@embedded("most-compared")
+def most_compared(v: View, limit: int) -> list[Row]:
+    papers: dict[str, set[str]] = {}
+    for s, e, _, _ in v.edges("COMPARES_TO"):
+        papers.setdefault(e, set()).add(s)
+    rows = [{"baseline": v.name(e), "label": v.label(e), "papers": len(p)} for e, p in papers.items()]
+    return _order(rows, "papers", "baseline", desc=("papers",))[:limit]
+
+
+def _related_papers(v: View, name: str, rel: str, variants: bool) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    targets = {b for anchor in v.resolve(name) for b in v.with_variants(anchor, variants)}
+    for b in targets:
+        for p, r in v.into(b, rel):
+            if v.label(p) == "Paper":
+                yield p, b, r
+
+
+@embedded("papers-comparing-to")
+def papers_comparing_to(v: View, name: str, variants: bool) -> list[Row]:
+    rows = [
+        {"paper": v.name(p), "baseline": v.name(b), "claims": list(r.get("claims") or []), **_cite(r)}
+        for p, b, r in _related_papers(v, name, "COMPARES_TO", variants)
+    ]
+    return _order(_distinct(rows), "paper", "baseline")
+
+
+@embedded("papers-using")
+def papers_using(v: View, name: str, variants: bool) -> list[Row]:
+    rows = [{"paper": v.name(p), "used": v.name(b), **_cite(r)} for p, b, r in _related_papers(v, name, "USES", variants)]
+    return _order(_distinct(rows), "paper", "used")
+
+
+@embedded("leaderboard")
+def leaderboard(v: View, name: str, metric: str, variants: bool) -> list[Row]:
+    rows = []
+    for p, b, r in _related_papers(v, name, "COMPARES_TO", variants):
+        best: dict[tuple[Any, Any], tuple[float, str]] = {}
+        claims = r.get("claims") or []
+        for i, claim in enumerate(claims):
+            m, unit, value = r["claim_metrics"][i], r["claim_units"][i], r["claim_values"][i]
+            if metric != "any" and m != metric:
+                continue
+            old = best.get((m, unit))
+            if old is None or (value, _Rev(claim)) > (old[0], _Rev(old[1])):
+                best[(m, unit)] = (value, claim)
+        for (m, unit), (value, claim) in best.items():
+            rows.append({"metric": m, "unit": unit, "best": value, "paper": v.name(p), "baseline": v.name(b), "claim": claim, **_cite(r)})
+    return _order(rows, "metric", "unit", "best", "paper", "baseline", desc=("best",))
+
+
+class _Rev(str):
+    """A string that sorts backwards: the first claim in ascending order wins a tie of values."""
+
+    def __lt__(self, other: str) -> bool:  # type: ignore[override]
+        return str.__gt__(self, other)
+
+    def __gt__(self, other: str) -> bool:  # type: ignore[override]
+        return str.__lt__(self, other)
+
+
+def _paper_edges(v: View, title: str, rel: str | None) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    for p in v.papers_titled(title):
+        for x, t, r in v.out(p, rel):
+            yield p, x, t, r
+
+
+@embedded("paper-comparisons")
+def paper_comparisons(v: View, title: str) -> list[Row]:
+    rows = [
+        {"paper": v.name(p), "baseline": v.name(b), "claims": list(r.get("claims") or []), **_cite(r)}
+        for p, b, _, r in _paper_edges(v, title, "COMPARES_TO")
+    ]
+    return _order(rows, "paper", "baseline")
+
+
+@embedded("paper-hardware")
+def paper_hardware(v: View, title: str) -> list[Row]:
+    rows = [
+        {"paper": v.name(p), "hardware": v.name(h), "kind": v.props(h).get("kind"), **_cite(r)}
+        for p, h, _, r in _paper_edges(v, title, "TARGETS")
+        if v.label(h) == "Hardware"
+    ]
+    return _order(rows, "paper", "hardware")
+
+
+@embedded("paper")
+def paper(v: View, title: str) -> list[Row]:
+    rows = [
+        {"paper": v.name(p), "relation": t, "name": v.name(x), "label": v.label(x), "claims": list(r.get("claims") or []), **_cite(r)}
+        for p, x, t, r in _paper_edges(v, title, None)
+    ]
+    return _order(rows, "paper", "relation", "name")
+
+
+def _hardware_and_products(v: View, hardware: str) -> set[str]:
+    anchors = [h for h in v.resolve(hardware) if v.label(h) == "Hardware"]
+    return {x for h in anchors for x in [h, *(p for p, _ in v.into(h, "IS_A") if v.label(p) == "Hardware")]}
+
+
+@embedded("papers-targeting")
+def papers_targeting(v: View, hardware: str) -> list[Row]:
+    rows = [
+        {"paper": v.name(p), "hardware": v.name(h), **_cite(r)}
+        for h in _hardware_and_products(v, hardware)
+        for p, r in v.into(h, "TARGETS")
+        if v.label(p) == "Paper"
+    ]
+    return _order(_distinct(rows), "paper", "hardware")
+
+
+@embedded("systems-for-hardware")
+def systems_for_hardware(v: View, hardware: str) -> list[Row]:
+    rows = [
+        {"proposed": v.name(s), "paper": v.name(p), "hardware": v.name(h)}
+        for h in _hardware_and_products(v, hardware)
+        for p, _ in v.into(h, "TARGETS")
+        if v.label(p) == "Paper"
+        for s, _, _ in v.out(p, "PROPOSES")
+    ]
+    return _order(_distinct(rows), "proposed", "paper", "hardware")
+
+
+@embedded("techniques-by-hardware")
+def techniques_by_hardware(v: View, limit: int) -> list[Row]:
+    classes: dict[str, set[str]] = {}
+    for s, e, _, _ in v.edges("TARGETS"):
+        if v.label(s) == "Paper" and v.label(e) == "Hardware" and v.props(e).get("kind") == "class":
+            classes.setdefault(s, set()).add(e)
+    pairs: dict[tuple[str, str], set[str]] = {}
+    for s, e, _, _ in v.edges("USES"):
+        if v.label(s) == "Paper" and v.label(e) == "Technique":
+            for h in classes.get(s, ()):
+                pairs.setdefault((v.name(e), v.name(h)), set()).add(s)
+    rows = [{"technique": t, "hardware": h, "papers": len(p)} for (t, h), p in pairs.items()]
+    return _order(rows, "papers", "technique", "hardware", desc=("papers",))[:limit]
+
+
+@embedded("baseline-chains")
+def baseline_chains(v: View, name: str, limit: int) -> list[Row]:
+    rows: list[Row] = []
+
+    def walk(node: str, names: list[str], titles: list[str], used: set[tuple[str, str, str]]) -> None:
+        for p, _ in v.into(node, "COMPARES_TO"):
+            if v.label(p) != "Paper" or (p, "COMPARES_TO", node) in used:
+                continue
+            for x, _, _ in v.out(p, "PROPOSES"):
+                if (p, "PROPOSES", x) in used:
+                    continue
+                step = used | {(p, "COMPARES_TO", node), (p, "PROPOSES", x)}
+                chain, papers = [v.name(x), *names], [v.name(p), *titles]
+                rows.append({"chain": chain, "papers": papers, "steps": len(papers)})
+                if len(papers) < _CHAIN_STEPS:
+                    walk(x, chain, papers, step)
+
+    for root in v.resolve(name):
+        walk(root, [v.name(root)], [], set())
+    return _order(rows, "steps", "chain", "papers", desc=("steps",))[:limit]
+
+
+@embedded("proposed-then-baseline")
+def proposed_then_baseline(v: View, limit: int) -> list[Row]:
+    rows = []
+    for s in {e for _, e, _, _ in v.edges("PROPOSES")}:
+        proposers = {p for p, _ in v.into(s, "PROPOSES") if v.label(p) == "Paper"}
+        comparers = {p for p, _ in v.into(s, "COMPARES_TO") if v.label(p) == "Paper"}
+        pairs = [(a, b) for a in proposers for b in comparers if a != b]
+        if not pairs:
+            continue
+        proposed_by = sorted({v.name(a) for a, _ in pairs})
+        compared_by = sorted({v.name(b) for _, b in pairs})
+        rows.append({"system": v.name(s), "label": v.label(s), "baseline_in": len(compared_by), "proposed_by": proposed_by, "compared_by": compared_by})
+    return _order(rows, "baseline_in", "system", desc=("baseline_in",))[:limit]
+
+
+@embedded("compared-together")
+def compared_together(v: View, limit: int) -> list[Row]:
+    by_paper: dict[str, set[str]] = {}
+    for p, b, _, _ in v.edges("COMPARES_TO"):
+        if v.label(p) == "Paper":
+            by_paper.setdefault(p, set()).add(b)
+    pairs: dict[tuple[str, str], set[str]] = {}
+    for p, bs in by_paper.items():
+        for a in bs:
+            for b in bs:
+                if a < b:
+                    pairs.setdefault((v.name(a), v.name(b)), set()).add(p)
+    return _top_pairs(pairs, limit)
+
+
+@embedded("hardware-together")
+def hardware_together(v: View, limit: int) -> list[Row]:
+    by_paper: dict[str, set[str]] = {}
+    for p, h, _, _ in v.edges("TARGETS"):
+        if v.label(p) == "Paper" and v.label(h) == "Hardware":
+            by_paper.setdefault(p, set()).add(h)
+    linked = {frozenset((a, b)) for a, b, _, _ in v.edges("IS_A")}
+    pairs: dict[tuple[str, str], set[str]] = {}
+    for p, hs in by_paper.items():
+        for a in hs:
+            for b in hs:
+                if a < b and frozenset((a, b)) not in linked:
+                    pairs.setdefault((v.name(a), v.name(b)), set()).add(p)
+    return _top_pairs(pairs, limit)
+
+
+@embedded("curation-queue")
+def curation_queue(v: View, limit: int) -> list[Row]:
+    found: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    for p, n, t, r in v.edges():
+        if v.label(p) == "Paper" and v.props(n).get("catalogued") is False:
+            found.setdefault(n, []).append((v.name(p), t, r))
+    rows = []
+    for n, facts in found.items():
+        facts.sort(key=lambda f: (f[0], f[1]))
+        types = {t for _, t, _ in facts}
+        rows.append({
+            "name": v.name(n), "label": v.label(n), "kind": v.props(n).get("kind"), "papers": len({f[0] for f in facts}),
+            "relations": sorted(types), "example": facts[0][0], "evidence": facts[0][2].get("evidence"),
+        })
+    return _order(rows, "papers", "name", desc=("papers",))[:limit]
+
+
+@embedded("search")
+def search(v: View, q: str, limit: int) -> list[Row]:
+    wanted = words(q)
+    rows = []
+    for key, data in v.g.nodes(data=True):
+        p = data["properties"]
+        head = p.get("search_head") or ""
+        have = set(head.split()) | set((p.get("search_body") or "").split())
+        if wanted and all(w in have for w in wanted):
+            in_name = sum(1 for w in wanted if f" {w} " in f" {head} ")
+            rows.append({"label": v.label(key), "name": v.name(key), "key": key, "in_name": in_name, "_paper": v.label(key) == "Paper"})
+    rows = _order(rows, "in_name", "_paper", "name", "key", desc=("in_name",))[:limit]
+    return [{k: r[k] for k in ("label", "name", "key", "in_name")} for r in rows]
+
+
+@embedded("neighbourhood")
+def neighbourhood(v: View, name: str, depth: int, limit: int) -> list[Row]:
+    rows = []
+    for anchor in v.resolve(name):
+        distance = {anchor: 0}
+        queue = deque([anchor])
+        while queue:
+            node = queue.popleft()
+            if distance[node] >= depth:
+                continue
+            for other in [*v.g.successors(node), *v.g.predecessors(node)]:
+                if other not in distance:
+                    distance[other] = distance[node] + 1
+                    queue.append(other)
+        for s, e, t, r in v.edges():
+            near = min(distance.get(s, depth), distance.get(e, depth))
+            if near < depth:
+                rows.append({"distance": near + 1, "start": v.name(s), "type": t, "end": v.name(e), **_cite(r)})
+    return _order(_distinct(rows), "distance", "type", "start", "end", "source", "line")[:limit]
+
+
+@embedded("graph-stats")
+def graph_stats(v: View) -> list[Row]:
+    counts: dict[tuple[str, str], int] = {}
+    for key in v.g.nodes:
+        counts[("node", v.label(key))] = counts.get(("node", v.label(key)), 0) + 1
+    for _, _, t, _ in v.edges():
+        counts[("relationship", t)] = counts.get(("relationship", t), 0) + 1
+    return [{"kind": k, "name": n, "count": c} for (k, n), c in sorted(counts.items())]
