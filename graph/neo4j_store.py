@@ -26,7 +26,7 @@ import neo4j
 from neo4j import exceptions as nx_exc
 
 from graph.config import Settings
-from graph.lookup import fold_name, name_candidates
+from graph.lookup import fold_name, name_candidates, visible
 from graph.model import ENTITY_LABELS, Label, Node, Relationship, RelType
 from graph.store import GraphBatch, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, StoreUnavailable, plan_merge
 
@@ -63,6 +63,12 @@ def schema_statements() -> list[str]:
     out.append(f"CREATE FULLTEXT INDEX entity_lookup IF NOT EXISTS FOR (n:{entities}) ON EACH [n.lookup] {whitespace}")
     out.append(f"CREATE FULLTEXT INDEX search IF NOT EXISTS FOR (n:{everything}) ON EACH [n.search_head, n.search_body] {whitespace}")
     return out
+
+
+def schema_name(statement: str) -> tuple[str, str]:
+    """('CONSTRAINT' or 'INDEX', name) of a statement of :func:`schema_statements`."""
+    words = statement.split()
+    return ("CONSTRAINT", words[2]) if words[1] == "CONSTRAINT" else ("INDEX", words[words.index("INDEX") + 1])
 
 
 def _q(name: str) -> str:
@@ -207,8 +213,7 @@ class Neo4jStore:
             existing = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
             existing |= {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
             for statement in schema_statements():
-                name = statement.split()[3 if statement.split()[1] in ("TEXT", "FULLTEXT") else 2]
-                if name not in existing:
+                if schema_name(statement)[1] not in existing:
                     session.run(statement).consume()
         self._schema_ready = True
 
@@ -331,7 +336,7 @@ class Neo4jStore:
             out: list[Node] = []
             for label in Label:
                 for record in tx.run(f"MATCH (n:{_q(label.value)}) RETURN properties(n) AS props"):
-                    props = dict(record["props"])
+                    props = visible(dict(record["props"]))
                     key = props.pop("key", None)
                     if key is not None:
                         out.append(Node(key=key, label=label, properties=props))

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from graph.lookup import derive, fold_name
+from graph.lookup import derive, fold_name, visible
 from graph.merge import merge_properties
 from graph.model import ENTITY_LABELS, Label, Node, Relationship, RelType
 
@@ -185,7 +185,7 @@ class EmbeddedStore:
         data = {
             "format": "mlsys-kg",
             "version": FORMAT_VERSION,
-            "nodes": [n.model_dump(mode="json") for n in _nodes_of(g)],
+            "nodes": [n.model_dump(mode="json") for n in _nodes_of(g, derived=True)],
             "relationships": [r.model_dump(mode="json") for r in _relationships_of(g)],
         }
         try:
@@ -281,9 +281,10 @@ class EmbeddedStore:
         self._graph = None
 
 
-def _nodes_of(g: nx.MultiDiGraph) -> list[Node]:
+def _nodes_of(g: nx.MultiDiGraph, derived: bool = False) -> list[Node]:
     return [
-        Node(key=k, label=d["label"], properties=d["properties"]) for k, d in sorted(g.nodes(data=True))
+        Node(key=k, label=d["label"], properties=d["properties"] if derived else visible(d["properties"]))
+        for k, d in sorted(g.nodes(data=True))
     ]
 
 

@@ -1,0 +1,105 @@
+"""The canned queries as a user meets them: listed with examples, answering on the seeds, and
+finding names however they are spelt (the Neo4j side of each is in test_neo4j.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, needs_seeds
+from graph.api import KnowledgeGraph
+from graph.config import Settings
+from queries.catalog import NameNotFound, QueryError, canned_queries, get_query, parse_query_file
+
+KG = str(Path(sys.executable).with_name("kg"))
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("queries") / "kg"
+    KnowledgeGraph.open(Settings(store=path)).load([SEEDS])
+    return path
+
+
+def kg(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([KG, "--store", str(store), *args], capture_output=True, text=True, timeout=120)
+
+
+def test_queries_list_every_parameter_with_an_example(tmp_path: Path) -> None:
+    result = kg(tmp_path / "kg", "queries", "--format", "json")
+    listed = json.loads(result.stdout)
+    assert len(listed) >= 15
+    for q in listed:
+        assert q["description"] and q["file"].endswith(".cypher")
+        assert set(q["example"]) == {p["name"] for p in q["parameters"]}
+        for p in q["parameters"]:
+            assert p["type"] and p["description"] and p["example"] is not None, (q["name"], p)
+
+
+def test_every_query_file_pastes_into_neo4j_browser_as_it_is() -> None:
+    for q in canned_queries():
+        lines = Path(q.path).read_text(encoding="utf-8").splitlines()
+        params = [line for line in lines if line.startswith(":params")]
+        assert len(params) == 1 and params[0].endswith("};"), q.name  # Browser runs it, then the query
+        assert ":params" not in q.cypher and "$" in q.cypher or not q.parameters
+
+
+@needs_seeds
+def test_every_query_answers_its_example_on_the_seeds(store: Path) -> None:
+    kgraph = KnowledgeGraph.open(Settings(store=store))
+    empty = [q.name for q in canned_queries() if not kgraph.query(q.name, **q.example)]
+    assert len(empty) <= 2, empty
+
+
+@needs_seeds
+@pytest.mark.parametrize("typed, found", [("Flash-Attention 2", "FlashAttention-2"), ("llama2", "Llama 2"), ("a100s", "A100")])
+def test_show_finds_a_name_however_it_is_spelt(store: Path, typed: str, found: str) -> None:
+    result = kg(store, "show", typed)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].split(":", 1)[1].split("  [")[0].strip() == found
+
+
+@needs_seeds
+def test_query_parameters_resolve_names_like_the_extractor(store: Path) -> None:
+    result = kg(store, "query", "papers-comparing-to", "-p", "name=flash attention 2", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert rows and {r["baseline"] for r in rows} == {"FlashAttention-2"}
+
+
+@needs_seeds
+def test_an_unknown_name_prints_the_closest_names_instead_of_an_empty_table(store: Path) -> None:
+    for args in (["show", "vLMM"], ["query", "papers-comparing-to", "-p", "name=vLMM"]):
+        result = kg(store, *args)
+        assert result.returncode == 1 and result.stdout == ""
+        assert len(result.stderr.splitlines()) == 1 and "closest: vLLM" in result.stderr, result.stderr
+    title = kg(store, "query", "paper", "-p", "title=zzqx no such paper")
+    assert title.returncode == 1 and "no paper's title contains" in title.stderr
+
+
+@needs_seeds
+def test_show_with_many_matches_shows_one_and_lists_the_rest(store: Path) -> None:
+    result = kg(store, "show", "LLM Inference")
+    assert result.returncode == 0, result.stderr
+    assert "other match(es)" in result.stdout and result.stdout.count("Paper:") <= 12
+    assert kg(store, "show", "e").returncode == 1  # one letter is no part of a title
+
+
+def test_parameters_are_checked_before_any_query_runs() -> None:
+    q = get_query("neighbourhood")
+    assert q.bind({"name": "vLLM"}) == {"name": "vLLM", "depth": 1, "limit": 100}
+    for bad in ({"name": "x", "depth": "3"}, {"name": "x", "limit": "-1"}, {"name": " "}, {"name": "x", "depth": "1.5"}):
+        with pytest.raises(QueryError):
+            q.bind(bad)
+    assert get_query("papers-comparing-to").bind({"name": "x", "variants": "no"})["variants"] is False
+    assert issubclass(NameNotFound, QueryError)
+
+
+def test_a_query_file_without_examples_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "q.cypher"
+    path.write_text("// name: q\n// param: name: entity — a name\nMATCH (n) RETURN n.name AS name ORDER BY name\n", encoding="utf-8")
+    with pytest.raises(QueryError, match="example for each parameter"):
+        parse_query_file(path)
