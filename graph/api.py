@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from graph.build import build_batch
 from graph.config import Settings
+from graph.cypher import CypherNeedsNeo4j
 from graph.export import write_export
 from graph.model import ListingEntry, Node, Relationship
 from graph.viz import render_html
@@ -79,6 +80,17 @@ class KnowledgeGraph:
     def query(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
         get_query(query_name).bind(params)  # unknown names and bad parameters fail the same on every backend
         return self.store.run_query(query_name, params)
+
+    def cypher(self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
+        """Rows of one ad-hoc Cypher statement as plain Python (needs the Neo4j backend).
+
+        Read-only unless ``write=True``: a statement the server plans as anything but a read is
+        refused with :class:`graph.cypher.CypherError`. Values travel as ``params``."""
+        from graph.neo4j_store import Neo4jStore
+
+        if not isinstance(self.store, Neo4jStore):
+            raise CypherNeedsNeo4j()
+        return self.store.run_cypher(statement, dict(params or {}), write=write)
 
     def show(self, name_or_title: str) -> list[Profile]:
         """Everything the graph knows about the papers or entities matching ``name_or_title``."""
