@@ -13,12 +13,6 @@ import csv
 import json
 from typing import Any, TextIO
 
-from rich import box
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 FORMATS = ("table", "json", "jsonl", "csv")
 COLUMN_GAP = 3  # the blank divider and its padding between two columns of the table
 LIST_SEPARATOR = "; "
@@ -61,6 +55,12 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
 
 def write_table(rows: list[dict[str, Any]], out: TextIO) -> None:
     """A table no wider than the terminal (or ``COLUMNS``): long cells end in ``…``; colour only on a terminal."""
+    from rich import box  # rich takes a while to import: only tables need it
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     console = Console(file=out, markup=False, emoji=False, highlight=False)
     if not rows:
         console.print("(no rows)")
