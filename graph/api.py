@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
+import networkx as nx
 from pydantic import BaseModel
 
 from graph.build import build_batch
 from graph.config import Settings
+from graph.cypher import CypherNeedsNeo4j
 from graph.export import write_export
 from graph.lookup import fold_name, suggest, visible, words
 from graph.model import Label, ListingEntry, Node
@@ -88,6 +90,17 @@ class KnowledgeGraph:
                 self._check_name(p.type, bound[p.name])
         return self.store.run_query(query_name, bound)
 
+    def cypher(self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
+        """Rows of one ad-hoc Cypher statement as plain Python (needs the Neo4j backend).
+
+        Read-only unless ``write=True``: a statement the server plans as anything but a read is
+        refused with :class:`graph.cypher.CypherError`. Values travel as ``params``."""
+        from graph.neo4j_store import Neo4jStore
+
+        if not isinstance(self.store, Neo4jStore):
+            raise CypherNeedsNeo4j()
+        return self.store.run_cypher(statement, dict(params or {}), write=write)
+
     def resolve(self, name: str) -> list[NodeRef]:
         """The systems, hardware and techniques ``name`` names, spelt any way the extractor folds."""
         return self.store.resolve(name)
@@ -133,6 +146,26 @@ class KnowledgeGraph:
             words_found = [r["name"] for r in self.query("search", q=value, limit=5)] if words(value) else []
             suggestions = list(dict.fromkeys([*suggestions, *words_found]))[:5]
         return NameNotFound(f"{what} {value!r}", suggestions)
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole graph as a networkx MultiDiGraph: nodes by key with ``label`` and their
+        properties, edges keyed by relationship type with ``type`` and their properties.
+
+        >>> import tempfile
+        >>> kg = KnowledgeGraph.open(Settings(store=tempfile.mkdtemp()))
+        >>> _ = kg.load(["loaders/examples"])
+        >>> g = kg.to_networkx()
+        >>> g.nodes["system:vllm"]["label"], g.nodes["system:vllm"]["name"]
+        ('System', 'vLLM')
+        >>> sorted({d["type"] for _, _, d in g.edges(data=True)}) >= ["COMPARES_TO"]
+        True
+        """
+        g = nx.MultiDiGraph()
+        for node in self.store.nodes():
+            g.add_node(node.key, label=node.label.value, **node.properties)
+        for rel in self.store.relationships():
+            g.add_edge(rel.start, rel.end, key=rel.type.value, type=rel.type.value, **rel.properties)
+        return g
 
     def visualize(self) -> str:
         return render_html(self.store.nodes(), self.store.relationships())

@@ -14,8 +14,10 @@ from typing import Any
 
 import click
 
-from graph.api import KnowledgeGraph
+from graph.api import KnowledgeGraph, Profile
 from graph.config import Settings
+from graph.cypher import parse_params, split_statements
+from graph.output import FORMATS, write_rows
 from graph.store import StoreError, StoreUnavailable
 from loaders.catalogue import CatalogueError
 from loaders.listing import ListingError
@@ -141,7 +143,7 @@ def list_queries(ctx: click.Context, fmt: str) -> None:
 @main.command()
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter; repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.pass_context
 def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> None:
     """Run a canned query (see `kg queries`), e.g. kg query papers-targeting -p hardware=TPU."""
@@ -151,11 +153,35 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
         if not sep or not key:
             raise QueryError(f"parameter {item!r} is not KEY=VALUE")
         raw[key.strip()] = value
-    rows = _kg(ctx).query(name, **raw)
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-    else:
-        _table(rows)
+    write_rows(_kg(ctx).query(name, **raw), fmt, sys.stdout)
+
+
+@main.command()
+@click.argument("statement", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter ($KEY in the statement); VALUE is read as JSON when it parses (5, [1,2], \"text\"), else as text. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--write", is_flag=True, help="Allow statements that write (read-only without it).")
+@click.pass_context
+def cypher(ctx: click.Context, statement: str | None, params: tuple[str, ...], fmt: str, write: bool) -> None:
+    """Run Cypher on the Neo4j backend; read-only unless --write.
+
+    \b
+    kg cypher "MATCH (p:Paper) RETURN count(p) AS n"
+    kg cypher 'MATCH (s:System {name: $name}) RETURN s.aliases' -p name=vLLM --format json
+    kg cypher                       an interactive console on a terminal
+    kg cypher < statements.cypher   statements separated by ';' from standard input
+    """
+    values = parse_params(params)
+    kg = _kg(ctx)
+    if statement is None and sys.stdin.isatty() and sys.stdout.isatty():
+        from graph.console import run_console  # prompt_toolkit loads only for the console
+
+        run_console(kg, params=values, write=write)
+        return
+    statements = [statement] if statement is not None else split_statements(sys.stdin.read())
+    for text in statements:
+        write_rows(kg.cypher(text, values, write=write), fmt, sys.stdout)
 
 
 @main.command()
@@ -215,7 +241,8 @@ def viz(ctx: click.Context, output: Path) -> None:
 
 @main.command()
 @click.argument("name_or_title")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]), default="text", show_default=True,
+              help="text for reading; json one object per match; jsonl and csv one row per fact with its citation.")
 @click.pass_context
 def show(ctx: click.Context, name_or_title: str, fmt: str) -> None:
     """Everything known about one paper or entity, each fact with its citation.
@@ -231,6 +258,9 @@ def show(ctx: click.Context, name_or_title: str, fmt: str) -> None:
     p = kg.profile(found[0])
     if fmt == "json":
         click.echo(json.dumps(p.model_dump(), indent=2, ensure_ascii=False))
+        return
+    if fmt in ("jsonl", "csv"):
+        write_rows(_fact_rows(p), fmt, sys.stdout)
         return
     props = {k: v for k, v in p.properties.items() if k not in ("name", "title", "abstract") and v not in (None, [], "")}
     click.echo(click.style(f"{p.label}: {p.name}", bold=True) + f"  [{p.key}]")
@@ -249,3 +279,11 @@ def show(ctx: click.Context, name_or_title: str, fmt: str) -> None:
             click.echo(f"  {ref.label}: {_cell(ref.name, 90)}  [{ref.key}]")
         if len(found) > 11:
             click.echo(f"  … and {len(found) - 11} more")
+
+
+def _fact_rows(p: Profile) -> list[dict[str, Any]]:
+    """One row per fact, with the node it belongs to and the citation; a node without facts is one row."""
+    node = {"key": p.key, "label": p.label, "name": p.name}
+    facts = [f.model_dump(include={"direction", "type", "other", "other_key", "claims", "evidence", "source", "line"}) for f in p.facts]
+    empty = dict.fromkeys(["direction", "type", "other", "other_key", "claims", "evidence", "source", "line"])
+    return [node | empty | f for f in facts] or [node | empty]

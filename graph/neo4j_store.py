@@ -26,6 +26,7 @@ import neo4j
 from neo4j import exceptions as nx_exc
 
 from graph.config import Settings
+from graph.cypher import CypherError, to_plain
 from graph.lookup import fold_name, name_candidates, visible
 from graph.model import ENTITY_LABELS, Label, Node, Relationship, RelType
 from graph.store import GraphBatch, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, StoreUnavailable, plan_merge
@@ -90,6 +91,28 @@ def _storable(props: dict[str, Any]) -> dict[str, Any]:
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
+
+
+EXPLAIN = "EXPLAIN "
+QUERY_KINDS = {"w": "writes", "rw": "reads and writes", "s": "changes the schema or the system"}
+
+
+def _client_message(exc: nx_exc.Neo4jError, explained: bool) -> str:
+    """The first line of the server's message; positions counted in the user's text, without our EXPLAIN."""
+    text = (exc.message or str(exc)).strip()
+    first = text.splitlines()[0] if text else ""
+
+    def unshift(m: re.Match[str]) -> str:
+        line, column, offset = (int(g) for g in m.groups())
+        if line == 1:
+            column = max(column - len(EXPLAIN), 1)
+        return f"(line {line}, column {column} (offset: {max(offset - len(EXPLAIN), 0)}))"
+
+    if explained:
+        first = re.sub(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)", unshift, first)
+    kind = (exc.code or "").rsplit(".", 1)[-1]
+    label = "Cypher syntax error" if kind == "SyntaxError" else (kind or "Neo4j error")
+    return f"{label}: {_one_line(first)}"
 
 
 def _reason(exc: BaseException) -> str:
@@ -443,6 +466,38 @@ class Neo4jStore:
             others[other_key] = Node(key=other_key, label=Label(item["other_label"]), properties=other)
             rels.append(Relationship(type=RelType(item["type"]), start=item["start"], end=item["end"], properties=dict(item["props"])))
         return Neighbourhood(node=Node(key=key, label=Label(label), properties=props), relationships=sorted(rels, key=lambda r: r.key), others=others)
+
+    def run_cypher(self, statement: str, params: dict[str, Any], *, write: bool = False) -> list[dict[str, Any]]:
+        """Rows of one ad-hoc statement as plain Python (see :func:`graph.cypher.to_plain`).
+
+        Unless ``write``, the server first plans it (``EXPLAIN``) and anything but a read is refused;
+        the read then runs in a read-access transaction, which the server also holds to reading."""
+        if not write:
+            kind = self._cypher(
+                lambda tx: tx.run(f"{EXPLAIN}{statement}", params).consume().query_type, write=False, explained=True
+            )
+            if kind != "r":
+                raise CypherError(
+                    f"refused: this statement {QUERY_KINDS.get(kind or '', 'is not a read')}; "
+                    "kg cypher only reads unless you add --write"
+                )
+
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return [{k: to_plain(v) for k, v in record.items()} for record in tx.run(statement, params)]
+
+        return self._cypher(work, write=write)
+
+    def _cypher(self, work: Callable[[neo4j.ManagedTransaction], T], *, write: bool, explained: bool = False) -> T:
+        try:
+            with self._session(default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS) as session:
+                return session.execute_write(work) if write else session.execute_read(work)
+        except nx_exc.ClientError as exc:
+            code = exc.code or ""
+            if isinstance(exc, nx_exc.AuthError) or ".Security." in code or "DatabaseNotFound" in code:
+                raise self._unavailable(exc) from None
+            raise CypherError(_client_message(exc, explained)) from None
+        except (nx_exc.Neo4jError, nx_exc.DriverError, OSError) as exc:
+            raise self._unavailable(exc) from None
 
     # ---- the rest --------------------------------------------------------------------------
 

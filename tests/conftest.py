@@ -4,9 +4,14 @@ and a real Neo4j server for the tests marked ``neo4j``."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from graph.config import Settings
+from graph.neo4j_store import Neo4jStore
+from graph.store import StoreUnavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -24,3 +29,42 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never read a developer's KG_* settings; Neo4j settings stay for the neo4j tests."""
     for var in ("KG_BACKEND", "KG_STORE"):
         monkeypatch.delenv(var, raising=False)
+
+
+# ---- a real Neo4j server (tests marked neo4j) -----------------------------------------------
+
+
+def _required() -> bool:
+    return os.environ.get("KG_REQUIRE_NEO4J") == "1"
+
+
+def _node_count(store: Neo4jStore) -> int:
+    with store.driver.session(database=store.database) as session:
+        return session.run("MATCH (n) RETURN count(n) AS n").single(strict=True)["n"]
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings() -> Settings:
+    return Settings.from_env().model_copy(update={"backend": "neo4j"})
+
+
+@pytest.fixture(scope="session")
+def neo(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
+    """A connected store on an empty database (emptied at the end, too)."""
+    try:
+        store = Neo4jStore.connect(neo4j_settings, schema=False)
+    except StoreUnavailable as exc:
+        if _required():
+            pytest.fail(f"KG_REQUIRE_NEO4J=1 but Neo4j is not available: {exc}", pytrace=False)
+        pytest.skip(f"Neo4j is not available: {exc}")
+    if not _required() and _node_count(store) > 0:
+        store.close()
+        pytest.skip(
+            f"the Neo4j database at {neo4j_settings.neo4j_uri} is not empty and these tests clear it: "
+            "run `make test` (a throw-away server of its own), or set KG_REQUIRE_NEO4J=1 to allow it"
+        )
+    store.ensure_schema()
+    store.clear()
+    yield store
+    store.clear()
+    store.close()

@@ -132,7 +132,7 @@ def test_viz_writes_a_self_contained_page(tmp_path: Path) -> None:
     assert "<svg" in page and "vLLM" in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
 
 
-@pytest.mark.parametrize("command", ["load", "stats", "queries", "query", "show", "export", "viz"])
+@pytest.mark.parametrize("command", ["load", "stats", "queries", "query", "cypher", "show", "export", "viz"])
 def test_every_command_explains_itself_with_help(tmp_path: Path, command: str) -> None:
     result = kg(tmp_path / "kg", command, "--help")
     assert result.returncode == 0, result.stderr

@@ -11,68 +11,30 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import os
 import re
 import socket
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from conftest import FIXTURES, SEEDS
+from conftest import FIXTURES, SEEDS  # the fixtures neo4j_settings and neo live there too
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.export import write_export
 from graph.model import Label, Node, Relationship, RelType
 from graph.neo4j_store import Neo4jStore, schema_name, schema_statements
-from graph.store import EmbeddedStore, GraphBatch, StoreError, StoreUnavailable
+from graph.store import EmbeddedStore, GraphBatch, StoreError
 from queries.catalog import CannedQuery, canned_queries
 
 pytestmark = pytest.mark.neo4j
 
 KG = str(Path(sys.executable).with_name("kg"))
 INPUTS = [SEEDS] if SEEDS.is_dir() else sorted(FIXTURES.glob("*.txt"))
-
-
-def _required() -> bool:
-    return os.environ.get("KG_REQUIRE_NEO4J") == "1"
-
-
-def _node_count(store: Neo4jStore) -> int:
-    with store.driver.session(database=store.database) as session:
-        return session.run("MATCH (n) RETURN count(n) AS n").single(strict=True)["n"]
-
-
-@pytest.fixture(scope="session")
-def neo4j_settings() -> Settings:
-    return Settings.from_env().model_copy(update={"backend": "neo4j"})
-
-
-@pytest.fixture(scope="session")
-def neo(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
-    """A connected store on an empty database (emptied at the end, too)."""
-    try:
-        store = Neo4jStore.connect(neo4j_settings, schema=False)
-    except StoreUnavailable as exc:
-        if _required():
-            pytest.fail(f"KG_REQUIRE_NEO4J=1 but Neo4j is not available: {exc}", pytrace=False)
-        pytest.skip(f"Neo4j is not available: {exc}")
-    if not _required() and _node_count(store) > 0:
-        store.close()
-        pytest.skip(
-            f"the Neo4j database at {neo4j_settings.neo4j_uri} is not empty and these tests clear it: "
-            "run `make test` (a throw-away server of its own), or set KG_REQUIRE_NEO4J=1 to allow it"
-        )
-    store.ensure_schema()
-    store.clear()
-    yield store
-    store.clear()
-    store.close()
 
 
 def _export(store: Any) -> str:

@@ -103,3 +103,23 @@ def test_a_query_file_without_examples_is_refused(tmp_path: Path) -> None:
     path.write_text("// name: q\n// param: name: entity — a name\nMATCH (n) RETURN n.name AS name ORDER BY name\n", encoding="utf-8")
     with pytest.raises(QueryError, match="example for each parameter"):
         parse_query_file(path)
+
+
+@needs_seeds
+def test_every_canned_query_has_a_typed_helper_with_the_same_rows(store: Path) -> None:
+    from queries.helpers import HELPERS
+
+    kgraph = KnowledgeGraph.open(Settings(store=store))
+    assert set(HELPERS) == {q.name for q in canned_queries()}
+    for q in canned_queries():
+        rows = HELPERS[q.name](kgraph, **{k.replace("-", "_"): v for k, v in q.example.items()})
+        assert [r.model_dump() for r in rows] == kgraph.query(q.name, **q.example), q.name
+    frame = HELPERS["leaderboard"](kgraph, "vLLM").to_dataframe()
+    assert list(frame.columns)[:3] == ["metric", "unit", "best"] and len(frame) > 0
+
+
+@needs_seeds
+def test_to_networkx_has_plain_properties_and_no_derived_ones(store: Path) -> None:
+    g = KnowledgeGraph.open(Settings(store=store)).to_networkx()
+    assert g.nodes["system:vllm"]["label"] == "System" and "lookup" not in g.nodes["system:vllm"]
+    assert any(d["type"] == "VARIANT_OF" for _, _, d in g.edges(data=True))
