@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from graph.api import KnowledgeGraph
+from graph.cli_neo4j import neo4j_group
 from graph.config import Settings
 from graph.store import StoreError, StoreUnavailable
 from loaders.catalogue import CatalogueError
@@ -237,3 +238,6 @@ def show(ctx: click.Context, name_or_title: str, fmt: str) -> None:
             if f.evidence:
                 where = f"{f.source}:{f.line}" if f.line else f.source
                 click.echo(f"      \"{f.evidence}\"  — {where}")
+
+
+main.add_command(neo4j_group)

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import yaml
 
 from conftest import ROOT
-
-_spec = importlib.util.spec_from_file_location("neo4j_local", ROOT / "scripts" / "neo4j_local.py")
-assert _spec and _spec.loader
-neo4j_local = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(neo4j_local)
-NEO4J_VERSION: str = neo4j_local.NEO4J_VERSION
+from graph.local_neo4j_config import NEO4J_VERSION
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 NEO4J = COMPOSE["services"]["neo4j"]
