@@ -1,11 +1,12 @@
 """A local Neo4j Community server for development and CI, without Docker (``kg neo4j …``).
 
 Neo4j's own release artifacts from Maven Central, with the Neo4j Browser and APOC core, fetched
-once into a git-ignored cache and started directly on the JVM, as Neo4j's launcher would:
+once into a git-ignored cache and started directly on the JVM, as Neo4j's launcher would::
 
->>> server = LocalNeo4j.from_env()        # doctest: +SKIP
->>> server.up(); server.status().running  # doctest: +SKIP
-True
+    server = LocalNeo4j.from_env()   # ./.cache/neo4j (or $KG_NEO4J_HOME), ./.env
+    server.up()                      # fetch if needed, start, wait until the credentials work
+    server.status().running          # True
+    server.down()
 
 Settings (the environment, then ``./.env``): NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD,
 NEO4J_DATABASE, NEO4J_BOLT_PORT, NEO4J_HTTP_PORT, KG_NEO4J_HOME, KG_NEO4J_START_TIMEOUT,

@@ -36,3 +36,10 @@ def test_data_survives_restarts_the_server_reports_health_and_apoc_is_on() -> No
     assert NEO4J["healthcheck"]["test"] and NEO4J["healthcheck"]["retries"] > 0
     assert "apoc" in NEO4J["environment"]["NEO4J_PLUGINS"]
     assert NEO4J["environment"]["NEO4J_server_memory_heap_max__size"].endswith("G")
+
+
+def test_the_container_advertises_the_host_ports_it_is_reached_on() -> None:
+    env = NEO4J["environment"]
+    host_ports = {p.rsplit(":", 1)[1]: p.split(":", 1)[1].rsplit(":", 1)[0] for p in NEO4J["ports"]}
+    assert env["NEO4J_server_bolt_advertised__address"] == f"localhost:{host_ports['7687']}"
+    assert env["NEO4J_server_http_advertised__address"] == f"localhost:{host_ports['7474']}"
