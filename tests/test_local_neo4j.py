@@ -87,14 +87,14 @@ def test_dotenv_is_created_from_the_example_readable_by_its_owner_only(tmp_path:
 
 def _kg_neo4j(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_NEO4J_"))}
-    environ.update(KG_NEO4J_HOME=str(tmp_path / "home"), NEO4J_BOLT_PORT="7696", NEO4J_HTTP_PORT="7486", **env)
+    environ.update(KG_NEO4J_HOME=str(tmp_path / "home"), NEO4J_BOLT_PORT="7691", NEO4J_HTTP_PORT="7478", **env)
     return subprocess.run([KG, "neo4j", *args], capture_output=True, text=True, env=environ, cwd=tmp_path, timeout=60)
 
 
 def test_status_of_a_server_that_is_not_running_exits_3(tmp_path: Path) -> None:
     result = _kg_neo4j(tmp_path, "status")
     assert result.returncode == 3
-    assert result.stdout.startswith("stopped (bolt://127.0.0.1:7696")
+    assert result.stdout.startswith("stopped (bolt://127.0.0.1:7691")
 
 
 def test_up_refuses_a_uri_that_is_not_this_machine_in_one_line(tmp_path: Path) -> None:
@@ -105,6 +105,6 @@ def test_up_refuses_a_uri_that_is_not_this_machine_in_one_line(tmp_path: Path) -
 
 
 def test_up_refuses_a_short_password_before_fetching_anything(tmp_path: Path) -> None:
-    result = _kg_neo4j(tmp_path, "up", NEO4J_URI="bolt://127.0.0.1:7696", NEO4J_PASSWORD="short")
+    result = _kg_neo4j(tmp_path, "up", NEO4J_URI="bolt://127.0.0.1:7691", NEO4J_PASSWORD="short")
     assert result.returncode == 1 and "at least 8 characters" in result.stderr
     assert not (tmp_path / "home" / "lib").exists()

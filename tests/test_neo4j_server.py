@@ -109,13 +109,10 @@ def browser_page(server: LocalSettings) -> Iterator[Any]:
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs these tests")
     from playwright.sync_api import Route, sync_playwright
 
-    outside: list[str] = []
-
     def loopback_only(route: Route) -> None:
         if urlsplit(route.request.url).hostname in LOOPBACK:
             route.continue_()
-        else:  # fonts, telemetry: nothing leaves this machine
-            outside.append(route.request.url)
+        else:  # web fonts, telemetry: nothing leaves this machine
             route.abort()
 
     with sync_playwright() as playwright:
