@@ -22,10 +22,13 @@ from pathlib import Path
 from graph.config import read_dotenv
 
 NEO4J_VERSION = "5.26.30"  # keep in step with the image tag in docker-compose.yml
-# The newest Neo4j Browser on Maven Central (the 5.26 tarball bundles a later build that Neo4j
-# does not publish there); it is a static web app that speaks Bolt, so any 5.x server serves it.
+# The newest Neo4j Browser on Maven Central. Neo4j's 5.26 tarballs bundle later, calendar-versioned
+# builds (5.26.27: lib/neo4j-browser-2026.06.08+0) that Neo4j does not publish there; the Browser is
+# a static web app that speaks Bolt, so any 5.x server serves it.
 BROWSER_VERSION = "5.24.0"
-APOC_VERSION = "5.26.19"  # APOC core's newest 5.26 release: APOC's major.minor must match Neo4j's
+# APOC core's newest 5.26 release on Maven Central (the tarballs' labs/ has one per patch release);
+# APOC's major.minor must match the server's.
+APOC_VERSION = "5.26.19"
 
 DEFAULT_BOLT_PORT = 7687
 DEFAULT_HTTP_PORT = 7474
