@@ -21,7 +21,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 
 from conftest import ROOT
 from graph.local_neo4j import check_login
-from graph.local_neo4j_config import LocalSettings
+from graph.local_neo4j_config import Layout, LocalSettings
 
 pytestmark = pytest.mark.neo4j
 
@@ -96,6 +96,25 @@ def test_apoc_exports_the_graph_as_json(server: LocalSettings) -> None:
     assert any(line["type"] == "relationship" and line["label"] == "PROBES" for line in lines)
     assert row["nodes"] >= 2 and row["relationships"] >= 1
     assert version.startswith("5.26.")
+
+
+def test_apoc_writes_and_reads_files_in_the_import_directory_only(server: LocalSettings) -> None:
+    imports = Layout.from_env(ROOT).imports
+    name = f"kg-test-{os.getpid()}.json"
+    with GraphDatabase.driver(server.local_uri, auth=(server.username, server.password)) as driver:
+        with driver.session(database=server.database) as session:
+            try:
+                with session.begin_transaction() as tx:
+                    tx.run("CREATE (:ApocProbe {name: 'to a file'})").consume()
+                    tx.run("CALL apoc.export.json.all($file, {})", file=name).consume()
+                    tx.rollback()
+                loaded = session.run("CALL apoc.load.json($file) YIELD value RETURN collect(value) AS v", file=name).single(strict=True)["v"]
+                with pytest.raises(Neo4jError, match="outside the import directory"):
+                    session.run("CALL apoc.export.json.all($file, {})", file=f"../{name}").consume()
+            finally:
+                (imports / name).unlink(missing_ok=True)
+    assert any(v.get("labels") == ["ApocProbe"] and v["properties"]["name"] == "to a file" for v in loaded)
+    assert not (imports.parent / name).exists()
 
 
 # ---- the Neo4j Browser in headless Chromium ----------------------------------------------------
