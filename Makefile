@@ -14,7 +14,7 @@ help:
 	@echo "make test-fast  the suite without Neo4j (its tests are skipped)"
 	@echo "make score      score the export against ../shared/eval/dev_gold.jsonl and tests/data/project_gold.jsonl"
 	@echo "make bench      load-time and memory benchmark"
-	@echo "make neo4j-up / neo4j-down / neo4j-status   the local Neo4j server for dev"
+	@echo "make neo4j-up / neo4j-down / neo4j-status / neo4j-reset / neo4j-fetch   the local Neo4j server for dev (kg neo4j ...)"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,8 @@ PYTEST_ARGS ?=
 
 test: install
 	@export $(TEST_NEO4J_ENV); \
-	trap '$(PYTHON) scripts/neo4j_local.py down' EXIT; trap 'exit 130' INT TERM; \
-	$(PYTHON) scripts/neo4j_local.py up || exit $$?; \
+	trap '$(KG) neo4j down' EXIT; trap 'exit 130' INT TERM; \
+	$(KG) neo4j up || exit $$?; \
 	status=0; KG_REQUIRE_NEO4J=1 $(PY) -m pytest -q $(PYTEST_ARGS) || status=$$?; \
 	exit $$status
 

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from graph.api import KnowledgeGraph, Profile
+from graph.cli_neo4j import neo4j_group
 from graph.config import Settings
 from graph.cypher import parse_params, split_statements
 from graph.output import FORMATS, write_rows
@@ -287,3 +288,6 @@ def _fact_rows(p: Profile) -> list[dict[str, Any]]:
     facts = [f.model_dump(include={"direction", "type", "other", "other_key", "claims", "evidence", "source", "line"}) for f in p.facts]
     empty = dict.fromkeys(["direction", "type", "other", "other_key", "claims", "evidence", "source", "line"])
     return [node | empty | f for f in facts] or [node | empty]
+
+
+main.add_command(neo4j_group)

@@ -38,14 +38,18 @@ R = TypeVar("R", bound=BaseModel)
 
 
 class Rows(list[R], Generic[R]):
-    """A list of typed rows that converts to a pandas DataFrame."""
+    """A list of typed rows that converts to a pandas DataFrame (columns in the query's order)."""
+
+    def __init__(self, rows: list[R], columns: list[str]) -> None:
+        super().__init__(rows)
+        self.columns = columns
 
     def to_dataframe(self) -> pandas.DataFrame:
         try:
             import pandas
         except ImportError:
             raise ImportError("to_dataframe needs pandas: pip install 'mlsys-kg[pandas]'") from None
-        return pandas.DataFrame([row.model_dump() for row in self])
+        return pandas.DataFrame([row.model_dump() for row in self], columns=self.columns)
 
 
 class Cited(BaseModel):
@@ -162,7 +166,8 @@ class Count(BaseModel):
 
 
 def _rows(kg: KnowledgeGraph, query: str, model: type[R], **params: Any) -> Rows[R]:
-    return Rows(model.model_validate(row) for row in kg.query(query, **params))
+    raw = kg.query(query, **params)
+    return Rows([model.model_validate(row) for row in raw], list(raw[0]) if raw else list(model.model_fields))
 
 
 def most_compared(kg: KnowledgeGraph, limit: int = 10) -> Rows[Baseline]:

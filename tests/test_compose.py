@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import yaml
 
 from conftest import ROOT
-
-_spec = importlib.util.spec_from_file_location("neo4j_local", ROOT / "scripts" / "neo4j_local.py")
-assert _spec and _spec.loader
-neo4j_local = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(neo4j_local)
-NEO4J_VERSION: str = neo4j_local.NEO4J_VERSION
+from graph.local_neo4j_config import NEO4J_VERSION
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 NEO4J = COMPOSE["services"]["neo4j"]
@@ -42,3 +36,10 @@ def test_data_survives_restarts_the_server_reports_health_and_apoc_is_on() -> No
     assert NEO4J["healthcheck"]["test"] and NEO4J["healthcheck"]["retries"] > 0
     assert "apoc" in NEO4J["environment"]["NEO4J_PLUGINS"]
     assert NEO4J["environment"]["NEO4J_server_memory_heap_max__size"].endswith("G")
+
+
+def test_the_container_advertises_the_host_ports_it_is_reached_on() -> None:
+    env = NEO4J["environment"]
+    host_ports = {p.rsplit(":", 1)[1]: p.split(":", 1)[1].rsplit(":", 1)[0] for p in NEO4J["ports"]}
+    assert env["NEO4J_server_bolt_advertised__address"] == f"localhost:{host_ports['7687']}"
+    assert env["NEO4J_server_http_advertised__address"] == f"localhost:{host_ports['7474']}"

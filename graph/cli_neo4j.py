@@ -1,0 +1,88 @@
+"""``kg neo4j up|down|status|fetch|reset``: the local Neo4j server of :mod:`graph.local_neo4j`.
+
+Errors print one line on stderr (after the server's log tail when a start fails) and exit
+non-zero; ``status`` exits 3 when the server is stopped.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from graph.local_neo4j import EXIT_NOT_RUNNING, LocalNeo4j
+from graph.local_neo4j_config import LocalNeo4jError
+
+
+def _one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except LocalNeo4jError as exc:
+            if exc.detail:
+                click.echo(exc.detail, err=True)
+            click.echo(f"kg neo4j: error: {exc}", err=True)
+            sys.exit(exc.code)
+        except KeyboardInterrupt:
+            click.echo("kg neo4j: interrupted", err=True)
+            sys.exit(130)
+        except OSError as exc:
+            if os.environ.get("KG_DEBUG"):
+                raise
+            click.echo(f"kg neo4j: error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group("neo4j")
+def neo4j_group() -> None:
+    """A local Neo4j 5.26 server with Neo4j Browser and APOC (dev and CI, no Docker).
+
+    \b
+    It lives in ./.cache/neo4j (or $KG_NEO4J_HOME) and uses the NEO4J_* settings of the
+    environment and ./.env; run it from the project's directory. See docs/neo4j.md.
+    """
+
+
+@neo4j_group.command()
+@_one_line_errors
+def up() -> None:
+    """Fetch the server if needed, start it and wait until it accepts .env's credentials."""
+    LocalNeo4j.from_env().up()
+
+
+@neo4j_group.command()
+@_one_line_errors
+def down() -> None:
+    """Stop the server (SIGTERM, then SIGKILL after 60 s)."""
+    LocalNeo4j.from_env().down()
+
+
+@neo4j_group.command()
+@_one_line_errors
+def status() -> None:
+    """Running or stopped, pid, Bolt and Browser addresses (exit 3 when stopped)."""
+    state = LocalNeo4j.from_env().status()
+    click.echo(state.describe())
+    if not state.running:
+        sys.exit(EXIT_NOT_RUNNING)
+
+
+@neo4j_group.command()
+@_one_line_errors
+def fetch() -> None:
+    """Download the server, Neo4j Browser and APOC from Maven Central (once; cached)."""
+    LocalNeo4j.from_env().fetch()
+
+
+@neo4j_group.command()
+@_one_line_errors
+def reset() -> None:
+    """Stop the server and delete its database and logs (the download is kept)."""
+    LocalNeo4j.from_env().reset()

@@ -1,0 +1,171 @@
+"""What the local server of `kg neo4j up` offers beyond Bolt: the discovery document, the Neo4j
+Browser (logged into from real headless Chromium) and APOC core.
+
+``make test`` runs these against its own server on non-default ports (Bolt 7688, HTTP 7475 unless
+overridden) with ``KG_REQUIRE_NEO4J=1``; run by hand they skip when no server answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from neo4j import GraphDatabase
+from neo4j.exceptions import DriverError, Neo4jError
+
+from conftest import ROOT
+from graph.local_neo4j import check_login
+from graph.local_neo4j_config import Layout, LocalSettings
+
+pytestmark = pytest.mark.neo4j
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As a root CI process on a machine with no outside network (see the project's machine notes).
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOOPBACK = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture(scope="module")
+def server() -> LocalSettings:
+    settings = LocalSettings.from_env(ROOT, create_env=False)
+    try:
+        check_login(settings)
+    except (Neo4jError, DriverError, OSError) as exc:
+        if os.environ.get("KG_REQUIRE_NEO4J") == "1":
+            pytest.fail(f"KG_REQUIRE_NEO4J=1 but the local Neo4j does not answer: {exc}", pytrace=False)
+        pytest.skip(f"no local Neo4j answers at {settings.local_uri}: {exc}")
+    return settings
+
+
+def _get(url: str) -> tuple[int, str, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.headers.get_content_type(), response.read().decode("utf-8")
+
+
+def test_make_test_uses_the_ports_it_sets(server: LocalSettings) -> None:
+    # The point of the tests below is a server on non-default ports; make test sets both.
+    if "NEO4J_BOLT_PORT" in os.environ:
+        assert server.bolt_port == int(os.environ["NEO4J_BOLT_PORT"]) != 7687
+    if "NEO4J_HTTP_PORT" in os.environ:
+        assert server.http_port == int(os.environ["NEO4J_HTTP_PORT"]) != 7474
+
+
+def test_the_discovery_document_advertises_the_bolt_port_in_use(server: LocalSettings) -> None:
+    status, content_type, body = _get(f"{server.http_url}/")
+    discovery = json.loads(body)
+    assert (status, content_type) == (200, "application/json")
+    assert discovery["bolt_direct"] == f"bolt://127.0.0.1:{server.bolt_port}"
+    assert discovery["bolt_routing"] == f"neo4j://127.0.0.1:{server.bolt_port}"
+    assert discovery["neo4j_version"].startswith("5.26.")
+
+
+@pytest.mark.parametrize("key", ["bolt_direct", "bolt_routing"])
+def test_the_advertised_addresses_accept_the_credentials(server: LocalSettings, key: str) -> None:
+    uri = json.loads(_get(f"{server.http_url}/")[2])[key]
+    # neo4j:// asks the server for its routing table, which lists the advertised Bolt address.
+    with GraphDatabase.driver(uri, auth=(server.username, server.password), connection_timeout=10) as driver:
+        records, _, _ = driver.execute_query("RETURN 6 * 7 AS answer", database_=server.database)
+    assert records[0]["answer"] == 42
+
+
+def test_the_neo4j_browser_is_served(server: LocalSettings) -> None:
+    status, content_type, body = _get(f"{server.http_url}/browser/")
+    assert (status, content_type) == (200, "text/html")
+    assert "<title>Neo4j Browser</title>" in body
+
+
+def test_apoc_exports_the_graph_as_json(server: LocalSettings) -> None:
+    with GraphDatabase.driver(server.local_uri, auth=(server.username, server.password)) as driver:
+        with driver.session(database=server.database) as session, session.begin_transaction() as tx:
+            # Inside a transaction that is rolled back: the other tests' data is left alone.
+            tx.run("CREATE (:ApocProbe {name: 'probe'})-[:PROBES]->(:ApocProbe {name: 'target'})").consume()
+            row = tx.run("CALL apoc.export.json.all(null, {stream: true}) YIELD nodes, relationships, data "
+                         "RETURN nodes, relationships, data").single(strict=True)
+            version = tx.run("RETURN apoc.version() AS v").single(strict=True)["v"]
+            tx.rollback()
+    lines = [json.loads(line) for line in row["data"].splitlines()]
+    probes = [line for line in lines if line["type"] == "node" and line["labels"] == ["ApocProbe"]]
+    assert sorted(p["properties"]["name"] for p in probes) == ["probe", "target"]
+    assert any(line["type"] == "relationship" and line["label"] == "PROBES" for line in lines)
+    assert row["nodes"] >= 2 and row["relationships"] >= 1
+    assert version.startswith("5.26.")
+
+
+def test_apoc_writes_and_reads_files_in_the_import_directory_only(server: LocalSettings) -> None:
+    imports = Layout.from_env(ROOT).imports
+    name = f"kg-test-{os.getpid()}.json"
+    with GraphDatabase.driver(server.local_uri, auth=(server.username, server.password)) as driver:
+        with driver.session(database=server.database) as session:
+            try:
+                with session.begin_transaction() as tx:
+                    tx.run("CREATE (:ApocProbe {name: 'to a file'})").consume()
+                    tx.run("CALL apoc.export.json.all($file, {})", file=name).consume()
+                    tx.rollback()
+                loaded = session.run("CALL apoc.load.json($file) YIELD value RETURN collect(value) AS v", file=name).single(strict=True)["v"]
+                with pytest.raises(Neo4jError, match="outside the import directory"):
+                    session.run("CALL apoc.export.json.all($file, {})", file=f"../{name}").consume()
+            finally:
+                (imports / name).unlink(missing_ok=True)
+    assert any(v.get("labels") == ["ApocProbe"] and v["properties"]["name"] == "to a file" for v in loaded)
+    assert not (imports.parent / name).exists()
+
+
+# ---- the Neo4j Browser in headless Chromium ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser_page(server: LocalSettings) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs Debian's chromium)", pytrace=False)
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs these tests")
+    from playwright.sync_api import Route, sync_playwright
+
+    def loopback_only(route: Route) -> None:
+        if urlsplit(route.request.url).hostname in LOOPBACK:
+            route.continue_()
+        else:  # web fonts, telemetry: nothing leaves this machine
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(30_000)
+            page.route("**/*", loopback_only)
+            page.goto(f"{server.http_url}/browser/")
+            yield page
+        finally:
+            browser.close()
+
+
+def test_the_browser_offers_the_advertised_bolt_address_to_connect_to(server: LocalSettings, browser_page: Any) -> None:
+    address = browser_page.locator("[data-testid=boltaddress]")
+    address.wait_for()
+    assert address.input_value() == f"127.0.0.1:{server.bolt_port}"
+
+
+def test_the_browser_logs_in_and_runs_a_query(server: LocalSettings, browser_page: Any) -> None:
+    page = browser_page
+    page.select_option("[data-testid=bolt-scheme-select]", "bolt://")
+    page.fill("[data-testid=boltaddress]", f"127.0.0.1:{server.bolt_port}")
+    page.fill("[data-testid=username]", server.username)
+    page.fill("[data-testid=password]", server.password)
+    page.click("[data-testid=connect]")
+    connected = page.get_by_text(f"You are connected as user {server.username}")
+    connected.wait_for()
+    assert f"to bolt://127.0.0.1:{server.bolt_port}" in page.locator("body").inner_text()
+
+    page.locator(".monaco-editor").first.click()
+    page.keyboard.type("RETURN 6 * 7 AS answer")
+    page.click("[data-testid=editor-Run]")
+    cell = page.locator("[role=table]").first.get_by_text("42", exact=True)
+    cell.wait_for()
+    assert page.locator("[role=table]").first.get_by_text("answer", exact=True).is_visible()
