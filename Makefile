@@ -31,7 +31,8 @@ demo: install
 	echo; echo "== The baselines papers compare against most often"; $(KG) query most-compared -p limit=8; \
 	echo; echo "== Papers that compare against vLLM, and by how much"; $(KG) query papers-comparing-to -p name=vLLM; \
 	echo; echo "== Papers targeting TPUs"; $(KG) query papers-targeting -p hardware=TPU; \
-	echo; $(KG) viz -o $(OUT)/graph.html
+	echo; $(KG) viz -o $(OUT)/graph.html; \
+	echo; echo "kg lives in $(VENV)/bin: run '. $(VENV)/bin/activate' to put it on your PATH, then try 'kg show vLLM' or 'kg queries'."
 
 # `make test` runs the suite against a throw-away Neo4j of its own (the tests clear the database):
 # its own cache directory and ports, so the dev server of `make neo4j-up` (7687/7474) is never touched.

@@ -169,3 +169,38 @@ def test_the_browser_logs_in_and_runs_a_query(server: LocalSettings, browser_pag
     cell = page.locator("[role=table]").first.get_by_text("42", exact=True)
     cell.wait_for()
     assert page.locator("[role=table]").first.get_by_text("answer", exact=True).is_visible()
+
+
+def run(page: Any, text: str) -> None:
+    """Replace the Browser editor's text (as a paste: no auto-closed brackets) and run it."""
+    page.locator(".monaco-editor").first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)
+    page.click("[data-testid=editor-Run]")
+
+
+def test_a_canned_query_file_pasted_into_the_browser_runs_with_its_example(server: LocalSettings, browser_page: Any) -> None:
+    from graph.api import KnowledgeGraph
+    from graph.config import Settings
+    from queries.catalog import get_query
+
+    settings = Settings(backend="neo4j", neo4j_uri=server.local_uri, neo4j_username=server.username,
+                        neo4j_password=server.password, neo4j_database=server.database)
+    with KnowledgeGraph.open(settings) as kg:
+        if kg.stats().nodes:
+            pytest.skip("the database holds data of other tests; this test loads its own")
+        kg.load([ROOT / "loaders" / "examples"])
+        try:
+            page = browser_page  # logged in by the test above
+            query = get_query("papers-comparing-to")
+            run(page, Path(query.path).read_text(encoding="utf-8"))  # the file as it is: ':params …;' then the query
+            statuses = page.locator("[data-testid=multi-statement-list-icon]")
+            statuses.nth(1).wait_for()
+            assert [statuses.nth(i).get_attribute("title") for i in range(2)] == ["Status: success"] * 2
+            run(page, query.cypher)  # the query alone now finds the parameters the file set
+            table = page.locator("[role=table]").filter(has_text="PagedServe")
+            table.first.wait_for()
+            text = table.first.inner_text()
+            assert "baseline" in text and "vLLM" in text and "1.8" in text
+        finally:
+            kg.store.clear()
