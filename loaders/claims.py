@@ -37,6 +37,7 @@ class FoundClaim:
     claim: Claim
     start: int
     end: int
+    tail: int = -1  # the lower end of a range: where the range's upper number ends
 
     @property
     def value(self) -> float:
@@ -64,11 +65,11 @@ def _metric_near(text: str, start: int, end: int) -> str:
     return max(hits)[1] if hits else "other"
 
 
-def _claim(text: str, value: str, unit_text: str, start: int, end: int, metric: str) -> FoundClaim:
+def _claim(text: str, value: str, unit_text: str, start: int, end: int, metric: str, tail: int = -1) -> FoundClaim:
     number = float(value.replace(",", ""))
     unit = "%" if unit_text in ("%", "percent") else "x"
     label = f"{number:g}{'×' if unit == 'x' else '%'} {metric}"
-    return FoundClaim(Claim(value=number, unit=unit, metric=metric, text=label), start, end)
+    return FoundClaim(Claim(value=number, unit=unit, metric=metric, text=label), start, end, tail)
 
 
 def find_claims(text: str) -> list[FoundClaim]:
@@ -83,5 +84,5 @@ def find_claims(text: str) -> list[FoundClaim]:
         upper = NUMBER.match(text, low.end())
         if upper:
             metric = _metric_near(text, upper.start(), upper.end())
-            out.append(_claim(text, low.group(1), upper.group(2), low.start(), low.end(), metric))
+            out.append(_claim(text, low.group(1), upper.group(2), low.start(), low.end(), metric, upper.end()))
     return sorted(out, key=lambda c: c.start)

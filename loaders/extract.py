@@ -17,6 +17,7 @@ from typing import Any
 
 from graph.merge import merge_properties
 from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType, entity_key
+from loaders.attach import attach
 from loaders.catalogue import Catalogue, CatalogueEntry
 from loaders.claims import find_claims
 from loaders.linking import EntityMatcher, Mention, default_matcher
@@ -316,7 +317,7 @@ class Extractor:
         compare = comparison_spans(text)
         uses = use_spans(text)
         cite = b.cite(cite_as)
-        compared: list[tuple[str, int]] = []
+        compared: list[tuple[str, int, int]] = []
         for m in mentions:
             span = next(((a, z) for a, z in compare if a <= m.start and m.end <= z), None)
             # "CUDA-optimized FlashAttention-2": CUDA only qualifies the name that follows
@@ -329,7 +330,7 @@ class Extractor:
             ):
                 self._target(b, m, cite, text)
             if is_baseline:
-                compared.append((b.catalogued(m.entry), m.start))
+                compared.append((b.catalogued(m.entry), m.start, m.end))
             elif inside(uses, m.start, m.end) and m.entry.label != "Hardware":
                 b.relate(RelType.USES, b.paper_key, b.catalogued(m.entry), cite)
         self._unknown_products(b, sentence, text, mentions, cite, own, own_folds)
@@ -346,7 +347,7 @@ class Extractor:
                     continue
                 if name not in names and any(self._known(w) for w in name.split()):  # "Intel Xeons"
                     continue
-                compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos))
+                compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos, pos + len(name)))
         self._comparisons(b, text, compared, cite)
 
     def _unknown_products(
@@ -381,30 +382,11 @@ class Extractor:
             if cls is not None and cls.kind == "class" and cls.name != m.entry.name:
                 b.relate(RelType.TARGETS, b.paper_key, b.catalogued(cls), {**cite, "via": [m.entry.name]})
 
-    def _comparisons(self, b: _Builder, text: str, compared: list[tuple[str, int]], cite: dict[str, Any]) -> None:
-        """COMPARES_TO for each target, with the numbers stated against it.
-
-        Targets named together ('over Orca and vLLM') share the numbers; each number goes to the
-        group of targets nearest to it, preferring a group that follows ('2x faster than X')."""
+    def _comparisons(self, b: _Builder, text: str, compared: list[tuple[str, int, int]], cite: dict[str, Any]) -> None:
+        """COMPARES_TO for each target, with the numbers the sentence states against it (loaders.attach)."""
         if not compared:
             return
-        groups: list[list[tuple[str, int]]] = []
-        for key, pos in sorted(compared, key=lambda kp: kp[1]):
-            if groups and re.fullmatch(r"[\s,]*(?:and|or|as well as)?[\s,()]*[\w.+-]*[\s,]*(?:and|or)?\s*", text[groups[-1][-1][1] : pos]) and pos - groups[-1][-1][1] < 60:
-                groups[-1].append((key, pos))
-            else:
-                groups.append([(key, pos)])
-        claims: dict[str, list] = {key: [] for key, _ in compared}
-
-        def distance(group: list[tuple[str, int]], at: int) -> int:
-            first, last = group[0][1], group[-1][1]
-            return first - at if first >= at else (at - last) + 25
-
-        for found in find_claims(text):
-            nearest = min(groups, key=lambda g: distance(g, found.start))
-            for key, _ in nearest:
-                claims[key].append(found.claim)
-        for key, items in claims.items():
+        for key, items in attach(text, compared, find_claims(text)).items():
             props = dict(cite)
             if items:
                 props |= {

@@ -58,6 +58,13 @@ def _span_after(text: str, start: int, leading_clause: bool) -> tuple[int, int]:
     return start, start + end
 
 
+# "TensorRT trails by 22%", "FlexGen needs 3.4x more host memory", "vLLM is outperformed by 2x":
+# the baseline is the subject of a verb of losing, with a margin in the same clause.
+_SUBJECT_BASELINE = re.compile(
+    r"((?:[\w.+-]+\s+){0,3}?[\w.+-]+(?:'s?)?(?:\s+[a-z-]+){0,2}?)\s+(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|needs|requires|takes|spends|consumes|"
+    r"reaches\s+only|achieves\s+only|is\s+(?:outperformed|beaten|slower|worse)|are\s+(?:outperformed|beaten))\b"
+    r"(?=[^.;]{0,60}?\d(?:\.\d+)?\s?(?:x|×|%|times|-fold|points?)(?![\w]))",
+)
 _AND_NEXT_MARGIN = re.compile(r"\band\s+(?:the\s+)?([\w.+-]+(?:\s[\w.+-]+)?)\s+by\s+(?:up\s+to\s+|about\s+|over\s+)?\d")
 
 
@@ -70,9 +77,11 @@ def comparison_spans(text: str) -> list[tuple[int, int]]:
         while start < len(text) and text[start] in " (":
             start += 1
         spans.append(_span_after(text, start, leading))
+    for m in _SUBJECT_BASELINE.finditer(text):
+        spans.append((m.start(1), m.end(1)))
     # "outperforms BERT by 0.8 points and ViT by 2%": a second baseline with its own margin
     for m in _AND_NEXT_MARGIN.finditer(text):
-        if any(a < m.start() and text[b : m.start()].lstrip().startswith("by") for a, b in spans):
+        if any(a < m.start() and re.match(r"\s*(?:[a-z]+\s+){0,2}by\b", text[b : m.start()]) for a, b in spans):
             spans.append((m.start(1), m.end(1)))
     for m in _LOSER.finditer(text):
         name_end = re.match(r"\S+(?:\s+\S+)?", text[m.end() :])

@@ -1,0 +1,175 @@
+"""Which baseline each number of a sentence is stated against, read from the sentence's structure.
+
+The rules, in the order they are tried for each number (a range "1.5–2.3×" is one item):
+
+1. "respectively": a list of k numbers and a list of k baselines are paired in order, whichever
+   comes first ("1.4× and 2.2× higher than A and B, respectively"; "Against A and B, respectively,
+   … by 31% and 47%").
+2. A baseline followed by its margin takes it alone: "outperforms A by 2× and B by 3×",
+   "A (1.7×)", "A trails by 22%", "A needs 3.4× more memory", "A is outperformed by 1.4×".
+3. A margin followed by what it is over takes the list of baselines there: "2× faster than A and
+   B", "by 34% over A", "1.3× the rate of A", "within 4% of A". When what follows is no named
+   baseline ("over a static scheduler", "than the FP16 baseline"), the number belongs to none.
+4. "outperforms the strongest baselines by 10–40%": a margin of an unnamed object belongs to none.
+5. Otherwise the nearest list of baselines, preferring one that follows (as before these rules).
+
+Percentages that compare nothing ("87% hit rate", "52% FLOPs utilisation", "50–73% of
+theoretical peak") are not claims at all.
+
+>>> from loaders.claims import find_claims
+>>> s = "It is 1.4x and 2.2x faster than Megatron-LM and DeepSpeed, respectively."
+>>> t = [("m", s.index("Megatron-LM"), s.index("Megatron-LM") + 11), ("d", s.index("DeepSpeed"), s.index("DeepSpeed") + 9)]
+>>> {k: [c.value for c in v] for k, v in attach(s, t, find_claims(s)).items()}
+{'m': [1.4], 'd': [2.2]}
+"""
+
+from __future__ import annotations
+
+import re
+
+from graph.model import Claim
+from loaders.claims import FoundClaim
+
+Target = tuple[str, int, int]  # node key, start, end in the sentence
+
+_QUALIFIER = r"(?:up\s+to\s+|about\s+|roughly\s+|around\s+|approximately\s+|~\s*|nearly\s+|almost\s+|only\s+|over\s+|more\s+than\s+|on\s+average\s+|an?\s+average\s+of\s+|a\s+factor\s+of\s+)*"
+_BASELINE_THEN_MARGIN = re.compile(
+    r"^(?:'s\s+[\w-]+(?:\s+[\w-]+)?)?\s*(?:\(\s*|,?\s*by\s+|,?\s*(?:which\s+|that\s+)?"
+    r"(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|is\s+(?:outperformed|beaten|slower|worse)|"
+    r"needs|requires|takes|spends|uses|consumes|reaches\s+only|achieves\s+only|is\s+only)"
+    r"(?:\s+[\w-]+){0,3}?\s+(?:by\s+)?)" + _QUALIFIER + "$",
+    re.I,
+)
+_MARGIN_THEN_BASELINE = re.compile(
+    r"^(?:\s*[\w/-]+){0,6}?\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus|against|"
+    r"(?:that|those)\s+of|the\s+[\w-]+(?:\s+[\w-]+)?\s+of)\s+(?:(?:the|a|an|its|their)\s+)?$",
+    re.I,
+)
+_WITHIN_OF = re.compile(r"^\s*of\s+(?:(?:the|a|an)\s+)?$", re.I)
+_UNNAMED_OBJECT = re.compile(
+    r"(?:outperform\w*|beat\w*|surpass\w*|exceed\w*|improv\w*\s+(?:on|over|upon))\s+[^,;.]{1,60}?\s+by\s+" + _QUALIFIER + "$",
+    re.I,
+)
+_CUE_AFTER = re.compile(r"^(?:\s*[\w/-]+){0,6}?\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus)\s", re.I)
+_OBJECT_END = re.compile(r"[,;.]\s|\s(?:and|or|while|whereas|but|at|on|in|for|with|when|under|across)\s|$")
+_CLAUSE_END = re.compile(r"[;.]\s|,\s+(?:while|whereas|but|and\s+(?:it|we|the)\b)|\s(?:while|whereas|but)\s|$")
+_LIST_GAP = re.compile(r"^[\s,]*(?:and|or|as\s+well\s+as)?[\s,]*(?:the\s+)?(?:[\w.+-]+\s+){0,2}?$")
+_ITEM_GAP = re.compile(r"^\s*(?:,\s*)?(?:and\s+|or\s+)?" + _QUALIFIER + "$", re.I)
+_COMPARATIVE = re.compile(
+    r"\b(?:higher|lower|more|less|fewer|better|worse|faster|slower|improv\w*|reduc\w*|increas\w*|decreas\w*|"
+    r"speed-?ups?|gains?|sav\w*|cuts?|drops?|shrinks?|trails?|lags?|behind|over|than|within|by|outperform\w*|"
+    r"boost\w*|accelerat\w*|smaller|larger|longer|shorter|compared|relative|vs|versus|of\s+(?:the\s+)?(?:baseline|that|those))\b",
+    re.I,
+)
+_ABSOLUTE = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:theoretical|peak|max\w*|ideal|available|hardware|roofline)|\s*(?:model\s+)?flops\s+utili[sz]ation|mfu\b|hit\s+rate|attainment)", re.I)
+
+
+def _items(claims: list[FoundClaim]) -> list[list[FoundClaim]]:
+    """Claims grouped so that the two ends of a range ("1.5–2.3×") are one item."""
+    items: list[list[FoundClaim]] = []
+    for c in sorted(claims, key=lambda c: c.start):
+        if items and items[-1][0].tail == c.end and items[-1][0] is not c:
+            items[-1].append(c)
+        else:
+            items.append([c])
+    return items
+
+
+def _groups(text: str, targets: list[Target]) -> list[list[Target]]:
+    """Baselines named together ('over Orca and vLLM') form one list."""
+    groups: list[list[Target]] = []
+    for t in sorted(targets, key=lambda t: t[1]):
+        if groups and _LIST_GAP.match(text[groups[-1][-1][2] : t[1]]) and t[1] - groups[-1][-1][2] < 40:
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+    return groups
+
+
+def _is_comparative(text: str, item: list[FoundClaim]) -> bool:
+    first, last = item[0], item[-1]
+    if last.unit == "x":
+        return True
+    after = text[last.end : last.end + 60]
+    if _ABSOLUTE.match(after):
+        return False
+    clause_start = max(text.rfind(p, 0, first.start) for p in (", ", "; ", ". "))
+    window = text[max(clause_start, first.start - 60, 0) : first.start] + " " + after[: (_CLAUSE_END.search(after).start() if _CLAUSE_END.search(after) else 60)]
+    return bool(_COMPARATIVE.search(window))
+
+
+def _respectively(text: str, items: list[list[FoundClaim]], groups: list[list[Target]]) -> dict[int, list[Target]]:
+    """Item index -> its one baseline, for the lists that 'respectively' pairs."""
+    if "respectively" not in text.lower():
+        return {}
+    runs: list[list[int]] = []
+    for i, item in enumerate(items):
+        if runs and _ITEM_GAP.match(text[items[runs[-1][-1]][-1].end : item[0].start]):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out: dict[int, list[Target]] = {}
+    for run in runs:
+        matching = [g for g in groups if len(g) == len(run) > 1]
+        if matching:
+            group = min(matching, key=lambda g: abs(g[0][1] - items[run[0]][0].start))
+            out.update({i: [t] for i, t in zip(run, group)})
+    return out
+
+
+def _owner(text: str, item: list[FoundClaim], groups: list[list[Target]]) -> list[Target] | None:
+    """The baselines the sentence's structure gives this number; [] for none; None when it says nothing."""
+    first, last = item[0], item[-1]
+    before = text[: first.start]
+    for group in groups:
+        for t in group:
+            if t[2] <= first.start and first.start - t[2] <= 60 and _BASELINE_THEN_MARGIN.match(text[t[2] : first.start]):
+                return [t]
+    after = text[last.end :]
+    within = re.search(r"\bwithin\s+" + _QUALIFIER + "$", before, re.I)
+    for group in groups:
+        start = group[0][1]
+        if last.end <= start <= last.end + 80:
+            gap = text[last.end : start]
+            if _MARGIN_THEN_BASELINE.match(gap) or (within and _WITHIN_OF.match(gap)):
+                return group
+    cue = _CUE_AFTER.match(after)
+    if cue:
+        end = _OBJECT_END.search(after, cue.end())
+        reach = last.end + (end.start() if end else len(after))
+        if not any(last.end < g[0][1] < reach for g in groups):
+            return []  # "5.2x over a static scheduler": no named baseline
+    if _UNNAMED_OBJECT.search(before[-90:]):
+        obj_start = first.start - 90
+        if not any(obj_start < t[1] < first.start for g in groups for t in g):
+            return []
+    return None
+
+
+def _nearest(groups: list[list[Target]], at: int) -> list[Target]:
+    def distance(group: list[Target]) -> int:
+        first, last = group[0][1], group[-1][1]
+        return first - at if first >= at else (at - last) + 25
+
+    return min(groups, key=distance)
+
+
+def attach(text: str, targets: list[Target], claims: list[FoundClaim]) -> dict[str, list[Claim]]:
+    """Each target's claims, as the sentence states them."""
+    out: dict[str, list[Claim]] = {key: [] for key, _, _ in targets}
+    if not targets:
+        return out
+    groups = _groups(text, targets)
+    items = [item for item in _items(claims) if _is_comparative(text, item)]
+    paired = _respectively(text, items, groups)
+    for i, item in enumerate(items):
+        owners = paired.get(i)
+        if owners is None:
+            owners = _owner(text, item, groups)
+        if owners is None:
+            owners = _nearest(groups, item[0].start)
+        for key, _, _ in owners:
+            for c in item:
+                if c.claim not in out[key]:
+                    out[key].append(c.claim)
+    return out
