@@ -19,17 +19,22 @@ NUMBER = re.compile(
 # The lower end of a range shares the unit of the upper end: "1.4-11.2x", "1.1x to 2x", "10-40%".
 RANGE_LOW = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:-|–|to)\s?(?=\d+(?:\.\d+)?\s?(?:×|x|X|times\b|%))")
 METRICS = {
-    "throughput": r"throughput|tokens?/s|tokens per second|qps|requests per second|goodput|bandwidth|flops|utili[sz]ation",
-    "latency": r"latency|latencies|ttft|tpot|time[- ]to[- ]first|response time|tail",
-    "memory": r"memory|footprint|storage|kv cache size|parameters",
-    "energy": r"energy|power|watt|joule|carbon",
-    "accuracy": r"accuracy|map\b|perplexity|f1|bleu|top-1|top1|error|quality|score|win rate",
-    "cost": r"cost|price|\$|dollar|budget",
-    "speed": r"speed-?ups?|faster|speed|runtime|run time|time|acceleration|accelerat",
+    "throughput": r"throughput|goodput|tokens?/s|tokens?\s+per\s+(?:gpu-)?second|tok/s|qps|queries\s+per\s+second|requests?\s+per\s+second|request\s+rate|"
+    r"samples?/s|samples?\s+per\s+second|images?/s|bandwidth|t?flops/s|tflops|gflops|flops\s+per|utili[sz]ation|iterations?\s+per\s+second|serving\s+capacity",
+    "latency": r"latency|latencies|ttft|tpot|time[- ]to[- ]first[- ]token|time[- ]per[- ]output[- ]token|response\s+time|tail|p9\d|slo\s+violations?|inter-token",
+    "memory": r"memory|footprint|kv[- ]cache\s+size|longer\s+(?:sequences?|contexts?)|sequence\s+lengths?",
+    "size": r"smaller|model\s+size|file\s+size|size|compression|fewer\s+parameters|parameters|storage",
+    "energy": r"energy|power|watts?|joules?|carbon",
+    "accuracy": r"accuracy|map\b|perplexity|f1|bleu|rouge|top-1|top1|error|points?|win\s+rate|exact\s+match",
+    "cost": r"cost|price|\$|dollars?|budget|fewer\s+flops|flops",
+    "speed": r"speed-?ups?|faster|slower|speed|runtime|run\s+time|step\s+time|time|acceleration|accelerat\w*|longer\s+to",
 }
-# "within latency SLOs", "under a memory budget": a metric word that only states a constraint
-_CONSTRAINT = r"(?![\w-]*\s+(?:SLOs?|SLAs?|constraints?|budgets?|limits?|targets?|requirements?)\b)"
+# "within latency SLOs", "under a memory budget": a metric word that only states a constraint;
+# "memory-efficient attention": a metric word inside a compound name
+_CONSTRAINT = r"(?![\w-]*\s+(?:SLOs?|SLAs?|constraints?|budgets?|limits?|targets?|requirements?)\b)(?!-(?:efficient|aware|bound|optimal|saving)\b)"
 _METRIC_RE = [(name, re.compile(rf"(?<![a-z])(?:{body}){_CONSTRAINT}", re.I)) for name, body in METRICS.items()]
+_CLAUSE_BREAK = re.compile(r"[;:]\s|\.\s|,\s+(?:while|whereas|but|and\s+(?:it|we|they|the|its|our))\b|\s(?:while|whereas)\s")
+_SPEED_CUE = re.compile(r"\b(?:outperform\w*|beat\w*|surpass\w*|exceed\w*|speeds?\s+up|improvement|trail\w*|lag\w*)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -52,17 +57,33 @@ class FoundClaim:
         return self.claim.metric
 
 
+def _metrics_in(text: str) -> list[tuple[int, int, str]]:
+    return sorted((m.start(), m.end(), name) for name, pattern in _METRIC_RE for m in pattern.finditer(text))
+
+
 def _metric_near(text: str, start: int, end: int) -> str:
-    """The metric a number measures: the first metric word after it in its clause ('2x lower
-    latency'), else the nearest one before it ('a speedup of 2x')."""
-    clause_end = re.search(r"[,;.]\s|\s(?:and|while|but)\s|$", text[end : end + 70])
-    after = text[end : end + (clause_end.start() if clause_end else 70)]
-    hits = [(m.start(), name) for name, pattern in _METRIC_RE for m in pattern.finditer(after)]
+    """The metric a number measures, read in its clause: a metric word right after it ('2x lower
+    latency', '6x smaller'), else 'in <metric>' later in the clause ('by 1.9x in step time'), else
+    the nearest metric word before it ('improves throughput by 2x'), else any after it; a bare
+    'outperforms X by 2x' is speed."""
+    breaks = [m for m in _CLAUSE_BREAK.finditer(text)]
+    clause_start = max([m.end() for m in breaks if m.end() <= start], default=0)
+    clause_end = min([m.start() for m in breaks if m.start() >= end], default=len(text))
+    after = text[end:clause_end]
+    hits = _metrics_in(after)
+    words_between = lambda a: len(after[:a].split())  # noqa: E731
+    near = [h for h in hits if words_between(h[0]) <= 4]
+    if near:
+        return near[0][2]
+    in_metric = [h for h in hits if re.search(r"\b(?:in|of|for)\s+(?:[\w-]+\s+){0,2}$", after[: h[0]])]
+    if in_metric:
+        return in_metric[0][2]
+    before = _metrics_in(text[clause_start:start])
+    if before:
+        return before[-1][2]
     if hits:
-        return min(hits)[1]
-    before = text[max(0, start - 60) : start]
-    hits = [(m.end(), name) for name, pattern in _METRIC_RE for m in pattern.finditer(before)]
-    return max(hits)[1] if hits else "other"
+        return hits[0][2]
+    return "speed" if _SPEED_CUE.search(text[clause_start:clause_end]) else "other"
 
 
 def _claim(text: str, value: str, unit_text: str, start: int, end: int, metric: str, tail: int = -1) -> FoundClaim:
