@@ -34,7 +34,7 @@ Target = tuple[str, int, int]  # node key, start, end in the sentence
 
 _QUALIFIER = r"(?:up\s+to\s+|about\s+|roughly\s+|around\s+|approximately\s+|~\s*|nearly\s+|almost\s+|only\s+|over\s+|more\s+than\s+|on\s+average\s+|an?\s+average\s+of\s+|a\s+factor\s+of\s+)*"
 _BASELINE_THEN_MARGIN = re.compile(
-    r"^(?:'s\s+[\w-]+(?:\s+[\w-]+)?)?\s*(?:\(\s*|,?\s*by\s+|,?\s*(?:which\s+|that\s+)?"
+    r"^(?:'s)?(?:\s+(?!and\b|or\b)[a-z][\w-]*){0,3}?\s*(?:\(\s*|,?\s*by\s+|,?\s*(?:which\s+|that\s+)?"
     r"(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|is\s+(?:outperformed|beaten|slower|worse)|"
     r"needs|requires|takes|spends|uses|consumes|reaches\s+only|achieves\s+only|is\s+only)"
     r"(?:\s+[\w-]+){0,3}?\s+(?:by\s+)?)" + _QUALIFIER + "$",
@@ -123,7 +123,13 @@ def _owner(text: str, item: list[FoundClaim], groups: list[list[Target]]) -> lis
     before = text[: first.start]
     for group in groups:
         for t in group:
-            if t[2] <= first.start and first.start - t[2] <= 60 and _BASELINE_THEN_MARGIN.match(text[t[2] : first.start]):
+            between = (t[2], first.start)
+            if (
+                t[2] <= first.start
+                and first.start - t[2] <= 60
+                and not any(between[0] <= o[1] < between[1] for g in groups for o in g)
+                and _BASELINE_THEN_MARGIN.match(text[t[2] : first.start])
+            ):
                 return [t]
     after = text[last.end :]
     within = re.search(r"\bwithin\s+" + _QUALIFIER + "$", before, re.I)

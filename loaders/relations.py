@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 
-_COMPARATIVE = r"(?:speed-?ups?|improvements?|gains?|advantages?|faster|slower|better|higher|lower|less|more|fewer|reductions?|improves?|outperforms?|wins?|\d(?:\.\d+)?\s?(?:x|×|times|%|-fold))"
+_COMPARATIVE = r"(?:speed-?ups?|improvements?|gains?|advantages?|faster|slower|better|higher|lower|less|more|fewer|reductions?|improves?|outperforms?|wins?|\d+(?:\.\d+)?\s?(?:x|×|times|%|-fold))"
 COMPARE_CUE = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|"
     r"compar(?:ed|ing|ison|isons)\s+(?:to|with|against)|compare[sd]?\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){1,4}?(?:to|with|against)|in\s+comparison\s+(?:to|with)|relative\s+to|"
     r"vs\.?|versus|against|unlike|than|improv(?:es|ed|ing)\s+(?:up)?on|on\s+par\s+with|"
     r"(?:comparabl[ey]|superior|inferior|similar|equal|equivalent|competitive|close)(?:\s+or\s+\w+)?(?:\s+[\w-]+){0,2}?\s+(?:to|with)|"
-    r"match(?:es|ed)?|rivals?|"
+    r"match(?:es|ed)?|rivals?|(?<=×\s)(?:that|those)\s+of|(?<=x\s)(?:that|those)\s+of|"
     rf"{_COMPARATIVE}(?:\s+[\w-]+){{0,6}}?\s+over)\b",
     re.IGNORECASE,
 )
@@ -65,6 +65,10 @@ _SUBJECT_BASELINE = re.compile(
     r"reaches\s+only|achieves\s+only|is\s+(?:outperformed|beaten|slower|worse)|are\s+(?:outperformed|beaten))\b"
     r"(?=[^.;]{0,60}?\d(?:\.\d+)?\s?(?:x|×|%|times|-fold|points?)(?![\w]))",
 )
+_LEADING_WORDS = re.compile(
+    r"(?:(?:In|On|For|At|With|By|And|But|While|Whereas|The|A|An|Its|Their|Our|This|These|Against|Under|Across|"
+    r"Compared|Meanwhile|However|Here|There|Only|Even|Still|Yet|Also)\b[,]?\s+|[a-z][\w-]*\s+(?=[a-z]))+"
+)
 _AND_NEXT_MARGIN = re.compile(r"\band\s+(?:the\s+)?([\w.+-]+(?:\s[\w.+-]+)?)\s+by\s+(?:up\s+to\s+|about\s+|over\s+)?\d")
 
 
@@ -78,7 +82,8 @@ def comparison_spans(text: str) -> list[tuple[int, int]]:
             start += 1
         spans.append(_span_after(text, start, leading))
     for m in _SUBJECT_BASELINE.finditer(text):
-        spans.append((m.start(1), m.end(1)))
+        lead = _LEADING_WORDS.match(text, m.start(1), m.end(1))
+        spans.append((lead.end() if lead else m.start(1), m.end(1)))
     # "outperforms BERT by 0.8 points and ViT by 2%": a second baseline with its own margin
     for m in _AND_NEXT_MARGIN.finditer(text):
         if any(a < m.start() and re.match(r"\s*(?:[a-z]+\s+){0,2}by\b", text[b : m.start()]) for a, b in spans):
