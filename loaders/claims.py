@@ -58,7 +58,8 @@ class FoundClaim:
 
 
 def _metrics_in(text: str) -> list[tuple[int, int, str]]:
-    return sorted((m.start(), m.end(), name) for name, pattern in _METRIC_RE for m in pattern.finditer(text))
+    hits = sorted(((m.start(), -m.end(), name) for name, pattern in _METRIC_RE for m in pattern.finditer(text)))
+    return [(start, -neg_end, name) for start, neg_end, name in hits]  # the longest word first where two start together
 
 
 def _metric_near(text: str, start: int, end: int) -> str:
