@@ -23,6 +23,7 @@ class Label(str, Enum):
     SYSTEM = "System"
     HARDWARE = "Hardware"
     TECHNIQUE = "Technique"
+    DATASET = "Dataset"  # a dataset or benchmark a paper releases (never a System)
 
 
 class RelType(str, Enum):
@@ -34,7 +35,7 @@ class RelType(str, Enum):
     VARIANT_OF = "VARIANT_OF"  # a version -> its family (FlashAttention-2 -> FlashAttention)
 
 
-ENTITY_LABELS = (Label.SYSTEM, Label.HARDWARE, Label.TECHNIQUE)
+ENTITY_LABELS = (Label.SYSTEM, Label.HARDWARE, Label.TECHNIQUE, Label.DATASET)
 
 
 def slug(text: str) -> str:

@@ -52,7 +52,7 @@ def schema_statements() -> list[str]:
     ]
     out += [
         f"CREATE INDEX {label.value.lower()}_name IF NOT EXISTS FOR (n:{_q(label.value)}) ON (n.name)"
-        for label in (Label.SYSTEM, Label.HARDWARE, Label.TECHNIQUE)
+        for label in ENTITY_LABELS
     ]
     out.append(f"CREATE INDEX hardware_kind IF NOT EXISTS FOR (n:{_q(Label.HARDWARE.value)}) ON (n.kind)")
     out.append(f"CREATE INDEX paper_title IF NOT EXISTS FOR (n:{_q(Label.PAPER.value)}) ON (n.title)")

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from graph.model import Node, Relationship
 
-COLOURS = {"Paper": "#4e79a7", "System": "#f28e2b", "Hardware": "#59a14f", "Technique": "#b07aa1"}
+COLOURS = {"Paper": "#4e79a7", "System": "#f28e2b", "Hardware": "#59a14f", "Technique": "#b07aa1", "Dataset": "#9c755f"}
 EDGE_COLOURS = {"PROPOSES": "#f28e2b", "COMPARES_TO": "#e15759", "TARGETS": "#59a14f", "USES": "#b07aa1", "IS_A": "#bab0ac", "VARIANT_OF": "#bab0ac"}
 
 _TEMPLATE = """<!doctype html>

@@ -66,6 +66,9 @@ class _Builder:
         return key
 
     def discovered(self, name: str, aliases: list[str], label: Label, kind: str) -> str:
+        known = self.catalogue.get(name)
+        if known is not None and known.label == label.value:  # the catalogue's spelling wins ("Gemini-pro")
+            return self.catalogued(known)
         key = entity_key(label, name)
         props = {"name": name, "aliases": aliases, "kind": kind, "catalogued": False}
         if key in self.nodes:
@@ -73,6 +76,13 @@ class _Builder:
         else:
             self.nodes[key] = Node(key=key, label=label, properties=props)
         return key
+
+    def classify(self, key: str, hw_class: CatalogueEntry | None, sentence: Sentence | None) -> None:
+        """A discovered hardware artifact IS_A its class, read off the paper's own description."""
+        if hw_class is None:
+            return
+        self.nodes[key].properties["class"] = hw_class.name
+        self.relate(RelType.IS_A, key, self.catalogued(hw_class), self.cite(sentence))
 
     def discovered_product(self, name: str, vendor: str | None, hw_class: CatalogueEntry) -> str:
         """A hardware product the catalogue lacks, read as '<model number> <class>' ('VCU1525 FPGA')."""
@@ -139,12 +149,38 @@ def _paper_node(entry: ListingEntry) -> Node:
     return Node(key=Paper.key_for(entry.title), label=Label.PAPER, properties=props)
 
 
-def _label_for(hint: str) -> tuple[Label, str]:
-    if HARDWARE_HEADS.search(hint):
-        return Label.HARDWARE, "accelerator"
+_HARDWARE_CLASS_WORDS = (("FPGA", "FPGA"), ("PIM", "PIM"), ("processing-in-memory", "PIM"), ("processing in memory", "PIM"), ("NPU", "NPU"), ("ASIC", "ASIC"))
+
+
+def _label_for(hint: str, name: str = "") -> tuple[Label, str]:
+    if _DATASET_NAME.search(name) or _DATASET_HINT.match(hint):
+        return Label.DATASET, "dataset"
+    if _DATA_WORDS.search(hint):  # "… Xeon Scalable Processors … to create a new dataset"
+        return (Label.SYSTEM, "method") if TECHNIQUE_HEADS.search(hint) else (Label.SYSTEM, "system")
+    for head in HARDWARE_HEADS.finditer(hint):
+        before = hint[max(0, head.start() - 40) : head.start()]
+        if not _SOFTWARE_HEAD.search(before) and not _FOR_DEVICES.search(before):
+            return Label.HARDWARE, "accelerator"
     if TECHNIQUE_HEADS.search(hint):
         return Label.SYSTEM, "method"
     return Label.SYSTEM, "system"
+
+
+# "a framework that generates accelerators": software that makes hardware is software
+_SOFTWARE_HEAD = re.compile(r"\b(?:framework|compiler|library|toolchain|tool|simulator|model|algorithm|system|benchmark|dataset|generator|method)s?\b[^.]*$", re.I)
+
+
+# "RODEM Jet Datasets", "ISLES 2022: a … segmentation dataset": what the paper releases is data
+_DATASET_NAME = re.compile(r"\b(?:datasets?|corpus|corpora|benchmarks?)$", re.I)
+_DATASET_HINT = re.compile(r"^\W*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,8}?(?:dataset|corpus|benchmark)s?\b(?!\s+(?:of|for)\s+(?:model|system|method)s?)", re.I)
+_DATA_WORDS = re.compile(r"\b(?:dataset|database|corpus|benchmark suite)s?\b", re.I)
+# "architectures for mobile accelerators": the device is what the artifact runs on
+_FOR_DEVICES = re.compile(r"\b(?:for|on|to|of|across|with|using|in|from|by)\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def _hardware_class(hint: str) -> str:
+    """The class a proposed accelerator belongs to, read from how the paper describes it."""
+    return next((cls for word, cls in _HARDWARE_CLASS_WORDS if re.search(rf"\b{re.escape(word)}", hint, re.I)), "accelerator")
 
 
 def _is_targetable(entry: CatalogueEntry) -> bool:
@@ -282,8 +318,10 @@ class Extractor:
             if entry is not None:
                 key = b.catalogued(entry)
             else:
-                label, kind = _label_for(p.kind_hint)
+                label, kind = _label_for(p.kind_hint, name)
                 key = b.discovered(name, [n for n in names[1:]], label, kind)
+                if label is Label.HARDWARE:
+                    b.classify(key, self.matcher.catalogue.get(_hardware_class(p.kind_hint), Label.HARDWARE), p.sentence)
             b.relate(RelType.PROPOSES, b.paper_key, key, b.cite(p.sentence))
             own.extend(names)
         return own

@@ -73,7 +73,14 @@ _SCAN_STOP = {"for", "to", "that", "which", "where", "with", "on", "in", "by", "
 APPOSITION = re.compile(r"^\s*(?:,\s*)?(?:an?\s+|the\s+)?(?:novel|new|open-source|first|simple|efficient|lightweight|scalable|general|unified|holistic|practical|fast)\b", re.IGNORECASE)
 
 TECHNIQUE_HEADS = re.compile(r"\b(?:method|technique|algorithm|approach|scheme|strategy|optimization|optimizer|tuning|search|attention|mechanism|pruning|quantization|training|decoding|parallelism|matrices|format|estimator|loss|regularization|aggregator|layer)s?\b", re.I)
-HARDWARE_HEADS = re.compile(r"\b(?:accelerator|chip|processor|architecture for|hardware|ASIC|FPGA design|dataflow unit|core|engine design|PIM)s?\b", re.I)
+# What a proposed artifact must be called to be hardware: the artifact is the device, not software
+# for one ("an FFT algorithm for accelerators", "kernels on tensor cores" are not hardware).
+HARDWARE_HEADS = re.compile(
+    r"(?<!\bfor )(?<!\bon )(?<!\bto )(?<!\bof )(?<!\bacross )(?<!\bwith )(?<!\busing )(?<!\bsoftware )"
+    r"\b(?:(?:hardware|FPGA|NPU|ASIC|PIM|DNN|CNN|LLM|transformer|inference|training|sparse|dataflow)[\s-]+)?"
+    r"(?:accelerator|chip|processor|ASIC|FPGA design|dataflow unit|PIM|processing[\s-]in[\s-]memory|systolic array)s?\b",
+    re.I,
+)
 
 
 @dataclass
