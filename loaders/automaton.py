@@ -14,12 +14,14 @@ finds every possible start; the caller confirms each one with the pattern itself
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 
 import ahocorasick
 
 _PIECE = re.compile(r"[^\s-]+")  # what is left when the optional separators [\s-] are dropped
+_SEPARATORS = re.compile(r"([\s-]+)")
 # Lower case, for ASCII and for the four non-ASCII letters re.IGNORECASE equates with an ASCII
 # letter (tests/test_matcher.py checks the list against re); every other character is itself.
 _FOLD = str.maketrans(
@@ -50,21 +52,17 @@ class AliasStarts:
     def find(self, text: str) -> Iterator[tuple[int, int]]:
         if self._empty:
             return
-        folded_at: list[int] = []  # where each piece starts in the folded text ...
-        text_at: list[int] = []  # ... and in ``text``
-        pieces: list[str] = []
-        n = 0
-        for m in _PIECE.finditer(text):
-            folded_at.append(n)
-            text_at.append(m.start())
-            piece = m.group()
-            pieces.append(piece)
-            n += len(piece)
+        # pieces and separator runs alternate: piece, run, piece, ..., piece (end pieces may be "")
+        parts = _SEPARATORS.split(text.translate(_FOLD))
+        part_ends = list(itertools.accumulate(map(len, parts)))
+        pieces = parts[0::2]
+        piece_ends = list(itertools.accumulate(map(len, pieces)))  # in the folded text
         starts: dict[int, int] = {}
-        for end, (length, flags) in self._automaton.iter("".join(pieces).translate(_FOLD)):
+        for end, (length, flags) in self._automaton.iter("".join(pieces)):
             at = end - length + 1
-            k = bisect.bisect_right(folded_at, at) - 1
-            pos = text_at[k] + at - folded_at[k]
+            k = bisect.bisect_right(piece_ends, at)  # the piece the key starts in
+            piece_start = piece_ends[k - 1] if k else 0
+            pos = (part_ends[2 * k - 1] if k else 0) + at - piece_start
             if pos > 0 and text[pos - 1] in _WORD_CHAR:
                 continue
             starts[pos] = starts.get(pos, 0) | flags

@@ -60,11 +60,17 @@ def is_artifact_name(token: str) -> bool:
 def candidate_names(span: str) -> list[str]:
     """Artifact-shaped tokens in a span of text, in order, without repeats."""
     out: dict[str, None] = {}  # a dict keeps the order, and finds a repeat at once
-    for m in NAME_TOKEN.finditer(span):
-        name = clean_name(m.group(1))
-        if name not in out and is_artifact_name(name):
+    for token in NAME_TOKEN.findall(span):
+        name = _artifact_name(token)
+        if name is not None:
             out[name] = None
     return list(out)
+
+
+@lru_cache(maxsize=65536)
+def _artifact_name(token: str) -> str | None:
+    name = clean_name(token)
+    return name if is_artifact_name(name) else None
 
 
 _LIST_SEPARATOR = re.compile(r",|;|\(|\)|\b(?:and|or|as\s+well\s+as|including|such\s+as|like|e\.g\.|i\.e\.|namely)\b")
