@@ -122,7 +122,9 @@ class EntityMatcher:
     """Finds catalogue entities in text: an Aho-Corasick automaton proposes where an alias may
     start, and one compiled pattern per case rule (a prefix trie of all aliases) confirms it."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, index: bool = True) -> None:
+        """``index=False`` tries the patterns at every position instead: slower, the same mentions
+        (the reference the tests hold the automaton to)."""
         self.catalogue = catalogue
         self._by_fold: dict[str, CatalogueEntry] = {}
         self._by_exact: dict[str, CatalogueEntry] = {}
@@ -143,7 +145,7 @@ class EntityMatcher:
             for alias in aliases:
                 keys[_alias_key(alias)] = keys.get(_alias_key(alias), 0) | flag
         # The folding is exact for ASCII aliases only: a catalogue with others falls back to a scan.
-        self._starts = AliasStarts(keys) if all(a.isascii() for a in strict + loose) else None
+        self._starts = AliasStarts(keys) if index and all(a.isascii() for a in strict + loose) else None
         self._lookups: dict[str, CatalogueEntry | None] = {}
         self._context_document: str | None = None
         self._context_lowered = ""
