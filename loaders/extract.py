@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,7 @@ from loaders.linking import EntityMatcher, Mention, default_matcher
 from loaders.names import candidate_names, clean_name, is_artifact_name, title_case_items
 from loaders.proposals import HARDWARE_HEADS, TECHNIQUE_HEADS, Proposal, sentence_proposal_names, title_proposal_names
 from loaders.relations import comparison_spans, inside, is_target_context, use_spans
-from loaders.text import Sentence, acronym_definitions, fold, is_name_like, split_sentences
+from loaders.text import Sentence, acronym_definitions, fold, is_name_like, split_sentences, standalone_count
 
 
 @dataclass
@@ -40,8 +41,15 @@ class _Builder:
     catalogue: Catalogue
     document: str = ""
     mentions: dict[str, list[Mention]] = field(default_factory=dict)  # per sentence text
+    compare: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # comparison spans per sentence text
+    software: dict[str, bool] = field(default_factory=dict)  # per hardware word: does the paper call its software that?
     nodes: dict[str, Node] = field(default_factory=dict)
     rels: dict[tuple[str, str, str], Relationship] = field(default_factory=dict)
+
+    def comparison_spans(self, text: str) -> list[tuple[int, int]]:
+        if text not in self.compare:
+            self.compare[text] = comparison_spans(text)
+        return self.compare[text]
 
     @property
     def paper_key(self) -> str:
@@ -127,12 +135,18 @@ def _same_artifact(names: list[str], others: list[str]) -> bool:
     if {fold(n) for n in names} & {fold(n) for n in others}:
         return True
     return any(
-        re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", b, re.I)
+        standalone_count(a, b, ignore_case=True)
         for x, y in ((names, others), (others, names))
         for a in x
         for b in y
         if is_name_like(a)
     )
+
+
+@lru_cache(maxsize=1024)
+def _called_new(expansion: str) -> re.Pattern[str]:
+    """'a novel depth-first search-based decision tree (DFSDT)': the expansion called new or ours."""
+    return re.compile(rf"\b(?:novel|new|our|proposed)\s+(?:[\w-]+\s+){{0,3}}{re.escape(expansion)}", re.I)
 
 
 def _paper_node(entry: ListingEntry) -> Node:
@@ -199,10 +213,18 @@ def _names_hardware(m: Mention, text: str) -> bool:
     return bool(_MACHINE_WORDS.search(text[max(0, m.start - 60) : m.end + 40]))
 
 
-def _is_software(m: Mention, document: str) -> bool:
+def _is_software(m: Mention, b: _Builder) -> bool:
     """'a software accelerator': where the paper calls its software by a hardware word, that word
     names no hardware anywhere in the paper."""
-    return bool(re.search(rf"\bsoftware\s+{re.escape(m.text.lower().rstrip('s'))}", document, re.I))
+    word = m.text.lower().rstrip("s")
+    if word not in b.software:
+        b.software[word] = bool(_software_word(word).search(b.document))
+    return b.software[word]
+
+
+@lru_cache(maxsize=1024)
+def _software_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"\bsoftware\s+{re.escape(word)}", re.I)
 
 
 # "a Xilinx VCU1525 FPGA card", "two Ascend 910B NPUs": a model number right before a class word.
@@ -287,7 +309,7 @@ class Extractor:
             for a, e in acronyms.items()
             if any(w[0].islower() and w not in _SMALL_WORDS for w in e.split())
             # "a novel depth-first search-based decision tree (DFSDT)" is the paper's own, however plain its words
-            and not re.search(rf"\b(?:novel|new|our|proposed)\s+(?:[\w-]+\s+){{0,3}}{re.escape(e)}", text, re.I)
+            and not _called_new(e).search(text)
         }
 
         def not_new(name: str) -> bool:
@@ -335,14 +357,16 @@ class Extractor:
         counts: dict[str, int] = {}
         for s in sentences:
             for name in candidate_names(s.text):
-                counts[name] = counts.get(name, 0) + len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", s.text))
+                counts[name] = counts.get(name, 0) + standalone_count(name, s.text)
         out = []
+        compared_text: str | None = None  # every comparison span, apart: no name holds a NUL
         for name, n in counts.items():
             if n < 4 or fold(name) in have or not_new(name):
                 continue
             first = next(s for s in sentences if name in s.text)
-            compared = any(name in s.text[a:z] for s in sentences for a, z in comparison_spans(s.text))
-            if not compared:
+            if compared_text is None:
+                compared_text = "\0".join(s.text[a:z] for s in sentences for a, z in b.comparison_spans(s.text))
+            if name not in compared_text:
                 out.append(Proposal(name=name, sentence=first, kind_hint=first.text))
                 have.add(fold(name))
         return out
@@ -352,7 +376,7 @@ class Extractor:
     ) -> None:
         text = sentence.text
         mentions = [m for m in self._mentions(b, text) if fold(m.text) not in own_folds and fold(m.entry.name) not in own_folds]
-        compare = comparison_spans(text)
+        compare = b.comparison_spans(text)
         uses = use_spans(text)
         cite = b.cite(cite_as)
         compared: list[tuple[str, int, int]] = []
@@ -363,7 +387,7 @@ class Extractor:
             modifier = modifier if modifier and is_name_like(clean_name(modifier.group(1))) else None
             is_baseline = bool(span) and not modifier and _is_comparison_target(m, text[span[0] : m.start])
             # hardware the work is measured against is not hardware it runs on, in that sentence
-            if _is_targetable(m.entry) and not is_baseline and _names_hardware(m, text) and not _is_software(m, b.document) and (
+            if _is_targetable(m.entry) and not is_baseline and _names_hardware(m, text) and not _is_software(m, b) and (
                 sentence.index == -1 or is_target_context(text, m.start, own)
             ):
                 self._target(b, m, cite, text)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from loaders.automaton import AliasStarts, fold_key
 from loaders.catalogue import Catalogue, CatalogueEntry, load_catalogue
 from loaders.text import fold
 
@@ -28,12 +30,24 @@ class Mention:
     entry: CatalogueEntry
 
 
+_CHUNK = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+(?:\.\d+)?|[^A-Za-z0-9\s-]+|[\s-]+")
+
+
+def _is_separator(chunk: str) -> bool:
+    return chunk.strip(" -") == ""
+
+
+def _alias_key(alias: str) -> str:
+    """The folded text every match of the alias's pattern folds to (see loaders.automaton)."""
+    return fold_key("".join(c for c in _CHUNK.findall(alias) if not _is_separator(c)))
+
+
 def _alias_pieces(alias: str, fold_case: bool) -> list[str]:
     """Regex pieces for one alias: optional separators wherever a separator or a case/digit change is."""
-    chunks = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+(?:\.\d+)?|[^A-Za-z0-9\s-]+|[\s-]+", alias)
+    chunks = _CHUNK.findall(alias)
     out: list[str] = []
     for i, chunk in enumerate(chunks):
-        if chunk.strip(" -") == "":
+        if _is_separator(chunk):
             out.append(r"[\s-]?")
             continue
         if out and not out[-1].endswith("?") and i > 0:
@@ -85,10 +99,32 @@ def _compile(aliases: list[str], flags: int) -> re.Pattern[str] | None:
     )
 
 
-class EntityMatcher:
-    """Finds catalogue entities in text; one compiled pattern for all aliases."""
+_STRICT, _LOOSE = 1, 2
+_MAX_REMEMBERED = 100_000  # surface forms whose lookup is kept
 
-    def __init__(self, catalogue: Catalogue) -> None:
+
+def _scan(pattern: re.Pattern[str], text: str, starts: Iterable[int] | None) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, trying only the positions in ``starts`` (ascending; None: all).
+
+    Exactly finditer's matches when ``starts`` holds every position where a match can begin: each
+    try is anchored, and a match hides the positions it covers as finditer's does."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    pos = 0
+    for at in starts:
+        if at >= pos and (m := pattern.match(text, at)):
+            yield m
+            pos = m.end()
+
+
+class EntityMatcher:
+    """Finds catalogue entities in text: an Aho-Corasick automaton proposes where an alias may
+    start, and one compiled pattern per case rule (a prefix trie of all aliases) confirms it."""
+
+    def __init__(self, catalogue: Catalogue, index: bool = True) -> None:
+        """``index=False`` tries the patterns at every position instead: slower, the same mentions
+        (the reference the tests hold the automaton to)."""
         self.catalogue = catalogue
         self._by_fold: dict[str, CatalogueEntry] = {}
         self._by_exact: dict[str, CatalogueEntry] = {}
@@ -104,9 +140,26 @@ class EntityMatcher:
                     self._by_fold.setdefault(fold(alias), entry)
         self._loose = _compile(loose, re.IGNORECASE)
         self._strict = _compile(strict, 0)
+        keys: dict[str, int] = {}
+        for flag, aliases in ((_STRICT, strict), (_LOOSE, loose)):
+            for alias in aliases:
+                keys[_alias_key(alias)] = keys.get(_alias_key(alias), 0) | flag
+        # The folding is exact for ASCII aliases only: a catalogue with others falls back to a scan.
+        self._starts = AliasStarts(keys) if index and all(a.isascii() for a in strict + loose) else None
+        self._lookups: dict[str, CatalogueEntry | None] = {}
+        self._context_document: str | None = None
+        self._context_lowered = ""
+        self._context_hits: dict[tuple[str, ...], bool] = {}
 
     def lookup(self, text: str) -> CatalogueEntry | None:
         """The entry a surface form names, if any (plural and possessive endings allowed)."""
+        if text not in self._lookups:
+            if len(self._lookups) >= _MAX_REMEMBERED:
+                self._lookups.clear()
+            self._lookups[text] = self._lookup(text)
+        return self._lookups[text]
+
+    def _lookup(self, text: str) -> CatalogueEntry | None:
         forms = [text] + [text[: -len(end)] for end in ("'s", "es", "s") if text.endswith(end)]
         for form in forms:
             if (hit := self._by_exact.get(_exact_key(form))) is not None:
@@ -120,15 +173,22 @@ class EntityMatcher:
 
         ``document`` is the whole text the piece comes from; context words are looked for there."""
         found: list[Mention] = []
-        lowered = (document or text).lower()
-        for pattern in (self._strict, self._loose):
+        if self._starts is None:
+            candidates: dict[int, list[int] | None] = {_STRICT: None, _LOOSE: None}
+        else:
+            candidates = {_STRICT: [], _LOOSE: []}
+            for at, flags in self._starts.find(text):
+                for flag in (_STRICT, _LOOSE):
+                    if flags & flag:
+                        candidates[flag].append(at)  # type: ignore[union-attr]
+        for flag, pattern in ((_STRICT, self._strict), (_LOOSE, self._loose)):
             if pattern is None:
                 continue
-            for m in pattern.finditer(text):
+            for m in _scan(pattern, text, candidates[flag]):
                 entry = self.lookup(m.group("name"))
                 if entry is None:
                     continue
-                if entry.context and not any(w.lower() in lowered for w in entry.context):
+                if entry.context and not self._in_context(entry, document or text):
                     continue
                 found.append(Mention(m.start(), m.end(), m.group(0), entry))
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
@@ -138,6 +198,17 @@ class EntityMatcher:
                 continue
             out.append(m)
         return out
+
+    def _in_context(self, entry: CatalogueEntry, document: str) -> bool:
+        """Does ``document`` contain one of the entry's context words? Remembered for the last
+        document, which each sentence of a paper asks about in turn."""
+        if document != self._context_document:
+            self._context_document = document
+            self._context_lowered = document.lower()
+            self._context_hits = {}
+        if entry.context not in self._context_hits:
+            self._context_hits[entry.context] = any(w.lower() in self._context_lowered for w in entry.context)
+        return self._context_hits[entry.context]
 
 
 def _vendor_forms(entry: CatalogueEntry) -> list[str]:

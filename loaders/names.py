@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 from loaders.text import NAME_TOKEN, fold, is_name_like
 
@@ -33,12 +34,16 @@ GENERIC = {
 }
 
 _TRAILING_NOISE = re.compile(r"(?:'s|’s)$")
+_SHORT_CAPS = re.compile(r"[A-Z]{1,2}\d{0,2}")
+_DIGIT = re.compile(r"\d")
+_TITLE_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?")
 
 
 def clean_name(token: str) -> str:
     return _TRAILING_NOISE.sub("", token.strip(".,;:()[]"))
 
 
+@lru_cache(maxsize=65536)
 def is_artifact_name(token: str) -> bool:
     """A name-like token that is not a generic acronym, metric or unit."""
     name = clean_name(token)
@@ -47,19 +52,25 @@ def is_artifact_name(token: str) -> bool:
     folded = fold(name)
     if folded in GENERIC or (name.endswith("s") and folded[:-1] in GENERIC):  # "LLMs", but "NARS" is a name
         return False
-    if re.fullmatch(r"[A-Z]{1,2}\d{0,2}", name) and not re.search(r"\d", name):  # "DA", "XL"
+    if _SHORT_CAPS.fullmatch(name) and not _DIGIT.search(name):  # "DA", "XL"
         return False
     return True
 
 
 def candidate_names(span: str) -> list[str]:
     """Artifact-shaped tokens in a span of text, in order, without repeats."""
-    out: list[str] = []
-    for m in NAME_TOKEN.finditer(span):
-        name = clean_name(m.group(1))
-        if is_artifact_name(name) and name not in out:
-            out.append(name)
-    return out
+    out: dict[str, None] = {}  # a dict keeps the order, and finds a repeat at once
+    for token in NAME_TOKEN.findall(span):
+        name = _artifact_name(token)
+        if name is not None:
+            out[name] = None
+    return list(out)
+
+
+@lru_cache(maxsize=65536)
+def _artifact_name(token: str) -> str | None:
+    name = clean_name(token)
+    return name if is_artifact_name(name) else None
 
 
 _LIST_SEPARATOR = re.compile(r",|;|\(|\)|\b(?:and|or|as\s+well\s+as|including|such\s+as|like|e\.g\.|i\.e\.|namely)\b")
@@ -77,7 +88,7 @@ def title_case_items(span: str, has_name: bool) -> list[str]:
         words = item.split()
         if words and words[0].lower() == "the":
             words = words[1:]
-        run = list(itertools.takewhile(lambda w: re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?", w), words))
+        run = list(itertools.takewhile(_TITLE_WORD.fullmatch, words))
         # the last item may run on into the rest of the clause: "... and Soft Actor-Critic over ..."
         if len(run) < len(words) and (i < len(items) - 1 or not words[len(run)][:1].islower()):
             continue

@@ -17,6 +17,9 @@ from functools import lru_cache
 ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "etc.", "fig.", "figs.", "eq.", "approx.", "resp.", "cf.", "no.", "ca.")
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9(\[\"'])")
+_INITIAL = re.compile(r"\b[A-Z]\.$")  # "J. Smith", "Fig. A."
+# Each cut looks only this far back, so a text with many non-cuts ("e.g. X. e.g. Y.") stays linear.
+_LOOK_BACK = max(len(a) for a in ABBREVIATIONS) + 2
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,8 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        before = text[start : m.start()].lower()
-        if before.endswith(ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", text[start : m.start()]):
+        before = text[max(start, m.start() - _LOOK_BACK) : m.start()]
+        if before.lower().endswith(ABBREVIATIONS) or _INITIAL.search(before):
             continue
         piece = text[start : m.start()].strip()
         if piece:
@@ -44,9 +47,12 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+_NOT_FOLDED = re.compile(r"[^a-z0-9+]")
+
+
 def fold(name: str) -> str:
     """The form names are compared in: lower case, letters and digits only."""
-    return re.sub(r"[^a-z0-9+]", "", name.lower())
+    return _NOT_FOLDED.sub("", name.lower())
 
 
 # A token that looks like a proper name of an artifact: inner capitals (ParaFold, cuBLAS),
@@ -55,23 +61,38 @@ _PART = r"[A-Za-z0-9]+(?:[-.+/][A-Za-z0-9]+)*\+*"
 NAME_TOKEN = re.compile(rf"(?<![\w-])({_PART})(?![\w])")
 
 
+_LETTER = re.compile(r"[A-Za-z]")
+_NOT_LETTER = re.compile(r"[^A-Za-z]")
+_DIGIT = re.compile(r"\d")
+_QUANTITY = re.compile(r"\d+(\.\d+)?[a-zA-Z]{0,2}")
+_CAPITALIZED = re.compile(r"[A-Z][a-z]+")
+_PARENTHESIZED_ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,15})\)")
+_PLURAL_S = re.compile(r"(?<=[A-Z])s$")
+_WORD = re.compile(r"[A-Za-z0-9][\w]*(?:-[\w]+)*")
+
+
 @lru_cache(maxsize=65536)
 def is_name_like(token: str) -> bool:
     """True for tokens shaped like artifact names rather than English words."""
     core = token.strip(".-")
-    if len(core) < 2 or not re.search(r"[A-Za-z]", core):
+    if len(core) < 2 or not _LETTER.search(core):
         return False
-    if re.fullmatch(r"\d+(\.\d+)?[a-zA-Z]{0,2}", core):  # 13.8x, 4K, 2B
+    if _QUANTITY.fullmatch(core):  # 13.8x, 4K, 2B
         return False
     parts = core.split("-")
-    if len(parts) > 1 and (parts[-1].islower() or all(re.fullmatch(r"[A-Z][a-z]+", p) for p in parts)):
+    if len(parts) > 1 and (parts[-1].islower() or all(_CAPITALIZED.fullmatch(p) for p in parts)):
         return False  # adjectives and phrases: "GPU-oriented", "On-Device", "Instruction-Aware"
-    letters = re.sub(r"[^A-Za-z]", "", core)
+    letters = _NOT_LETTER.sub("", core)
     inner_caps = any(c.isupper() for c in core[1:]) and any(c.islower() for c in core) or (
         letters.isupper() and len(letters) >= 2
     )
-    mixed_digits = bool(re.search(r"[A-Za-z]", core) and re.search(r"\d", core)) and core[0].isupper()
+    mixed_digits = bool(_LETTER.search(core) and _DIGIT.search(core)) and core[0].isupper()
     return inner_caps or mixed_digits
+
+
+def _acronym_letters(acronym: str) -> str:
+    """'KANs' -> 'kan': the letters an acronym spells, without a plural s."""
+    return _NOT_LETTER.sub("", _PLURAL_S.sub("", acronym)).lower()
 
 
 def acronym_definitions(text: str) -> dict[str, str]:
@@ -80,12 +101,12 @@ def acronym_definitions(text: str) -> dict[str, str]:
     The expansion is the shortest run of words before the parenthesis whose initials spell the
     acronym (hyphenated words may give one letter per part)."""
     out: dict[str, str] = {}
-    for m in re.finditer(r"\(([A-Za-z][A-Za-z0-9\-]{1,15})\)", text):
+    for m in _PARENTHESIZED_ACRONYM.finditer(text):
         acr = m.group(1)
-        letters = re.sub(r"[^A-Za-z]", "", re.sub(r"(?<=[A-Z])s$", "", acr)).lower()
+        letters = _acronym_letters(acr)
         if len(letters) < 2:
             continue
-        words = re.findall(r"[A-Za-z0-9][\w]*(?:-[\w]+)*", text[max(0, m.start() - 120) : m.start()])
+        words = _WORD.findall(text[max(0, m.start() - 120) : m.start()])
         for n in range(1, min(len(words), 10) + 1):
             cand = words[-n:]
             if _spells(cand, letters):
@@ -97,7 +118,7 @@ def acronym_definitions(text: str) -> dict[str, str]:
 
 def spells(words: list[str], acronym: str) -> bool:
     """Is ``acronym`` read off the initials of ``words``? ('Dynamic Gating Fusion', 'DGF')"""
-    letters = re.sub(r"[^A-Za-z]", "", re.sub(r"(?<=[A-Z])s$", "", acronym)).lower()
+    letters = _acronym_letters(acronym)
     return len(letters) >= 2 and _spells(words, letters)
 
 
@@ -121,3 +142,33 @@ def _spells(words: list[str], letters: str) -> bool:
         return any(rest.startswith(part[:n]) and walk(i + 1, rest[n:]) for n in range(1, min(3, len(part)) + 1))
 
     return bool(parts) and words[0][0].isalnum() and not parts[0][1] and walk(0, letters)
+
+
+def _joins(c: str) -> bool:
+    """Does ``c`` continue a token, as the class [\\w-] of a regex over str reads it?"""
+    return c == "-" or c == "_" or c.isalnum()
+
+
+def standalone_count(name: str, text: str, ignore_case: bool = False) -> int:
+    """How often ``name`` stands alone in ``text`` (no letter, digit, _ or - right before or
+    after it), counted as ``re.findall(rf"(?<![\\w-]){re.escape(name)}(?![\\w-])", text)`` counts,
+    without compiling a pattern for each name."""
+    if not name or (ignore_case and not (name.isascii() and text.isascii())):
+        return len(_standalone_pattern(name, re.I if ignore_case else 0).findall(text))
+    if ignore_case:  # ASCII only: lower() changes case and nothing else
+        name, text = name.lower(), text.lower()
+    count = 0
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not _joins(text[at - 1])) and (end == len(text) or not _joins(text[end])):
+            count += 1
+            at = text.find(name, end)
+        else:
+            at = text.find(name, at + 1)
+    return count
+
+
+@lru_cache(maxsize=1024)
+def _standalone_pattern(name: str, flags: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", flags)
