@@ -61,6 +61,15 @@ score: install
 	$(PYTHON) ../shared/eval/score.py --export $(OUT)/graph.jsonl --gold ../shared/eval/dev_gold.jsonl
 	@echo; echo "== the project's own 325 labelled papers (tests/data/project_gold.jsonl)"
 	$(PYTHON) ../shared/eval/score.py --export $(OUT)/graph.jsonl --gold tests/data/project_gold.jsonl
+	@echo; echo "== claims of 62 labelled seed papers (tests/data/claims_gold_b*.jsonl)"
+	@cat tests/data/claims_gold_b*.jsonl > $(OUT)/claims_gold.jsonl
+	$(PYTHON) ../shared/eval/score.py --export $(OUT)/graph.jsonl --gold $(OUT)/claims_gold.jsonl
+	@echo; echo "== 48 abstracts written in phrasings the seeds do not use (tests/data/fresh)"
+	rm -rf $(OUT)/fresh-store
+	$(KG) --store $(OUT)/fresh-store load -q tests/data/fresh
+	$(KG) --store $(OUT)/fresh-store export -o $(OUT)/fresh.jsonl
+	@cat tests/data/fresh_gold_b*.jsonl > $(OUT)/fresh_gold.jsonl
+	$(PYTHON) ../shared/eval/score.py --export $(OUT)/fresh.jsonl --gold $(OUT)/fresh_gold.jsonl
 
 bench: install
 	$(PY) scripts/bench.py
