@@ -83,7 +83,7 @@ class Claim(_Frozen):
     """A number stated against a comparison target: '13.8x speedup' -> 13.8, 'x', 'speed'."""
 
     value: float
-    unit: str  # "x" or "%"
+    unit: str  # "x", "%" or "points"
     metric: str  # throughput, latency, memory, energy, accuracy, cost, speed, other
     text: str
 

@@ -61,6 +61,9 @@ _COMPARATIVE = re.compile(
     r"boost\w*|accelerat\w*|smaller|larger|longer|shorter|compared|relative|vs|versus|of\s+(?:the\s+)?(?:baseline|that|those))\b",
     re.I,
 )
+_CONDITION = re.compile(r"\b(?:at|with|under|of|to)\s+(?:about\s+|roughly\s+)?$", re.I)
+# "0.03% of the parameters of X" is a share, not a margin; "79% of the energy" is one
+_SHARE_OF = re.compile(r"\s+of\s+(?!(?:the\s+|its\s+)?(?:energy|power|memory|time|runtime|cost|latency|throughput)\b)", re.I)
 _ABSOLUTE = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:theoretical|peak|max\w*|ideal|available|hardware|roofline)|\s*(?:model\s+)?flops\s+utili[sz]ation|mfu\b|hit\s+rate|attainment)", re.I)
 
 
@@ -91,7 +94,7 @@ def _is_comparative(text: str, item: list[FoundClaim]) -> bool:
     if last.unit == "x":
         return True
     after = text[last.end : last.end + 60]
-    if _ABSOLUTE.match(after):
+    if _ABSOLUTE.match(after) or _CONDITION.search(text[max(0, first.start - 12) : first.start]):
         return False
     clause_start = max(text.rfind(p, 0, first.start) for p in (", ", "; ", ". "))
     window = text[max(clause_start, first.start - 60, 0) : first.start] + " " + after[: (_CLAUSE_END.search(after).start() if _CLAUSE_END.search(after) else 60)]
@@ -166,13 +169,15 @@ def attach(text: str, targets: list[Target], claims: list[FoundClaim]) -> dict[s
     if not targets:
         return out
     groups = _groups(text, targets)
-    items = [item for item in _items(claims) if _is_comparative(text, item)]
+    items = _items(claims)
     paired = _respectively(text, items, groups)
     for i, item in enumerate(items):
         owners = paired.get(i)
         if owners is None:
             owners = _owner(text, item, groups)
         if owners is None:
+            if not _is_comparative(text, item) or _SHARE_OF.match(text, item[-1].end):
+                continue  # "80% sparsity", "0.03% of the parameters of X": a result, not a margin
             owners = _nearest(groups, item[0].start)
         for key, _, _ in owners:
             for c in item:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from graph.model import Claim
 
 NUMBER = re.compile(
-    r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?)\s?(×|x|X|times\b|-fold\b|fold\b|%|percent\b)(?![\dx×])",
+    r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?)\s?\\?(×|x|X|times\b|-fold\b|fold\b|%|percent\b)(?![\dx×])",
 )
 # The lower end of a range shares the unit of the upper end: "1.4-11.2x", "1.1x to 2x", "10-40%".
-RANGE_LOW = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:-|–|to)\s?(?=\d+(?:\.\d+)?\s?(?:×|x|X|times\b|%))")
+RANGE_LOW = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:-|–|to|\\?sim|~)\s?(?=\d+(?:\.\d+)?\s?\\?(?:×|x|X|times\b|%))")
 METRICS = {
     "throughput": r"throughput|goodput|tokens?/s|tokens?\s+per\s+(?:gpu-)?second|tok/s|qps|queries\s+per\s+second|requests?\s+per\s+second|request\s+rate|"
     r"samples?/s|samples?\s+per\s+second|images?/s|bandwidth|t?flops/s|tflops|gflops|flops\s+per|utili[sz]ation|iterations?\s+per\s+second|serving\s+capacity",
@@ -25,15 +25,20 @@ METRICS = {
     "memory": r"memory|footprint|kv[- ]cache\s+size|longer\s+(?:sequences?|contexts?)|sequence\s+lengths?",
     "size": r"smaller|model\s+size|file\s+size|size|compression|fewer\s+parameters|parameters|storage",
     "energy": r"energy|power|watts?|joules?|carbon",
-    "accuracy": r"accuracy|map\b|perplexity|f1|bleu|rouge|top-1|top1|error|points?|win\s+rate|exact\s+match",
-    "cost": r"cost|price|\$|dollars?|budget|fewer\s+flops|flops",
-    "speed": r"speed-?ups?|faster|slower|speed|runtime|run\s+time|step\s+time|time|acceleration|accelerat\w*|longer\s+to",
+    "accuracy": r"accuracy|accurate|map\b|perplexity|f1|bleu|rouge|top-1|top1|error|points?|win\s+rate|exact\s+match|scores?",
+    "quality": r"quality|fidelity|fid\b",
+    "cost": r"cost|costing|price|\$|dollars?|fewer\s+flops|flops|computational\s+(?:load|cost)|(?:more|fewer|as\s+many)\s+(?:gpus|devices|nodes|accelerators)",
+    "speed": r"speed-?ups?|faster|slower|slowdown|speed|runtime|run\s+time|step\s+time|epochs?|iteration\s+time|time|acceleration|accelerat\w*|longer\s+to",
 }
 # "within latency SLOs", "under a memory budget": a metric word that only states a constraint;
 # "memory-efficient attention": a metric word inside a compound name
 _CONSTRAINT = r"(?![\w-]*\s+(?:SLOs?|SLAs?|constraints?|budgets?|limits?|targets?|requirements?)\b)(?!-(?:efficient|aware|bound|optimal|saving)\b)"
 _METRIC_RE = [(name, re.compile(rf"(?<![a-z])(?:{body}){_CONSTRAINT}", re.I)) for name, body in METRICS.items()]
-_CLAUSE_BREAK = re.compile(r"[;:]\s|\.\s|,\s+(?:while|whereas|but|and\s+(?:it|we|they|the|its|our))\b|\s(?:while|whereas)\s")
+_CLAUSE_BREAK = re.compile(
+    r"[;:]\s|\.\s|,\s+(?:while|whereas|but|and\s+(?:it|we|they|the|its|our)\b)|\s(?:while|whereas)\s"
+    r"|,\s+and\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+(?:[a-z]+s|is|are|was|were|has|had)\b"  # ", and Ring Attention trails …"
+)
+_NEAR_STOP = re.compile(r"\s(?:and|or|while|but|than|over|compared|relative|vs|with|at|on|in|for|under|across)\b|[,;(]")
 _SPEED_CUE = re.compile(r"\b(?:outperform\w*|beat\w*|surpass\w*|exceed\w*|speeds?\s+up|improvement|trail\w*|lag\w*)\b", re.I)
 
 
@@ -73,7 +78,8 @@ def _metric_near(text: str, start: int, end: int) -> str:
     after = text[end:clause_end]
     hits = _metrics_in(after)
     words_between = lambda a: len(after[:a].split())  # noqa: E731
-    near = [h for h in hits if words_between(h[0]) <= 4]
+    stop = _NEAR_STOP.search(after)
+    near = [h for h in hits if words_between(h[0]) <= 4 and (stop is None or h[0] < stop.start())]
     if near:
         return near[0][2]
     in_metric = [h for h in hits if re.search(r"\b(?:in|of|for)\s+(?:[\w-]+\s+){0,2}$", after[: h[0]])]
@@ -81,16 +87,24 @@ def _metric_near(text: str, start: int, end: int) -> str:
         return in_metric[0][2]
     before = _metrics_in(text[clause_start:start])
     if before:
-        return before[-1][2]
+        return max(before, key=lambda h: (h[1], h[1] - h[0]))[2]  # the nearest, and the longest of those
     if hits:
         return hits[0][2]
     return "speed" if _SPEED_CUE.search(text[clause_start:clause_end]) else "other"
 
 
+# "by a factor of 2.6"; "3.2 points higher", "by 5.1 points"; "perplexity is 1.3 lower than"
+FACTOR = re.compile(r"\b(?:a\s+)?factor\s+of\s+(\d+(?:\.\d+)?)(?![\d.]*\s?(?:%|x|×))")
+POINTS = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:(?:percentage\s+)?points?\b|pp\b|(?=\s+(?:higher|lower|better|worse)\s+(?:[\w-]+\s+){0,2}?than\b))"
+)
+_UNIT_TEXT = {"x": "×", "%": "%", "points": " points"}
+
+
 def _claim(text: str, value: str, unit_text: str, start: int, end: int, metric: str, tail: int = -1) -> FoundClaim:
     number = float(value.replace(",", ""))
-    unit = "%" if unit_text in ("%", "percent") else "x"
-    label = f"{number:g}{'×' if unit == 'x' else '%'} {metric}"
+    unit = "%" if unit_text in ("%", "percent") else ("points" if unit_text == "points" else "x")
+    label = f"{number:g}{_UNIT_TEXT[unit]} {metric}"
     return FoundClaim(Claim(value=number, unit=unit, metric=metric, text=label), start, end, tail)
 
 
@@ -99,9 +113,15 @@ def find_claims(text: str) -> list[FoundClaim]:
     out: list[FoundClaim] = []
     for m in NUMBER.finditer(text):
         metric = _metric_near(text, m.start(), m.end())
-        if metric == "other" and out and re.search(r"\band\b", text[out[-1].end : m.start()]) and m.start() - out[-1].end < 80:
-            metric = out[-1].metric  # "2.6x higher throughput on one GPU and up to 6.9x on eight"
+        if metric == "other" and out and m.start() - out[-1].end < 80:
+            metric = out[-1].metric  # "2.6x higher throughput on one GPU and up to 6.9x on eight"; "…; against Tutel, by 22%"
         out.append(_claim(text, m.group(1), m.group(2), m.start(), m.end(), metric))
+    for pattern, unit in ((FACTOR, "x"), (POINTS, "points")):
+        for m in pattern.finditer(text):
+            metric = _metric_near(text, m.start(), m.end())
+            if unit == "points" and metric == "other":
+                metric = "accuracy"  # points of a score
+            out.append(_claim(text, m.group(1), unit, m.start(), m.end(), metric))
     for low in RANGE_LOW.finditer(text):
         upper = NUMBER.match(text, low.end())
         if upper:

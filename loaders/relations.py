@@ -19,7 +19,7 @@ _COMPARATIVE = r"(?:speed-?ups?|improvements?|gains?|advantages?|faster|slower|b
 COMPARE_CUE = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|"
     r"compar(?:ed|ing|ison|isons)\s+(?:to|with|against)|compare[sd]?\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){1,4}?(?:to|with|against)|in\s+comparison\s+(?:to|with)|relative\s+to|"
-    r"vs\.?|versus|against|unlike|than|improv(?:es|ed|ing)\s+(?:up)?on|on\s+par\s+with|"
+    r"vs\.?|versus|against|unlike|than|improv(?:es|ed|ing)\s+(?:up)?on|on\s+par\s+with|parity\s+with|"
     r"(?:comparabl[ey]|superior|inferior|similar|equal|equivalent|competitive|close)(?:\s+or\s+\w+)?(?:\s+[\w-]+){0,2}?\s+(?:to|with)|"
     r"match(?:es|ed)?|rivals?|(?<=\d[x×]\s)(?:that|those|the\s+(?:[\w-]+\s+){0,3}?)of|within\s+\d+(?:\.\d+)?\s?%\s+of|"
     rf"{_COMPARATIVE}(?:\s+[\w-]+){{0,6}}?\s+over)\b",
