@@ -194,6 +194,10 @@ def test_a_canned_query_file_pasted_into_the_browser_runs_with_its_example(serve
             run(page, Path(query.path).read_text(encoding="utf-8"))  # the file as it is: ':params …;' then the query
             statuses = page.locator("[data-testid=multi-statement-list-icon]")
             statuses.nth(1).wait_for()
+            page.wait_for_function(  # both statements ran: none is pending any more
+                "() => [...document.querySelectorAll('[data-testid=multi-statement-list-icon]')]"
+                ".every(e => e.title !== 'Status: pending')"
+            )
             assert [statuses.nth(i).get_attribute("title") for i in range(2)] == ["Status: success"] * 2
             run(page, query.cypher)  # the query alone now finds the parameters the file set
             table = page.locator("[role=table]").filter(has_text="PagedServe")
