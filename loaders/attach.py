@@ -103,8 +103,7 @@ def _is_comparative(text: str, item: list[FoundClaim]) -> bool:
 
 def _respectively(text: str, items: list[list[FoundClaim]], groups: list[list[Target]]) -> dict[int, list[Target]]:
     """Item index -> its one baseline, for the lists that 'respectively' pairs."""
-    if "respectively" not in text.lower():
-        return {}
+    explicit = "respectively" in text.lower()
     runs: list[list[int]] = []
     for i, item in enumerate(items):
         if runs and _ITEM_GAP.match(text[items[runs[-1][-1]][-1].end : item[0].start]):
@@ -114,10 +113,20 @@ def _respectively(text: str, items: list[list[FoundClaim]], groups: list[list[Ta
     out: dict[int, list[Target]] = {}
     for run in runs:
         matching = [g for g in groups if len(g) == len(run) > 1]
+        if not explicit:  # "Compared against A, B and C, it is 1.3×, 1.8× and 2.6× faster": one list each
+            matching = [g for g in matching if len(g) >= 3 and _listed_in_order(text, g, run, items)]
         if matching:
             group = min(matching, key=lambda g: abs(g[0][1] - items[run[0]][0].start))
             out.update({i: [t] for i, t in zip(run, group)})
     return out
+
+
+def _listed_in_order(text: str, group: list[Target], run: list[int], items: list[list[FoundClaim]]) -> bool:
+    """A list of baselines and a list of as many numbers, the numbers as 'A (N×), B (M×)' or with
+    nothing but the numbers between the two lists."""
+    start, end = items[run[0]][0].start, items[run[-1]][-1].end
+    between = text[group[-1][2] : start] if group[-1][2] <= start else text[end : group[0][1]]
+    return len(between) < 60 and not re.search(r"\d|[;.]\s", between)
 
 
 def _owner(text: str, item: list[FoundClaim], groups: list[list[Target]]) -> list[Target] | None:

@@ -17,7 +17,10 @@ NUMBER = re.compile(
     r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?)\s?\\?(×|x|X|times\b|-fold\b|fold\b|%|percent\b)(?![\dx×])",
 )
 # The lower end of a range shares the unit of the upper end: "1.4-11.2x", "1.1x to 2x", "10-40%".
-RANGE_LOW = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:-|–|to|\\?sim|~)\s?(?=\d+(?:\.\d+)?\s?\\?(?:×|x|X|times\b|%))")
+RANGE_LOW = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:-|–|to|\\?sim|~)\s?(?=\d+(?:\.\d+)?\s?\\?(?:×|x|X|times\b|%))"
+    r"|\bbetween\s+(\d+(?:\.\d+)?)\s?[×x]?\s+and\s+(?=\d+(?:\.\d+)?\s?\\?(?:×|x|X|times\b|%))"  # "between 1.2× and 1.6×"
+)
 METRICS = {
     "throughput": r"throughput|goodput|tokens?/s|tokens?\s+per\s+(?:gpu-)?second|tok/s|qps|queries\s+per\s+second|requests?\s+per\s+second|request\s+rate|"
     r"samples?/s|samples?\s+per\s+second|images?/s|bandwidth|t?flops/s|tflops|gflops|flops\s+per|utili[sz]ation|iterations?\s+per\s+second|serving\s+capacity",
@@ -126,5 +129,7 @@ def find_claims(text: str) -> list[FoundClaim]:
         upper = NUMBER.match(text, low.end())
         if upper:
             metric = _metric_near(text, upper.start(), upper.end())
-            out.append(_claim(text, low.group(1), upper.group(2), low.start(), low.end(), metric, upper.end()))
+            out.append(_claim(text, low.group(1) or low.group(2), upper.group(2), low.start(), low.end(), metric, upper.end()))
+    lows = [(c.start, c.end) for c in out if c.tail != -1]
+    out = [c for c in out if c.tail != -1 or not any(a < c.start < b for a, b in lows)]  # "between 1.2× and": one 1.2
     return sorted(out, key=lambda c: c.start)

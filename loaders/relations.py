@@ -62,7 +62,8 @@ def _span_after(text: str, start: int, leading_clause: bool) -> tuple[int, int]:
 # the baseline is the subject of a verb of losing, with a margin in the same clause.
 _SUBJECT_BASELINE = re.compile(
     r"((?:[\w.+-]+\s+){0,3}?[\w.+-]+(?:'s?)?(?:\s+[a-z-]+){0,2}?)\s+(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|needs|requires|takes|spends|consumes|"
-    r"reaches\s+only|achieves\s+only|is\s+(?:outperformed|beaten|slower|worse)|are\s+(?:outperformed|beaten))\b"
+    r"reaches\s+only|achieves\s+only|is\s+(?:outperformed|beaten|slower|worse)|are\s+(?:outperformed|beaten)|"
+    r"(?:is|are)\s+(?=(?:\S+\s+){1,4}?(?:slower|worse|behind)\b))\b"
     r"(?=[^.;]{0,60}?\d(?:\.\d+)?\s?(?:x|×|%|times|-fold|points?)(?![\w]))",
 )
 _LEADING_WORDS = re.compile(
