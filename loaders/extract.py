@@ -185,6 +185,8 @@ _SOFTWARE_HEAD = re.compile(r"\b(?:framework|compiler|library|toolchain|tool|sim
 
 
 # "RODEM Jet Datasets", "ISLES 2022: a … segmentation dataset": what the paper releases is data
+_LONE_NAME = re.compile(r"(?:the\s+)?([A-Z][a-z]{3,}[A-Za-z]*)")
+_COMMON_CAPITALIZED = {"python", "linux", "windows", "android", "transformer", "transformers", "ethernet", "infiniband", "english", "chinese"}
 _DATASET_NAME = re.compile(r"\b(?:datasets?|corpus|corpora|benchmarks?)$", re.I)
 _DATASET_HINT = re.compile(r"^\W*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,8}?(?:dataset|corpus|benchmark)s?\b(?!\s+(?:of|for)\s+(?:model|system|method)s?)", re.I)
 _DATA_WORDS = re.compile(r"\b(?:dataset|database|corpus|benchmark suite)s?\b", re.I)
@@ -399,7 +401,7 @@ class Extractor:
         for a, z in compare:
             names = candidate_names(text[a:z])
             listed = bool(names) or any(a <= m.start < z for m in mentions)
-            for name in names + title_case_items(text[a:z], listed):
+            for name in names + title_case_items(text[a:z], listed) + self._lone_name(text, a, z, b.document):
                 pos = text.find(name, a)
                 if fold(name) in own_folds or any(m.start <= pos < m.end for m in mentions) or self._known(name):
                     continue
@@ -411,6 +413,16 @@ class Extractor:
                     continue
                 compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos, pos + len(name)))
         self._comparisons(b, text, compared, cite)
+
+    @staticmethod
+    def _lone_name(text: str, a: int, z: int, document: str) -> list[str]:
+        """'than Bamboo', 'Compared with Oobleck,': one capitalized word is all the span names, not at
+        the start of the sentence, and the paper never writes it in lower case: a system's name."""
+        m = _LONE_NAME.fullmatch(text[a:z].strip())
+        if not m or text[:a].strip() == "" or m.group(1).lower() in _COMMON_CAPITALIZED:
+            return []
+        word = m.group(1)
+        return [] if re.search(rf"\b{re.escape(word.lower())}\b", document) else [word]
 
     def _unknown_products(
         self, b: _Builder, sentence: Sentence, text: str, mentions: list[Mention], cite: dict[str, Any], own: list[str], own_folds: set[str]

@@ -17,7 +17,7 @@ import re
 
 _COMPARATIVE = r"(?:speed-?ups?|improvements?|gains?|advantages?|faster|slower|better|higher|lower|less|more|fewer|reductions?|improves?|outperforms?|wins?|\d+(?:\.\d+)?\s?(?:x|×|times|%|-fold))"
 COMPARE_CUE = re.compile(
-    r"\b(?:outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|"
+    r"\b(?:outperform(?:s|ed|ing)?|out(?:scor|run|pac|strip|class|shin|do)\w*|overtak\w*|leaves|beat(?:s|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|"
     r"compar(?:ed|ing|ison|isons)\s+(?:to|with|against)|compare[sd]?\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){1,4}?(?:to|with|against)|in\s+comparison\s+(?:to|with)|relative\s+to|"
     r"vs\.?|versus|against|unlike|than|improv(?:es|ed|ing)\s+(?:up)?on|on\s+par\s+with|parity\s+with|"
     r"(?:comparabl[ey]|superior|inferior|similar|equal|equivalent|competitive|close)(?:\s+or\s+\w+)?(?:\s+[\w-]+){0,2}?\s+(?:to|with)|"
@@ -61,7 +61,7 @@ def _span_after(text: str, start: int, leading_clause: bool) -> tuple[int, int]:
 # "TensorRT trails by 22%", "FlexGen needs 3.4x more host memory", "vLLM is outperformed by 2x":
 # the baseline is the subject of a verb of losing, with a margin in the same clause.
 _SUBJECT_BASELINE = re.compile(
-    r"((?:[\w.+-]+\s+){0,3}?[\w.+-]+(?:'s?)?(?:\s+[a-z-]+){0,2}?)\s+(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|needs|requires|takes|spends|consumes|"
+    r"((?:[\w.+-]+\s+){0,3}?[\w.+-]+(?:'s?)?(?:\s+[a-z-]+){0,2}?)\s+(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|needs?|requires?|takes?|spends?|consumes?|is\s+out\w+ed|are\s+out\w+ed|"
     r"reaches\s+only|achieves\s+only|is\s+(?:outperformed|beaten|slower|worse)|are\s+(?:outperformed|beaten)|"
     r"(?:is|are)\s+(?=(?:\S+\s+){1,4}?(?:slower|worse|behind)\b))\b"
     r"(?=[^.;]{0,60}?\d(?:\.\d+)?\s?(?:x|×|%|times|-fold|points?)(?![\w]))",
@@ -69,6 +69,10 @@ _SUBJECT_BASELINE = re.compile(
 _LEADING_WORDS = re.compile(
     r"(?:(?:In|On|For|At|With|By|And|But|While|Whereas|The|A|An|Its|Their|Our|This|These|Against|Under|Across|"
     r"Compared|Meanwhile|However|Here|There|Only|Even|Still|Yet|Also)\b[,]?\s+|[a-z][\w-]*\s+(?=[a-z]))+"
+)
+_POSSESSIVE_OBJECT = re.compile(
+    r"\b(?:trims?|cuts?|halves|reduces?|lowers?|shrinks?|improves?\s+(?:on|upon)|raises?|doubles?|triples?|beats?|exceeds?)\s+"
+    r"((?:[A-Za-z][\w.+-]*\s+){0,2}[A-Za-z][\w.+-]*)'s\s"
 )
 _AND_NEXT_MARGIN = re.compile(r"\band\s+(?:the\s+)?([\w.+-]+(?:\s[\w.+-]+)?)\s+by\s+(?:up\s+to\s+|about\s+|over\s+)?\d")
 
@@ -82,6 +86,8 @@ def comparison_spans(text: str) -> list[tuple[int, int]]:
         while start < len(text) and text[start] in " (":
             start += 1
         spans.append(_span_after(text, start, leading))
+    for m in _POSSESSIVE_OBJECT.finditer(text):
+        spans.append((m.start(1), m.end(1) + 2))  # with the "'s" a mention may include
     for m in _SUBJECT_BASELINE.finditer(text):
         lead = _LEADING_WORDS.match(text, m.start(1), m.end(1))
         spans.append((lead.end() if lead else m.start(1), m.end(1)))

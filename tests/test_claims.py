@@ -40,6 +40,11 @@ def claims_of(sentence: str, title: str = "Quasar: A System") -> dict[str, list[
     # the baseline as the subject of a losing verb
     ("On an H100, DeepSpeed trails Quasar by 27% while Megatron-LM needs 2.2x more memory.",
      {"DeepSpeed": [27.0], "Megatron-LM": [2.2]}),
+    # out-verbs, a baseline's own metric as the object, a lone capitalized name, subjects that lose
+    ("Quasar outscores Mistral-7B by 6.1 points on GSM8K.", {"Mistral 7B": [6.1]}),
+    ("Quasar trims SGLang's p99 latency by 30% on bursty traces.", {"SGLang": [30.0]}),
+    ("Compared with Wavelet, Quasar recovers 3x faster from preemptions.", {"Wavelet": [3.0]}),
+    ("TorchRec and HugeCTR are 1.5x and 2x slower, respectively.", {"TorchRec": [1.5], "HugeCTR": [2.0]}),
     # absolute results are not claims against anyone
     ("Quasar reaches 71% of peak FLOPs and is 1.6x faster than FlashAttention-2.",
      {"FlashAttention-2": [1.6]}),
