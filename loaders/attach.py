@@ -47,10 +47,10 @@ _MARGIN_THEN_BASELINE = re.compile(
 )
 _WITHIN_OF = re.compile(r"^\s*of\s+(?:(?:the|a|an)\s+)?$", re.I)
 _UNNAMED_OBJECT = re.compile(
-    r"(?:outperform\w*|beat\w*|surpass\w*|exceed\w*|improv\w*\s+(?:on|over|upon))\s+[^,;.]{1,60}?\s+by\s+" + _QUALIFIER + "$",
+    r"(?:outperform\w*|out(?:scor|run|pac|strip|class|shin|do)\w*|beat\w*|surpass\w*|exceed\w*|improv\w*\s+(?:on|over|upon))\s+[^,;.]{1,60}?\s+by\s+" + _QUALIFIER + "$",
     re.I,
 )
-_CUE_AFTER = re.compile(r"^(?:\s*[\w/-]+){0,6}?\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus)\s", re.I)
+_CUE_AFTER = re.compile(r"^(?:\s*[\w/-]+){0,6}?\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus|as\s+[a-z]+\s+as)\s", re.I)
 _OBJECT_END = re.compile(r"[,;.]\s|\s(?:and|or|while|whereas|but|at|on|in|for|with|when|under|across)\s|$")
 _CLAUSE_END = re.compile(r"[;.]\s|,\s+(?:while|whereas|but|and\s+(?:it|we|the)\b)|\s(?:while|whereas|but)\s|$")
 _LIST_GAP = re.compile(r"^[\s,]*(?:and|or|as\s+well\s+as)?[\s,]*(?:the\s+)?(?:[\w.+-]+\s+){0,2}?$")
@@ -164,12 +164,15 @@ def _owner(text: str, item: list[FoundClaim], groups: list[list[Target]]) -> lis
     return None
 
 
-def _nearest(groups: list[list[Target]], at: int) -> list[Target]:
+def _nearest(text: str, groups: list[list[Target]], at: int) -> list[Target]:
     def distance(group: list[Target]) -> int:
         first, last = group[0][1], group[-1][1]
         return first - at if first >= at else (at - last) + 25
 
-    return min(groups, key=distance)
+    start = text.rfind(";", 0, at) + 1
+    end = text.find(";", at)
+    inside = [g for g in groups if start <= g[0][1] and (end == -1 or g[-1][1] < end)]
+    return min(inside or groups, key=distance)
 
 
 def attach(text: str, targets: list[Target], claims: list[FoundClaim]) -> dict[str, list[Claim]]:
@@ -187,7 +190,7 @@ def attach(text: str, targets: list[Target], claims: list[FoundClaim]) -> dict[s
         if owners is None:
             if not _is_comparative(text, item) or _SHARE_OF.match(text, item[-1].end):
                 continue  # "80% sparsity", "0.03% of the parameters of X": a result, not a margin
-            owners = _nearest(groups, item[0].start)
+            owners = _nearest(text, groups, item[0].start)
         for key, _, _ in owners:
             for c in item:
                 if c.claim not in out[key]:

@@ -27,11 +27,11 @@ METRICS = {
     "latency": r"latency|latencies|ttft|tpot|time[- ]to[- ]first[- ]token|time[- ]per[- ]output[- ]token|response\s+time|tail|p9\d|slo\s+violations?|inter-token",
     "memory": r"memory|footprint|kv[- ]cache\s+size|longer\s+(?:sequences?|contexts?)|sequence\s+lengths?",
     "size": r"smaller|model\s+size|file\s+size|size|compression|fewer\s+parameters|parameters|storage",
-    "energy": r"energy|power|watts?|joules?|carbon",
+    "energy": r"energy|power|watts?|joules?|carbon|battery",
     "accuracy": r"accuracy|accurate|map\b|perplexity|f1|bleu|rouge|top-1|top1|error|points?|win\s+rate|exact\s+match|scores?",
     "quality": r"quality|fidelity|fid\b",
     "cost": r"cost|costing|price|\$|dollars?|fewer\s+flops|flops|computational\s+(?:load|cost)|(?:more|fewer|as\s+many)\s+(?:gpus|devices|nodes|accelerators)",
-    "speed": r"speed-?ups?|faster|slower|slowdown|speed|runtime|run\s+time|step\s+time|epochs?|iteration\s+time|time|acceleration|accelerat\w*|longer\s+to",
+    "speed": r"speed-?ups?|faster|slower|slowdown|speed|runtime|run\s+time|step\s+time|epochs?|iteration\s+time|time|acceleration|accelerat\w*|longer|shorter",
 }
 # "within latency SLOs", "under a memory budget": a metric word that only states a constraint;
 # "memory-efficient attention": a metric word inside a compound name
@@ -42,6 +42,7 @@ _CLAUSE_BREAK = re.compile(
     r"|,\s+and\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+(?:[a-z]+s|is|are|was|were|has|had)\b"  # ", and Ring Attention trails …"
 )
 _NEAR_STOP = re.compile(r"\s(?:and|or|while|but|than|over|compared|relative|vs|with|at|on|in|for|under|across)\b|[,;(]")
+_LABEL = re.compile(r"\b([\w-]+(?:\s[\w-]+)?)\s*:\s*$")
 _SPEED_CUE = re.compile(r"\b(?:outperform\w*|beat\w*|surpass\w*|exceed\w*|speeds?\s+up|improvement|trail\w*|lag\w*)\b", re.I)
 
 
@@ -93,6 +94,10 @@ def _metric_near(text: str, start: int, end: int) -> str:
         return max(before, key=lambda h: (h[1], h[1] - h[0]))[2]  # the nearest, and the longest of those
     if hits:
         return hits[0][2]
+    label = _LABEL.search(text[max(0, clause_start - 40) : clause_start])  # "TTFT: 1.9× lower vs. X"
+    labelled = _metrics_in(label.group(1)) if label else []
+    if labelled:
+        return labelled[-1][2]
     return "speed" if _SPEED_CUE.search(text[clause_start:clause_end]) else "other"
 
 
@@ -116,7 +121,9 @@ def find_claims(text: str) -> list[FoundClaim]:
     out: list[FoundClaim] = []
     for m in NUMBER.finditer(text):
         metric = _metric_near(text, m.start(), m.end())
-        if metric == "other" and out and m.start() - out[-1].end < 80:
+        if out and re.match(r"\s+(?:that|those)\s+of\b", text[m.end() :]) and m.start() - out[-1].end < 80:
+            metric = out[-1].metric  # "2.4× the decoding throughput of A and 1.6× that of B"
+        elif metric == "other" and out and m.start() - out[-1].end < 80:
             metric = out[-1].metric  # "2.6x higher throughput on one GPU and up to 6.9x on eight"; "…; against Tutel, by 22%"
         out.append(_claim(text, m.group(1), m.group(2), m.start(), m.end(), metric))
     for pattern, unit in ((FACTOR, "x"), (POINTS, "points")):

@@ -21,7 +21,7 @@ COMPARE_CUE = re.compile(
     r"compar(?:ed|ing|ison|isons)\s+(?:to|with|against)|compare[sd]?\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){1,4}?(?:to|with|against)|in\s+comparison\s+(?:to|with)|relative\s+to|"
     r"vs\.?|versus|against|unlike|than|improv(?:es|ed|ing)\s+(?:up)?on|on\s+par\s+with|parity\s+with|"
     r"(?:comparabl[ey]|superior|inferior|similar|equal|equivalent|competitive|close)(?:\s+or\s+\w+)?(?:\s+[\w-]+){0,2}?\s+(?:to|with)|"
-    r"match(?:es|ed)?|rivals?|(?<=\d[x×]\s)(?:that|those|the\s+(?:[\w-]+\s+){0,3}?)of|within\s+\d+(?:\.\d+)?\s?%\s+of|"
+    r"match(?:es|ed)?|rivals?|(?<=\d[x×]\s)(?:(?:that|those)\s+|the\s+(?:[\w-]+\s+){0,3}?)of|trail(?:s|ed|ing)?|lag(?:s|ged|ging)?\s+behind|within\s+\d+(?:\.\d+)?\s?%\s+of|"
     rf"{_COMPARATIVE}(?:\s+[\w-]+){{0,6}}?\s+over)\b",
     re.IGNORECASE,
 )

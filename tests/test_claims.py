@@ -65,3 +65,18 @@ def test_each_number_goes_to_the_baseline_it_is_stated_against(sentence: str, ex
 def test_the_metric_is_read_in_the_numbers_clause(sentence: str, metric: str) -> None:
     found = [c for claims in claims_of(sentence).values() for c in claims]
     assert [m for _, m in found] == [metric]
+
+
+from hypothesis import example, given, settings, strategies as st
+
+_PIECES = ["Quasar", "vLLM", "SGLang's", "TTFT:", "Results:", "1.7x", "2.5×", "40%", "3.2 points", "a factor of 2", "between 1.2× and",
+           "than", "over", "vs.", "respectively", "that of", "the throughput of", "trails by", "is outperformed by", "within",
+           "of", "and", ",", ";", ".", "lower", "higher", "latency", "on A100 GPUs", "Compared with", "Against", "(", ")", "by"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30))
+@example(["Results:", "1.7x", "over", "vLLM"])  # a label before a colon that names no metric
+def test_extraction_never_fails_on_any_arrangement_of_comparison_words(pieces: list[str]) -> None:
+    found = claims_of(" ".join(pieces))
+    assert all(isinstance(v, float) for claims in found.values() for v, _ in claims)
