@@ -130,7 +130,7 @@ def test_canned_queries_answer_the_users_questions(seeded: tuple[KnowledgeGraph,
 # closing notes of the issues give each batch's first-run score. Floors guard against regressions.
 DATA = Path(__file__).parent / "data"
 CLAIM_FLOORS = {"precision": 0.95, "recall": 0.87, "metric": 0.89}
-FRESH_FLOORS = {"COMPARES_TO": 0.80, "precision": 0.81, "recall": 0.70, "metric": 0.83}
+FRESH_FLOORS = {"COMPARES_TO": 0.84, "precision": 0.84, "recall": 0.78, "metric": 0.85}
 
 
 def _claim_scores(report: str) -> dict[str, float]:
