@@ -60,15 +60,22 @@ def _span_after(text: str, start: int, leading_clause: bool) -> tuple[int, int]:
 
 # "TensorRT trails by 22%", "FlexGen needs 3.4x more host memory", "vLLM is outperformed by 2x":
 # the baseline is the subject of a verb of losing, with a margin in the same clause.
-_SUBJECT_BASELINE = re.compile(
-    r"((?:[\w.+-]+\s+){0,3}?[\w.+-]+(?:'s?)?(?:\s+[a-z-]+){0,2}?)\s+(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|needs|requires|takes|spends|consumes|"
+_LOSING_VERB = (
+    r"(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|needs|requires|takes|spends|consumes|"
     r"reaches\s+only|achieves\s+only|is\s+(?:outperformed|beaten|slower|worse)|are\s+(?:outperformed|beaten))\b"
-    r"(?=[^.;]{0,60}?\d(?:\.\d+)?\s?(?:x|×|%|times|-fold|points?)(?![\w]))",
+    r"(?=[^.;]{0,60}?\d(?:\.\d+)?\s?(?:x|×|%|times|-fold|points?)(?![\w]))"
 )
+_SUBJECT_BASELINE = re.compile(r"((?:[\w.+-]+\s+){0,3}?[\w.+-]+(?:'s?)?(?:\s+[a-z-]+){0,2}?)\s+" + _LOSING_VERB)
+# The subject pattern is tried at every position and backtracks over each word; a sentence must
+# hold its verb and margin (its tail) first, which only a few do.
+_HAS_LOSING_VERB = re.compile(r"\s" + _LOSING_VERB)
 _LEADING_WORDS = re.compile(
     r"(?:(?:In|On|For|At|With|By|And|But|While|Whereas|The|A|An|Its|Their|Our|This|These|Against|Under|Across|"
     r"Compared|Meanwhile|However|Here|There|Only|Even|Still|Yet|Also)\b[,]?\s+|[a-z][\w-]*\s+(?=[a-z]))+"
 )
+# Before a cue that opens the sentence's leading clause: nothing, or one of these words (as
+# ``prefix.strip().lower() in {...}`` reads it, without copying the prefix for each cue).
+_LEADING_CUE = re.compile(r"\s*(?:[Ii][Nn]|[Aa][Nn][Dd]|[Bb][Uu][Tt]|[Hh][Oo][Ww][Ee][Vv][Ee][Rr],)?\s*")
 _AND_NEXT_MARGIN = re.compile(r"\band\s+(?:the\s+)?([\w.+-]+(?:\s[\w.+-]+)?)\s+by\s+(?:up\s+to\s+|about\s+|over\s+)?\d")
 
 
@@ -76,12 +83,12 @@ def comparison_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of ``text`` that name what the sentence compares against."""
     spans = []
     for m in COMPARE_CUE.finditer(text):
-        leading = text[: m.start()].strip() == "" or text[: m.start()].strip().lower() in {"in", "and", "but", "however,"}
+        leading = bool(_LEADING_CUE.fullmatch(text, 0, m.start()))
         start = m.end()
         while start < len(text) and text[start] in " (":
             start += 1
         spans.append(_span_after(text, start, leading))
-    for m in _SUBJECT_BASELINE.finditer(text):
+    for m in _SUBJECT_BASELINE.finditer(text) if _HAS_LOSING_VERB.search(text) else ():
         lead = _LEADING_WORDS.match(text, m.start(1), m.end(1))
         spans.append((lead.end() if lead else m.start(1), m.end(1)))
     # "outperforms BERT by 0.8 points and ViT by 2%": a second baseline with its own margin
