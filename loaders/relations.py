@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from loaders.cues import cue_form, has_any
+
 _COMPARATIVE = r"(?:speed-?ups?|improvements?|gains?|advantages?|faster|slower|better|higher|lower|less|more|fewer|reductions?|improves?|outperforms?|wins?|\d+(?:\.\d+)?\s?(?:x|×|times|%|-fold))"
 COMPARE_CUE = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|"
@@ -25,6 +27,13 @@ COMPARE_CUE = re.compile(
     rf"{_COMPARATIVE}(?:\s+[\w-]+){{0,6}}?\s+over)\b",
     re.IGNORECASE,
 )
+# A word every match of COMPARE_CUE holds, in cue form (loaders.cues); or a margin then a space.
+_COMPARE_WORDS = (
+    "outperform", "beat", "surpass", "exceed", "compar", "relative", "vs", "versus", "against", "unlike", "than",
+    "improves ", "improved ", "improving ", " par ", "superior", "inferior", "similar", "equal", "equivalent",
+    "competitive", "close", "match", "rival", "within ", " over",
+)
+_TIMES_THEN = re.compile(r"\d[x×] ")
 _LOSER = re.compile(r"\bwhile\s+(?=\S+(?:\s+\S+)?\s+(?:loses|drops|degrades|suffers|only|requires|incurs|needs|takes|fails|achieves only)\b)", re.I)
 USE_CUE = re.compile(
     r"\b(?:built\s+(?:on(?:\s+top\s+of)?|upon|atop|with)|implemented\s+(?:in|on|with|using|atop|into)|"
@@ -40,6 +49,10 @@ _SPAN_END = re.compile(
     r"|,\s+(?!and\b|or\b|as\s+well\s+as\b|respectively\b|such\s+as\b|including\b|like\b|e\.g\.|namely\b|i\.e\.)(?=[a-z]+(?:[\s,;:)]|\.(?:\s|$)))"
 )
 _MAX_SPAN = 120
+_USE_WORDS = (
+    "built ", "implemented ", "based ", " top ", "using", "use", "leverag", "integrat", "extend", "written ", "powered ",
+    "adopt", "employ", "utiliz", "exploit", "help", "running", "runs",
+)
 # After a comma, another item of a list: "X, Y, and Z" / "X, Y or Z" / "X, Y)".
 _LIST_ITEM = re.compile(r"(?:and\s+|or\s+)?(?:the\s+)?[\w.+-]+(?:\s+[\w.+-]+){0,3}?\s*(?:,|\)|\s+and\b|\s+or\b|$)")
 
@@ -82,7 +95,9 @@ _AND_NEXT_MARGIN = re.compile(r"\band\s+(?:the\s+)?([\w.+-]+(?:\s[\w.+-]+)?)\s+b
 def comparison_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of ``text`` that name what the sentence compares against."""
     spans = []
-    for m in COMPARE_CUE.finditer(text):
+    form = cue_form(text)
+    cues = has_any(form, _COMPARE_WORDS) or _TIMES_THEN.search(form)
+    for m in COMPARE_CUE.finditer(text) if cues else ():
         leading = bool(_LEADING_CUE.fullmatch(text, 0, m.start()))
         start = m.end()
         while start < len(text) and text[start] in " (":
@@ -92,17 +107,19 @@ def comparison_spans(text: str) -> list[tuple[int, int]]:
         lead = _LEADING_WORDS.match(text, m.start(1), m.end(1))
         spans.append((lead.end() if lead else m.start(1), m.end(1)))
     # "outperforms BERT by 0.8 points and ViT by 2%": a second baseline with its own margin
-    for m in _AND_NEXT_MARGIN.finditer(text):
+    for m in _AND_NEXT_MARGIN.finditer(text) if spans else ():
         if any(a < m.start() and re.match(r"\s*(?:[a-z]+\s+){0,2}by\b", text[b : m.start()]) for a, b in spans):
             spans.append((m.start(1), m.end(1)))
-    for m in _LOSER.finditer(text):
+    for m in _LOSER.finditer(text) if "while" in form else ():
         name_end = re.match(r"\S+(?:\s+\S+)?", text[m.end() :])
         spans.append((m.end(), m.end() + (name_end.end() if name_end else 0)))
     return spans
 
 
 def use_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if not has_any(cue_form(text), _USE_WORDS):
+        return spans
     for m in USE_CUE.finditer(text):
         start = m.end()
         while start < len(text) and text[start] == " ":
