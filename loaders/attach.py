@@ -123,7 +123,7 @@ def _respectively(text: str, items: list[list[FoundClaim]], groups: list[list[Ta
 
 
 def _cue_after(after: str) -> int | None:
-    """Where ``^(?:\s*[\w/-]+){0,6}?`` then a comparison cue ('than', 'over', ...) would match ``after``
+    r"""Where ``^(?:\s*[\w/-]+){0,6}?`` then a comparison cue ('than', 'over', ...) would match ``after``
     end: the same search, in the same order, but a position the search has already left with no
     more words to spare is not searched again, so a failure is not exponential in word length."""
     failed: dict[int, int] = {}  # position -> fewest words read when the search from it failed

@@ -151,7 +151,7 @@ _WORD_THEN_SPACE = re.compile(r"[\w-]+\s+")
 
 
 def _called_new(expansion: str, text: str) -> bool:
-    """'a novel depth-first search-based decision tree (DFSDT)': the expansion called new or ours,
+    r"""'a novel depth-first search-based decision tree (DFSDT)': the expansion called new or ours,
     as ``\b(?:novel|new|our|proposed)\s+(?:[\w-]+\s+){0,3}<expansion>`` (ignoring case) reads it,
     without compiling a pattern for each expansion."""
     if not expansion.isascii():
