@@ -40,8 +40,11 @@ _BASELINE_THEN_MARGIN = re.compile(
     r"(?:\s+[\w-]+){0,3}?\s+(?:by\s+)?)" + _QUALIFIER + "$",
     re.I,
 )
+# Up to six words, as ``(?:\s*[\w/-]+){0,6}`` reads them but with one parse for each string: that
+# form can cut a word into pieces in exponentially many ways, and tries them all before failing.
+_FEW_WORDS = r"(?:\s*[\w/-]+(?:\s+[\w/-]+){0,5})?"
 _MARGIN_THEN_BASELINE = re.compile(
-    r"^(?:\s*[\w/-]+){0,6}?\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus|against|"
+    r"^" + _FEW_WORDS + r"\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus|against|"
     r"(?:that|those)\s+of|the\s+[\w-]+(?:\s+[\w-]+)?\s+of)\s+(?:(?:the|a|an|its|their)\s+)?$",
     re.I,
 )
@@ -50,7 +53,9 @@ _UNNAMED_OBJECT = re.compile(
     r"(?:outperform\w*|out(?:scor|run|pac|strip|class|shin|do)\w*|beat\w*|surpass\w*|exceed\w*|improv\w*\s+(?:on|over|upon))\s+[^,;.]{1,60}?\s+by\s+" + _QUALIFIER + "$",
     re.I,
 )
-_CUE_AFTER = re.compile(r"^(?:\s*[\w/-]+){0,6}?\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus|as\s+[a-z]+\s+as)\s", re.I)
+_CUE_WORD = re.compile(r"\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus|as\s+[a-z]+\s+as)\s", re.I)
+_NEXT_WORD = re.compile(r"\s*([\w/-]+)")
+_WITHIN = re.compile(r"\bwithin\s+" + _QUALIFIER + "$", re.I)
 _OBJECT_END = re.compile(r"[,;.]\s|\s(?:and|or|while|whereas|but|at|on|in|for|with|when|under|across)\s|$")
 _CLAUSE_END = re.compile(r"[;.]\s|,\s+(?:while|whereas|but|and\s+(?:it|we|the)\b)|\s(?:while|whereas|but)\s|$")
 _LIST_GAP = re.compile(r"^[\s,]*(?:and|or|as\s+well\s+as)?[\s,]*(?:the\s+)?(?:[\w.+-]+\s+){0,2}?$")
@@ -129,6 +134,28 @@ def _listed_in_order(text: str, group: list[Target], run: list[int], items: list
     return len(between) < 60 and not re.search(r"\d|[;.]\s", between)
 
 
+def _cue_after(after: str) -> int | None:
+    r"""Where ``^(?:\s*[\w/-]+){0,6}?`` then a comparison cue ('than', 'over', ...) would match ``after``
+    end: the same search, in the same order, but a position the search has already left with no
+    more words to spare is not searched again, so a failure is not exponential in word length."""
+    failed: dict[int, int] = {}  # position -> fewest words read when the search from it failed
+
+    def search(at: int, words: int) -> int | None:
+        if failed.get(at, 7) <= words:
+            return None
+        if cue := _CUE_WORD.match(after, at):
+            return cue.end()
+        word = _NEXT_WORD.match(after, at) if words < 6 else None
+        if word is not None:
+            for end in range(word.end(), word.start(1), -1):  # the longest piece of the word first
+                if (found := search(end, words + 1)) is not None:
+                    return found
+        failed[at] = words
+        return None
+
+    return search(0, 0)
+
+
 def _owner(text: str, item: list[FoundClaim], groups: list[list[Target]]) -> list[Target] | None:
     """The baselines the sentence's structure gives this number; [] for none; None when it says nothing."""
     first, last = item[0], item[-1]
@@ -144,16 +171,16 @@ def _owner(text: str, item: list[FoundClaim], groups: list[list[Target]]) -> lis
             ):
                 return [t]
     after = text[last.end :]
-    within = re.search(r"\bwithin\s+" + _QUALIFIER + "$", before, re.I)
+    within = _WITHIN.search(before)
     for group in groups:
         start = group[0][1]
         if last.end <= start <= last.end + 80:
             gap = text[last.end : start]
             if _MARGIN_THEN_BASELINE.match(gap) or (within and _WITHIN_OF.match(gap)):
                 return group
-    cue = _CUE_AFTER.match(after)
-    if cue:
-        end = _OBJECT_END.search(after, cue.end())
+    cue_end = _cue_after(after)
+    if cue_end is not None:
+        end = _OBJECT_END.search(after, cue_end)
         reach = last.end + (end.start() if end else len(after))
         if not any(last.end < g[0][1] < reach for g in groups):
             return []  # "5.2x over a static scheduler": no named baseline

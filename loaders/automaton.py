@@ -24,7 +24,7 @@ _PIECE = re.compile(r"[^\s-]+")  # what is left when the optional separators [\s
 _SEPARATORS = re.compile(r"([\s-]+)")
 # Lower case, for ASCII and for the four non-ASCII letters re.IGNORECASE equates with an ASCII
 # letter (tests/test_matcher.py checks the list against re); every other character is itself.
-_FOLD = str.maketrans(
+CASE_FOLD = str.maketrans(
     {**{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}, "\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 )
 _WORD_CHAR = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
@@ -32,7 +32,7 @@ _WORD_CHAR = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 
 def fold_key(alias_part: str) -> str:
     """An alias (or any text) as the automaton compares it: separators dropped, case folded."""
-    return "".join(_PIECE.findall(alias_part)).translate(_FOLD)
+    return "".join(_PIECE.findall(alias_part)).translate(CASE_FOLD)
 
 
 class AliasStarts:
@@ -53,7 +53,7 @@ class AliasStarts:
         if self._empty:
             return
         # pieces and separator runs alternate: piece, run, piece, ..., piece (end pieces may be "")
-        parts = _SEPARATORS.split(text.translate(_FOLD))
+        parts = _SEPARATORS.split(text.translate(CASE_FOLD))
         part_ends = list(itertools.accumulate(map(len, parts)))
         pieces = parts[0::2]
         piece_ends = list(itertools.accumulate(map(len, pieces)))  # in the folded text

@@ -19,7 +19,9 @@ from typing import Any
 from graph.merge import merge_properties
 from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType, entity_key
 from loaders.attach import attach
+from loaders.automaton import CASE_FOLD
 from loaders.catalogue import Catalogue, CatalogueEntry
+from loaders.cues import cue_form
 from loaders.claims import find_claims
 from loaders.linking import EntityMatcher, Mention, default_matcher
 from loaders.names import candidate_names, clean_name, is_artifact_name, title_case_items
@@ -43,6 +45,7 @@ class _Builder:
     mentions: dict[str, list[Mention]] = field(default_factory=dict)  # per sentence text
     compare: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # comparison spans per sentence text
     software: dict[str, bool] = field(default_factory=dict)  # per hardware word: does the paper call its software that?
+    says_software: bool = False  # does the document hold the word at all (loaders.cues)?
     nodes: dict[str, Node] = field(default_factory=dict)
     rels: dict[tuple[str, str, str], Relationship] = field(default_factory=dict)
 
@@ -143,10 +146,27 @@ def _same_artifact(names: list[str], others: list[str]) -> bool:
     )
 
 
-@lru_cache(maxsize=1024)
-def _called_new(expansion: str) -> re.Pattern[str]:
-    """'a novel depth-first search-based decision tree (DFSDT)': the expansion called new or ours."""
-    return re.compile(rf"\b(?:novel|new|our|proposed)\s+(?:[\w-]+\s+){{0,3}}{re.escape(expansion)}", re.I)
+_NEW_OR_OURS = re.compile(r"\b(?:novel|new|our|proposed)\s+", re.I)
+_WORD_THEN_SPACE = re.compile(r"[\w-]+\s+")
+
+
+def _called_new(expansion: str, text: str) -> bool:
+    r"""'a novel depth-first search-based decision tree (DFSDT)': the expansion called new or ours,
+    as ``\b(?:novel|new|our|proposed)\s+(?:[\w-]+\s+){0,3}<expansion>`` (ignoring case) reads it,
+    without compiling a pattern for each expansion."""
+    if not expansion.isascii():
+        return bool(re.search(rf"\b(?:novel|new|our|proposed)\s+(?:[\w-]+\s+){{0,3}}{re.escape(expansion)}", text, re.I))
+    want = expansion.translate(CASE_FOLD)  # folded as re.IGNORECASE equates letters with ASCII ones
+    for lead in _NEW_OR_OURS.finditer(text):
+        at: int | None = lead.end()
+        for _ in range(4):  # the expansion right after the word, or after one to three more words
+            if at is None:
+                break
+            if text[at : at + len(want)].translate(CASE_FOLD) == want:
+                return True
+            word = _WORD_THEN_SPACE.match(text, at)
+            at = word.end() if word else None
+    return False
 
 
 def _paper_node(entry: ListingEntry) -> Node:
@@ -220,7 +240,7 @@ def _is_software(m: Mention, b: _Builder) -> bool:
     names no hardware anywhere in the paper."""
     word = m.text.lower().rstrip("s")
     if word not in b.software:
-        b.software[word] = bool(_software_word(word).search(b.document))
+        b.software[word] = b.says_software and bool(_software_word(word).search(b.document))
     return b.software[word]
 
 
@@ -277,7 +297,8 @@ class Extractor:
         self._known_cache: dict[str, bool] = {}
 
     def extract(self, entry: ListingEntry) -> PaperFacts:
-        b = _Builder(entry, self.matcher.catalogue, document=f"{entry.title}\n{entry.abstract}")
+        document = f"{entry.title}\n{entry.abstract}"
+        b = _Builder(entry, self.matcher.catalogue, document=document, says_software="software" in cue_form(document))
         paper = _paper_node(entry)
         sentences = split_sentences(entry.abstract)
         acronyms = acronym_definitions(f"{entry.title}. {entry.abstract}")
@@ -311,7 +332,7 @@ class Extractor:
             for a, e in acronyms.items()
             if any(w[0].islower() and w not in _SMALL_WORDS for w in e.split())
             # "a novel depth-first search-based decision tree (DFSDT)" is the paper's own, however plain its words
-            and not _called_new(e).search(text)
+            and not _called_new(e, text)
         }
 
         def not_new(name: str) -> bool:

@@ -61,6 +61,8 @@ def candidate_names(span: str) -> list[str]:
     """Artifact-shaped tokens in a span of text, in order, without repeats."""
     out: dict[str, None] = {}  # a dict keeps the order, and finds a repeat at once
     for token in NAME_TOKEN.findall(span):
+        if token.islower():  # most words: no capital, so not name-like (the tokens are ASCII)
+            continue
         name = _artifact_name(token)
         if name is not None:
             out[name] = None

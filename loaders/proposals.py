@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from loaders.cues import cue_form, has_any
 from loaders.names import clean_name, is_artifact_name
 from loaders.text import Sentence, fold, is_name_like, spells
 
@@ -81,6 +82,21 @@ HARDWARE_HEADS = re.compile(
     r"(?:accelerator|chip|processor|ASIC|FPGA design|dataflow unit|PIM|processing[\s-]in[\s-]memory|systolic array)s?\b",
     re.I,
 )
+
+
+# Words each pattern must match, in cue form (loaders.cues): a sentence without them is not tried.
+_VERB_STEMS = (
+    "propos", "present", "introduc", "develop", "design", "build", "describ", "creat", "releas", "open-source",
+    "implement", "offer", "devis", "contribut", "obtain", "name", "call", "curat", "construct", "formulat",
+)
+_CONTEXT_WORDS = ("novel", "new", *_VERB_STEMS)
+_NAMING_WORDS = ("call", "named", "dubbed", "termed", "entitled", "namely", "coined", "known", "refer")
+_PROPOSING_OR_OUR = re.compile(r"\b(?:proposing|our)\b", re.I)
+
+
+def _in_context(text: str, form: str | None = None) -> bool:
+    """PROPOSAL_CONTEXT.search(text), tried only when one of its words is there."""
+    return has_any(cue_form(text) if form is None else form, _CONTEXT_WORDS) and bool(PROPOSAL_CONTEXT.search(text))
 
 
 @dataclass
@@ -229,7 +245,7 @@ def _naming_words(text: str, known: Known) -> Iterator[Proposal]:
         # a name put in quotes is being coined here, and "we call"/"refer to ... as" is the authors naming
         coined = re.match(r"[\"“<]", text[m.end() :]) or re.match(r"we|refer", m.group(0), re.I) or text[: m.start()].endswith("(")
         # the context may follow the name: "a pruning method, dubbed BDWP, is proposed"
-        if coined or PROPOSAL_CONTEXT.search(text[: m.start()]) or PROPOSAL_CONTEXT.search(text[m.end() :]):
+        if coined or _in_context(text[: m.start()]) or _in_context(text[m.end() :]):
             hit = _named(text, m, known)
             if hit:
                 hit.kind_hint = text[: m.start()]
@@ -267,7 +283,7 @@ def _name_new(text: str, known: Known) -> Iterator[Proposal]:
 
 def _labels_in_parens(text: str, known: Known) -> Iterator[Proposal]:
     """'a novel data reduction technique (Variance Horizon)', in a sentence about the paper's own work."""
-    if PROPOSAL_CONTEXT.search(text) or re.search(r"\b(?:proposing|our)\b", text, re.I):
+    if _in_context(text, cue_form(text)) or _PROPOSING_OR_OUR.search(text):
         for m in LABEL_IN_PARENS.finditer(text):
             if not known(m.group(1)):
                 yield Proposal(name=m.group(1), kind_hint=text[max(0, m.start() - 60) : m.start()])
@@ -318,9 +334,12 @@ def _acronym_then_expansion(text: str, known: Known) -> Iterator[Proposal]:
             yield Proposal(name=acr, aliases=[expansion], kind_hint=expansion)
 
 
+_LEAD_NAME = re.compile(r"^\s*([A-Z][\w\-.+]*(?:\s+[A-Z][\w\-.+]*){0,2})(?=,\s)")
+
+
 def _lead_apposition(text: str, known: Known) -> Iterator[Proposal]:
     """'FlexServe, a novel serving stack, ...' at the start of a sentence."""
-    lead = re.match(r"^\s*([A-Z][\w\-.+]*(?:\s+[A-Z][\w\-.+]*){0,2})(?=,\s)", text)
+    lead = _LEAD_NAME.match(text)
     if lead and is_artifact_name(lead.group(1).split()[0]) and not known(lead.group(1)) and APPOSITION.match(text[lead.end() :]):
         yield Proposal(name=lead.group(1), kind_hint=text[lead.end() : lead.end() + 60])
 
@@ -335,14 +354,35 @@ def _add(found: list[Proposal], new: Iterable[Proposal]) -> None:
             same.aliases += [a for a in p.aliases if a not in same.aliases]
 
 
+def _rules_for(text: str, form: str) -> list[Callable[[str, Known], Iterable[Proposal]]]:
+    """The rules whose patterns can match ``text`` at all: each needs a word or a parenthesis."""
+    novel = "novel" in text or "new" in text
+    rules: list[Callable[[str, Known], Iterable[Proposal]]] = []
+    if "our" in text:
+        rules.append(_our_new)
+    if has_any(form, _NAMING_WORDS):
+        rules.append(_naming_words)
+    if novel and "(" in text:
+        rules.append(_defined_new)
+    if "our" in text:
+        rules.append(_our_named)
+    if novel and "," in text:
+        rules.append(_name_new)
+    if "(" in text:
+        rules.append(_labels_in_parens)
+    return rules
+
+
 def sentence_proposal_names(sentence: Sentence, known: Known = lambda name: False, title: str = "") -> list[Proposal]:
     """Names a sentence introduces as the paper's own: 'we propose X', 'a new algorithm entitled X',
     'our novel profiler X', 'Post Neural Architecture Search (PostNAS), a novel pipeline'."""
     text = sentence.text
+    form = cue_form(text)
     found: list[Proposal] = []
-    for rule in (_our_new, _naming_words, _defined_new, _our_named, _name_new, _labels_in_parens):
+    for rule in _rules_for(text, form):
         _add(found, rule(text, known))
-    verb = PROPOSAL_VERB.search(text) or TO_MAKE.search(text)
+    verbs = has_any(form, _VERB_STEMS)
+    verb = (PROPOSAL_VERB.search(text) or TO_MAKE.search(text)) if verbs else None
     if verb:
         _add(found, _listed_after_verb(text, verb, known))
         if not found:
@@ -350,7 +390,7 @@ def sentence_proposal_names(sentence: Sentence, known: Known = lambda name: Fals
         _add(found, _and_name_described(text, verb, known))
         if title:
             _add(found, _title_end_name(text, verb, title))
-    if verb or PROPOSAL_CONTEXT.search(text):
+    if "(" in text and (verb or _in_context(text, form)):
         _add(found, _acronym_then_expansion(text, known))
     if not found:
         _add(found, _lead_apposition(text, known))

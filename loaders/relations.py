@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from loaders.cues import cue_form, has_any
+
 _COMPARATIVE = r"(?:speed-?ups?|improvements?|gains?|advantages?|faster|slower|better|higher|lower|less|more|fewer|reductions?|improves?|outperforms?|wins?|\d+(?:\.\d+)?\s?(?:x|×|times|%|-fold))"
 COMPARE_CUE = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|out(?:scor|run|pac|strip|class|shin|do)\w*|overtak\w*|leaves|beat(?:s|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|"
@@ -25,6 +27,14 @@ COMPARE_CUE = re.compile(
     rf"{_COMPARATIVE}(?:\s+[\w-]+){{0,6}}?\s+over)\b",
     re.IGNORECASE,
 )
+# Every match of COMPARE_CUE holds one of these words or shapes, in cue form (loaders.cues); each
+# shape starts with a literal or a digit, which re scans for quickly.
+_COMPARE_WORDS = (
+    "outperform", "beat", "surpass", "exceed", "compar", "relative", "vs", "versus", "against", "unlike", "than",
+    " par ", "superior", "inferior", "similar", "equal", "equivalent", "competitive", "close", "match", "rival",
+    "outscor", "outrun", "outpac", "outstrip", "outclass", "outshin", "outdo", "overtak", "leaves", "parity", "trail", "lag",
+)
+_COMPARE_SHAPES = tuple(re.compile(p) for p in (r" over\b", r"within +\d", r"improv(?:es|ed|ing) +(?:up)?on", r"\d[x×] "))
 _LOSER = re.compile(r"\bwhile\s+(?=\S+(?:\s+\S+)?\s+(?:loses|drops|degrades|suffers|only|requires|incurs|needs|takes|fails|achieves only)\b)", re.I)
 USE_CUE = re.compile(
     r"\b(?:built\s+(?:on(?:\s+top\s+of)?|upon|atop|with)|implemented\s+(?:in|on|with|using|atop|into)|"
@@ -40,6 +50,10 @@ _SPAN_END = re.compile(
     r"|,\s+(?!and\b|or\b|as\s+well\s+as\b|respectively\b|such\s+as\b|including\b|like\b|e\.g\.|namely\b|i\.e\.)(?=[a-z]+(?:[\s,;:)]|\.(?:\s|$)))"
 )
 _MAX_SPAN = 120
+_USE_WORDS = (
+    "built ", "implemented ", "based ", " top ", "using", "use", "leverag", "integrat", "extend", "written ", "powered ",
+    "adopt", "employ", "utiliz", "exploit", "help", "running", "runs",
+)
 # After a comma, another item of a list: "X, Y, and Z" / "X, Y or Z" / "X, Y)".
 _LIST_ITEM = re.compile(r"(?:and\s+|or\s+)?(?:the\s+)?[\w.+-]+(?:\s+[\w.+-]+){0,3}?\s*(?:,|\)|\s+and\b|\s+or\b|$)")
 
@@ -60,12 +74,16 @@ def _span_after(text: str, start: int, leading_clause: bool) -> tuple[int, int]:
 
 # "TensorRT trails by 22%", "FlexGen needs 3.4x more host memory", "vLLM is outperformed by 2x":
 # the baseline is the subject of a verb of losing, with a margin in the same clause.
-_SUBJECT_BASELINE = re.compile(
-    r"((?:[\w.+-]+\s+){0,3}?[\w.+-]+(?:'s?)?(?:\s+[a-z-]+){0,2}?)\s+(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|needs?|requires?|takes?|spends?|consumes?|is\s+out\w+ed|are\s+out\w+ed|"
+_LOSING_VERB = (
+    r"(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|needs?|requires?|takes?|spends?|consumes?|is\s+out\w+ed|are\s+out\w+ed|"
     r"reaches\s+only|achieves\s+only|is\s+(?:outperformed|beaten|slower|worse)|are\s+(?:outperformed|beaten)|"
     r"(?:is|are)\s+(?=(?:\S+\s+){1,4}?(?:slower|worse|behind)\b))\b"
-    r"(?=[^.;]{0,60}?\d(?:\.\d+)?\s?(?:x|×|%|times|-fold|points?)(?![\w]))",
+    r"(?=[^.;]{0,60}?\d(?:\.\d+)?\s?(?:x|×|%|times|-fold|points?)(?![\w]))"
 )
+_SUBJECT_BASELINE = re.compile(r"((?:[\w.+-]+\s+){0,3}?[\w.+-]+(?:'s?)?(?:\s+[a-z-]+){0,2}?)\s+" + _LOSING_VERB)
+# The subject pattern is tried at every position and backtracks over each word; a sentence must
+# hold its verb and margin (its tail) first, which only a few do.
+_HAS_LOSING_VERB = re.compile(r"\s" + _LOSING_VERB)
 _LEADING_WORDS = re.compile(
     r"(?:(?:In|On|For|At|With|By|And|But|While|Whereas|The|A|An|Its|Their|Our|This|These|Against|Under|Across|"
     r"Compared|Meanwhile|However|Here|There|Only|Even|Still|Yet|Also)\b[,]?\s+|[a-z][\w-]*\s+(?=[a-z]))+"
@@ -74,35 +92,42 @@ _POSSESSIVE_OBJECT = re.compile(
     r"\b(?:trims?|cuts?|halves|reduces?|lowers?|shrinks?|improves?\s+(?:on|upon)|raises?|doubles?|triples?|beats?|exceeds?)\s+"
     r"((?:[A-Za-z][\w.+-]*\s+){0,2}[A-Za-z][\w.+-]*)'s\s"
 )
+# Before a cue that opens the sentence's leading clause: nothing, or one of these words (as
+# ``prefix.strip().lower() in {...}`` reads it, without copying the prefix for each cue).
+_LEADING_CUE = re.compile(r"\s*(?:[Ii][Nn]|[Aa][Nn][Dd]|[Bb][Uu][Tt]|[Hh][Oo][Ww][Ee][Vv][Ee][Rr],)?\s*")
 _AND_NEXT_MARGIN = re.compile(r"\band\s+(?:the\s+)?([\w.+-]+(?:\s[\w.+-]+)?)\s+by\s+(?:up\s+to\s+|about\s+|over\s+)?\d")
 
 
 def comparison_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of ``text`` that name what the sentence compares against."""
     spans = []
-    for m in COMPARE_CUE.finditer(text):
-        leading = text[: m.start()].strip() == "" or text[: m.start()].strip().lower() in {"in", "and", "but", "however,"}
+    form = cue_form(text)
+    cues = has_any(form, _COMPARE_WORDS) or any(shape.search(form) for shape in _COMPARE_SHAPES)
+    for m in COMPARE_CUE.finditer(text) if cues else ():
+        leading = bool(_LEADING_CUE.fullmatch(text, 0, m.start()))
         start = m.end()
         while start < len(text) and text[start] in " (":
             start += 1
         spans.append(_span_after(text, start, leading))
     for m in _POSSESSIVE_OBJECT.finditer(text):
         spans.append((m.start(1), m.end(1) + 2))  # with the "'s" a mention may include
-    for m in _SUBJECT_BASELINE.finditer(text):
+    for m in _SUBJECT_BASELINE.finditer(text) if _HAS_LOSING_VERB.search(text) else ():
         lead = _LEADING_WORDS.match(text, m.start(1), m.end(1))
         spans.append((lead.end() if lead else m.start(1), m.end(1)))
     # "outperforms BERT by 0.8 points and ViT by 2%": a second baseline with its own margin
-    for m in _AND_NEXT_MARGIN.finditer(text):
+    for m in _AND_NEXT_MARGIN.finditer(text) if spans else ():
         if any(a < m.start() and re.match(r"\s*(?:[a-z]+\s+){0,2}by\b", text[b : m.start()]) for a, b in spans):
             spans.append((m.start(1), m.end(1)))
-    for m in _LOSER.finditer(text):
+    for m in _LOSER.finditer(text) if "while" in form else ():
         name_end = re.match(r"\S+(?:\s+\S+)?", text[m.end() :])
         spans.append((m.end(), m.end() + (name_end.end() if name_end else 0)))
     return spans
 
 
 def use_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if not has_any(cue_form(text), _USE_WORDS):
+        return spans
     for m in USE_CUE.finditer(text):
         start = m.end()
         while start < len(text) and text[start] == " ":

@@ -108,6 +108,8 @@ def acronym_definitions(text: str) -> dict[str, str]:
             continue
         words = _WORD.findall(text[max(0, m.start() - 120) : m.start()])
         for n in range(1, min(len(words), 10) + 1):
+            if words[-n][0].lower() != letters[0]:  # _spells reads the first letter off the first word
+                continue
             cand = words[-n:]
             if _spells(cand, letters):
                 if cand[0][0].isalpha():

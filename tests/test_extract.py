@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.model import ListingEntry
+from graph.model import ListingEntry, Paper
 from loaders.extract import Extractor
 
 EXTRACTOR = Extractor()
@@ -258,3 +258,26 @@ def test_every_relationship_cites_its_sentence_file_and_line() -> None:
         props = rel.properties
         assert props["source"] == "list.txt"
         assert (props["line"], props["evidence"]) in {(7, entry.title), (9, "We show RollServe outperforms vLLM by 2x.")}
+
+
+# ---- State kept while extracting ---------------------------------------------------------
+
+def test_two_papers_with_the_same_sentence_each_get_their_own_facts() -> None:
+    """Whatever one extractor remembers from a paper must not leak into the next: the same sentence
+    compares against FooServe in one paper and mentions the paper's own system in the other."""
+    shared = "It is 2.1x faster than FooServe and vLLM on A100 GPUs."
+    first = facts("FooServe: Fast LLM Serving", f"We present FooServe, a serving engine. {shared}")
+    second = facts("BarServe: Faster LLM Serving", f"We present BarServe, a serving engine. {shared}")
+    again = facts("FooServe: Fast LLM Serving", f"We present FooServe, a serving engine. {shared}")
+    assert (first["PROPOSES"], first["COMPARES_TO"]) == (["FooServe"], ["vLLM"])
+    assert (second["PROPOSES"], second["COMPARES_TO"]) == (["BarServe"], ["FooServe", "vLLM"])
+    assert again == first
+
+
+def test_the_same_sentence_is_cited_at_each_paper_s_own_source_and_line() -> None:
+    sentence = "Our engine is 3x faster than vLLM on H100 GPUs."
+    a = ListingEntry(title="QuxServe: One", abstract=sentence, source="a.txt", title_line=1, abstract_line=2)
+    b = ListingEntry(title="ZotServe: Two", abstract=sentence, source="b.txt", title_line=7, abstract_line=9)
+    for entry in (a, b, a):
+        (rel,) = [r for r in EXTRACTOR.extract(entry).relationships if r.type.value == "COMPARES_TO"]
+        assert (rel.start, rel.properties["source"], rel.properties["line"]) == (Paper.key_for(entry.title), entry.source, entry.abstract_line)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.model import ListingEntry
-from loaders.automaton import _FOLD
+from loaders.automaton import CASE_FOLD
 from loaders.catalogue import load_catalogue
 from loaders.extract import Extractor
 from loaders.linking import EntityMatcher, _vendor_forms, default_matcher
@@ -89,7 +89,7 @@ def test_the_fold_covers_every_letter_ignorecase_equates_with_an_ascii_one() -> 
     for code in range(128, sys.maxunicode + 1):
         c = chr(code)
         if ascii_alnum.fullmatch(c):
-            folded = c.translate(_FOLD)
+            folded = c.translate(CASE_FOLD)
             assert folded.isascii() and re.fullmatch(re.escape(folded), c, re.IGNORECASE), hex(code)
 
 
