@@ -11,7 +11,8 @@ sets them), then the Cypher::
     :params {hardware: 'TPU', limit: 20};
     MATCH ...
 
-Parameter types: ``str``, ``int`` (an optional ``(min..max)``), ``float``, ``bool``, and three kinds
+Parameter types: ``str``, ``words`` (text with at least one letter or digit), ``int`` (an optional
+``(min..max)``), ``float``, ``bool``, and three kinds
 of names that are looked up before the query runs, so that a name that matches nothing is reported
 with suggestions instead of giving an empty table: ``entity`` (a system, hardware or technique by
 name or alias), ``hardware`` (the same, hardware only) and ``paper`` (part of a title).
@@ -38,7 +39,7 @@ from pydantic import BaseModel
 
 QUERY_DIR = Path(__file__).parent
 NAME_TYPES = {"entity": str, "hardware": str, "paper": str}  # strings looked up before the query runs
-_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool, **NAME_TYPES}
+_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool, "words": str, **NAME_TYPES}
 _PARAM = re.compile(
     r"^(\w+):\s*(\w+)\s*(?:=\s*(\S+))?\s*(?:\((-?\d+)\.\.(-?\d+)\))?\s*(?:[—-]+\s*(.*))?$"
 )
@@ -90,6 +91,8 @@ class Parameter(BaseModel):
             raise QueryError(f"parameter {self.name!r} of {query!r} must be from {self.minimum} to {self.maximum}, not {out}")
         if self.is_name and not str(out).strip():
             raise QueryError(f"parameter {self.name!r} of {query!r} must not be empty")
+        if wanted == "words" and not any(c.isalnum() for c in str(out)):
+            raise QueryError(f"parameter {self.name!r} of {query!r} needs at least one word")
         return out
 
 

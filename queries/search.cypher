@@ -1,6 +1,6 @@
 // name: search
 // description: Papers, systems, hardware and techniques whose title, abstract, name or aliases contain every word, best matches first.
-// param: q: str — words to look for, any case (e.g. speculative decoding)
+// param: q: words — words to look for, any case (e.g. speculative decoding)
 // param: limit: int = 20 (0..100000) — how many results
 :params {q: 'speculative decoding', limit: 20};
 WITH [w IN split(reduce(s = '', c IN split(toLower($q), '') | s + CASE WHEN c =~ '[\\p{L}\\p{N}]' THEN c ELSE ' ' END), ' ') WHERE w <> ''] AS words

@@ -94,6 +94,8 @@ def test_parameters_are_checked_before_any_query_runs() -> None:
     for bad in ({"name": "x", "depth": "3"}, {"name": "x", "limit": "-1"}, {"name": " "}, {"name": "x", "depth": "1.5"}):
         with pytest.raises(QueryError):
             q.bind(bad)
+    with pytest.raises(QueryError, match="at least one word"):
+        get_query("search").bind({"q": "?!"})  # Neo4j's full-text index would reject an empty query
     assert get_query("papers-comparing-to").bind({"name": "x", "variants": "no"})["variants"] is False
     assert issubclass(NameNotFound, QueryError)
 
