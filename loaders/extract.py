@@ -120,6 +120,11 @@ class _Builder:
         return {"evidence": text, "source": e.source, "line": line, "sources": [f"{e.source}:{line}"]}
 
 
+def _listed(name: str, sentence: str) -> bool:
+    """Is ``name`` one item of a list of names ('namely TransE, TransR, TransH, and TorusE')?"""
+    return bool(re.search(rf"(?:[A-Z][\w-]*,\s+(?:and\s+)?){re.escape(name)}\b|\b{re.escape(name)},\s+[A-Z]", sentence))
+
+
 def _merge_renamed(found: list[Proposal], abstract: str) -> list[Proposal]:
     """A title name the abstract never uses, beside exactly one name the abstract proposes, is one
     artifact under two names (a system renamed between versions of the paper)."""
@@ -127,6 +132,8 @@ def _merge_renamed(found: list[Proposal], abstract: str) -> list[Proposal]:
     body = {fold(p.name): p for p in found if p.sentence is not None}
     if len(title) == 1 and len(body) == 1 and fold(title[0].name) not in fold(abstract):
         (other,) = body.values()
+        if other.sentence is not None and _listed(other.name, other.sentence.text):
+            return found  # "SparseTransX" and "TransE", one of the four models it trains, are two things
         title[0].aliases = [*title[0].aliases, other.name, *other.aliases]
         return [p for p in found if p is not other]
     return found

@@ -103,6 +103,15 @@ def test_a_short_form_of_the_proposed_name_is_the_same_artifact() -> None:
     assert got == ["Acme ShardKit Training"]
 
 
+def test_a_title_name_takes_no_alias_from_a_list_of_other_things() -> None:
+    result = EXTRACTOR.extract(ListingEntry(
+        title="GraphKite: Fast Training of Knowledge Graph Embeddings", source="t.txt", title_line=1, abstract_line=2,
+        abstract="We create a framework using sparse kernels and implement three models, namely RotatE, ComplEx, and DistMult.",
+    ))
+    kite = next(n for n in result.nodes if n.properties.get("name") == "GraphKite")
+    assert kite.properties["aliases"] == []
+
+
 def test_an_acronym_defined_beside_the_proposal_is_the_same_artifact() -> None:
     result = EXTRACTOR.extract(ListingEntry(
         title="Learning to shard", source="t.txt", title_line=1, abstract_line=2,
