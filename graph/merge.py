@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 # Parallel lists that describe one claim per position: they grow together, keyed by the text.
-CLAIM_FIELDS = ("claims", "claim_values", "claim_units", "claim_metrics")
+CLAIM_FIELDS = ("claims", "claim_values", "claim_units", "claim_metrics", "claim_directions")
+#: What a claim field holds when the load that wrote the claim did not record it (an older store).
+CLAIM_DEFAULTS: dict[str, Any] = {"claim_directions": "unstated"}
 
 
 def _union(old: list[Any], new: list[Any]) -> list[Any]:
@@ -28,13 +30,17 @@ def _union(old: list[Any], new: list[Any]) -> list[Any]:
 def _merge_claims(old: dict[str, Any], new: dict[str, Any], out: dict[str, Any]) -> None:
     if not any(f in new for f in CLAIM_FIELDS):
         return
+    have = len(old.get("claims", []))
     columns = {f: list(old.get(f, [])) for f in CLAIM_FIELDS}
+    for f, column in columns.items():  # keep the lists parallel when an older load lacked a field
+        column.extend([CLAIM_DEFAULTS.get(f)] * (have - len(column)))
     for i, text in enumerate(new.get("claims", [])):
         if text in columns["claims"]:
             continue
         for f in CLAIM_FIELDS:
-            columns[f].append(new[f][i])
-    out.update(columns)
+            column = new.get(f)
+            columns[f].append(column[i] if column is not None and i < len(column) else CLAIM_DEFAULTS.get(f))
+    out.update({f: c for f, c in columns.items() if all(v is not None for v in c)})
 
 
 def merge_properties(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:

@@ -84,8 +84,9 @@ class Claim(_Frozen):
 
     value: float
     unit: str  # "x", "%" or "points"
-    metric: str  # throughput, latency, memory, energy, accuracy, cost, speed, other
+    metric: str  # throughput, latency, memory, size, energy, accuracy, quality, cost, speed, other
     text: str
+    direction: str = "higher"  # "higher" (more of the metric), "lower" (less of it) or "within" (a bound)
 
 
 class Node(BaseModel):

@@ -109,11 +109,28 @@ POINTS = re.compile(
 _UNIT_TEXT = {"x": "×", "%": "%", "points": " points"}
 
 
+_LOWER = re.compile(r"\b(?:lower|less|fewer|smaller|shorter|cheaper|below|reduc\w*|cut\w*|drop\w*|shrink\w*|sav\w*|lowers?|decreas\w*|trims?|halv\w*)\b", re.I)
+
+
+def _direction(text: str, start: int, end: int) -> str:
+    """'within 3% of X' bounds a gap; '2× lower latency', 'cuts memory by 40%' state less of the
+    metric; anything else ('2× faster', '30% higher throughput') states more."""
+    if re.search(r"\bwithin\s+(?:about\s+|only\s+)?$", text[max(0, start - 20) : start], re.I):
+        return "within"
+    after = text[end : end + 40]
+    stop = _NEAR_STOP.search(after)
+    near_after = after[: stop.start() if stop else len(after)]
+    before = text[max(0, start - 40) : start]
+    clause = _CLAUSE_BREAK.split(before)[-1]
+    return "lower" if _LOWER.search(near_after) or re.search(r"\b(?:by|to)\s+" + r"(?:up\s+to\s+|about\s+|roughly\s+)?$", clause) and _LOWER.search(clause) else "higher"
+
+
 def _claim(text: str, value: str, unit_text: str, start: int, end: int, metric: str, tail: int = -1) -> FoundClaim:
     number = float(value.replace(",", ""))
     unit = "%" if unit_text in ("%", "percent") else ("points" if unit_text == "points" else "x")
     label = f"{number:g}{_UNIT_TEXT[unit]} {metric}"
-    return FoundClaim(Claim(value=number, unit=unit, metric=metric, text=label), start, end, tail)
+    claim = Claim(value=number, unit=unit, metric=metric, text=label, direction=_direction(text, start, end))
+    return FoundClaim(claim, start, end, tail)
 
 
 def find_claims(text: str) -> list[FoundClaim]:

@@ -496,6 +496,7 @@ class Extractor:
                     "claim_values": [c.value for c in items],
                     "claim_units": [c.unit for c in items],
                     "claim_metrics": [c.metric for c in items],
+                    "claim_directions": [c.direction for c in items],
                 }
             b.relate(RelType.COMPARES_TO, b.paper_key, key, props)
 

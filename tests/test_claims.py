@@ -80,3 +80,27 @@ _PIECES = ["Quasar", "vLLM", "SGLang's", "TTFT:", "Results:", "1.7x", "2.5×", "
 def test_extraction_never_fails_on_any_arrangement_of_comparison_words(pieces: list[str]) -> None:
     found = claims_of(" ".join(pieces))
     assert all(isinstance(v, float) for claims in found.values() for v, _ in claims)
+
+
+def directions_of(sentence: str) -> list[str]:
+    entry = ListingEntry(title="Quasar: A System", abstract=sentence, source="t.txt", title_line=1, abstract_line=2)
+    return [d for r in Extractor().extract(entry).relationships for d in r.properties.get("claim_directions", [])]
+
+
+@pytest.mark.parametrize("sentence, direction", [
+    ("Quasar delivers 2.3x lower time-to-first-token than vLLM.", "lower"),
+    ("Quasar cuts memory by 40% compared with DeepSpeed.", "lower"),
+    ("Quasar runs within 3% of cuBLAS.", "within"),
+    ("Quasar is 2.4x faster than cuDNN.", "higher"),
+])
+def test_each_claim_says_which_way_the_metric_moved(sentence: str, direction: str) -> None:
+    assert directions_of(sentence) == [direction]
+
+
+def test_claims_of_an_older_load_without_directions_stay_parallel() -> None:
+    from graph.merge import merge_properties
+
+    old = {"claims": ["2× speed"], "claim_values": [2.0], "claim_units": ["x"], "claim_metrics": ["speed"]}
+    new = {"claims": ["3× speed"], "claim_values": [3.0], "claim_units": ["x"], "claim_metrics": ["speed"], "claim_directions": ["higher"]}
+    merged = merge_properties(old, new)
+    assert merged["claim_directions"] == ["unstated", "higher"] and merged["claim_values"] == [2.0, 3.0]
