@@ -125,3 +125,12 @@ def test_to_networkx_has_plain_properties_and_no_derived_ones(store: Path) -> No
     g = KnowledgeGraph.open(Settings(store=store)).to_networkx()
     assert g.nodes["system:vllm"]["label"] == "System" and "lookup" not in g.nodes["system:vllm"]
     assert any(d["type"] == "VARIANT_OF" for _, _, d in g.edges(data=True))
+
+
+def test_every_query_that_takes_a_name_folds_it_like_the_python_lookup() -> None:
+    from graph.lookup import FOLD_CYPHER
+
+    for q in canned_queries():
+        for p in q.parameters:
+            if p.type in ("entity", "hardware", "paper"):
+                assert FOLD_CYPHER.format(param=f"${p.name}") in q.cypher, (q.name, p.name)
