@@ -113,7 +113,7 @@ class KnowledgeGraph:
         """Everything the graph knows about the best match for ``name_or_title``, with citations."""
         found = self.find(name_or_title, limit=1)
         if not found:
-            raise self._not_found("nothing in the graph is named", name_or_title)
+            raise self.not_found("nothing in the graph is named", name_or_title)
         return self.profile(found[0])
 
     def profile(self, ref: NodeRef) -> Profile:
@@ -130,21 +130,23 @@ class KnowledgeGraph:
     def _check_name(self, kind: str, value: str) -> None:
         if kind == "paper":
             if not self._papers(value, 1):
-                raise self._not_found("no paper's title contains", value, papers=True)
+                raise self.not_found("no paper's title contains", value, papers=True)
             return
         found = self.store.resolve(value)
         if kind == "hardware":
             found = [r for r in found if r.label == Label.HARDWARE.value]
         if not found:
             what = "no hardware is named" if kind == "hardware" else "no system, hardware or technique is named"
-            raise self._not_found(what, value)
+            raise self.not_found(what, value)
 
-    def _not_found(self, what: str, value: str, papers: bool = False) -> NameNotFound:
-        names = self.store.entity_names()
-        suggestions = suggest(value, names)
+    def not_found(self, what: str, value: str, papers: bool = False) -> NameNotFound:
+        """The error for a name or title that matches nothing, with the closest known names (and
+        titles holding its words of three letters or more: 'e' suggests nothing)."""
+        suggestions = suggest(value, self.store.entity_names())
         if papers or not suggestions:
-            words_found = [r["name"] for r in self.query("search", q=value, limit=5)] if words(value) else []
-            suggestions = list(dict.fromkeys([*suggestions, *words_found]))[:5]
+            wanted = " ".join(w for w in words(value) if len(w) >= 3)
+            found = [r["name"] for r in self.query("search", q=wanted, limit=5)] if wanted else []
+            suggestions = list(dict.fromkeys([*suggestions, *found]))[:5]
         return NameNotFound(f"{what} {value!r}", suggestions)
 
     def to_networkx(self) -> nx.MultiDiGraph:

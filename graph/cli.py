@@ -255,7 +255,7 @@ def show(ctx: click.Context, name_or_title: str, fmt: str) -> None:
     kg = _kg(ctx)
     found = kg.find(name_or_title)
     if not found:
-        kg.show(name_or_title)  # raises NameNotFound with suggestions
+        raise kg.not_found("nothing in the graph is named", name_or_title)
     p = kg.profile(found[0])
     if fmt == "json":
         click.echo(json.dumps(p.model_dump(), indent=2, ensure_ascii=False))
