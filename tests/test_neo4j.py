@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from conftest import FIXTURES, SEEDS  # the fixtures neo4j_settings and neo live there too
+from conftest import FIXTURES, SEEDS, needs_seeds  # the fixtures neo4j_settings and neo live there too
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.export import write_export
@@ -134,6 +134,8 @@ def test_every_canned_query_gives_the_same_rows_on_both_backends(seeded: Seeded,
         assert group(got) == group(want), params
         if len({_typed({c: r[c] for c in columns}) for r in want}) == len(want):
             assert got == want, params
+    if not some_rows and INPUTS != [SEEDS]:
+        pytest.skip(f"{query.name} has no rows on the small fixtures; the seeds are not beside the checkout")
     assert some_rows, f"{query.name}: no parameters gave any rows, so the comparison shows nothing"
 
 
@@ -159,6 +161,7 @@ def test_anchored_queries_start_from_an_index_not_a_scan(seeded: Seeded, query: 
     assert any(op in ("ProcedureCall", "NodeIndexContainsScan", "NodeIndexSeek", "NodeUniqueIndexSeek") for op in everything), everything
 
 
+@needs_seeds
 @pytest.mark.parametrize("typed, found", [
     ("Flash-Attention 2", "FlashAttention-2"), ("flash attention 2", "FlashAttention-2"), ("llama2", "Llama 2"),
     ("VLLM", "vLLM"), ("GPUs", "GPU"), ("tpu-v4", "TPU v4"),
@@ -169,6 +172,7 @@ def test_names_resolve_the_same_way_on_both_backends(seeded: Seeded, typed: str,
         assert KnowledgeGraph(store).show(typed).name == found
 
 
+@needs_seeds
 def test_a_family_query_includes_its_variants_only_when_asked(seeded: Seeded) -> None:
     for store in (seeded.neo, seeded.embedded):
         kg = KnowledgeGraph(store)
