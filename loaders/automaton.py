@@ -14,19 +14,22 @@ finds every possible start; the caller confirms each one with the pattern itself
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Iterator, Mapping
 
 import ahocorasick
 
 _PIECE = re.compile(r"[^\s-]+")  # what is left when the optional separators [\s-] are dropped
-_SEPARATORS = re.compile(r"([\s-]+)")
+_SEPARATOR = re.compile(r"[\s-]")
 # Lower case, for ASCII and for the four non-ASCII letters re.IGNORECASE equates with an ASCII
 # letter (tests/test_matcher.py checks the list against re); every other character is itself.
 CASE_FOLD = str.maketrans(
     {**{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}, "\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 )
+# Every character ``\s`` matches in a str pattern (str.isspace(); tests/test_cues.py checks it).
+WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+# CASE_FOLD, dropping every character [\s-] matches.
+_FOLD_AND_DROP = {**CASE_FOLD, **{ord(c): None for c in WHITESPACE + "-"}}
 _WORD_CHAR = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
@@ -52,17 +55,16 @@ class AliasStarts:
     def find(self, text: str) -> Iterator[tuple[int, int]]:
         if self._empty:
             return
-        # pieces and separator runs alternate: piece, run, piece, ..., piece (end pieces may be "")
-        parts = _SEPARATORS.split(text.translate(CASE_FOLD))
-        part_ends = list(itertools.accumulate(map(len, parts)))
-        pieces = parts[0::2]
-        piece_ends = list(itertools.accumulate(map(len, pieces)))  # in the folded text
+        hits = list(self._automaton.iter(text.translate(_FOLD_AND_DROP)))
+        if not hits:
+            return
+        # A folded position f is the text's position f + (separators before it); the k-th
+        # separator (from 0), at position p, comes before every folded position >= p - k.
+        shifted = [m.start() - k for k, m in enumerate(_SEPARATOR.finditer(text))]
         starts: dict[int, int] = {}
-        for end, (length, flags) in self._automaton.iter("".join(pieces)):
+        for end, (length, flags) in hits:
             at = end - length + 1
-            k = bisect.bisect_right(piece_ends, at)  # the piece the key starts in
-            piece_start = piece_ends[k - 1] if k else 0
-            pos = (part_ends[2 * k - 1] if k else 0) + at - piece_start
+            pos = at + bisect.bisect_right(shifted, at)
             if pos > 0 and text[pos - 1] in _WORD_CHAR:
                 continue
             starts[pos] = starts.get(pos, 0) | flags

@@ -21,13 +21,13 @@ from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType,
 from loaders.attach import attach
 from loaders.automaton import CASE_FOLD
 from loaders.catalogue import Catalogue, CatalogueEntry
-from loaders.cues import cue_form
+from loaders.cues import Cues, cue_form
 from loaders.claims import find_claims
 from loaders.linking import EntityMatcher, Mention, default_matcher
 from loaders.names import candidate_names, clean_name, is_artifact_name, title_case_items
 from loaders.proposals import HARDWARE_HEADS, TECHNIQUE_HEADS, Proposal, sentence_proposal_names, title_proposal_names
 from loaders.relations import comparison_spans, inside, is_target_context, use_spans
-from loaders.text import Sentence, acronym_definitions, fold, is_name_like, split_sentences, standalone_count
+from loaders.text import Sentence, acronym_definitions, fold, has_word, is_name_like, split_sentences, standalone_count
 
 
 @dataclass
@@ -44,14 +44,20 @@ class _Builder:
     document: str = ""
     mentions: dict[str, list[Mention]] = field(default_factory=dict)  # per sentence text
     compare: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # comparison spans per sentence text
+    read: dict[str, Cues] = field(default_factory=dict)  # cue words per sentence text
     software: dict[str, bool] = field(default_factory=dict)  # per hardware word: does the paper call its software that?
     says_software: bool = False  # does the document hold the word at all (loaders.cues)?
     nodes: dict[str, Node] = field(default_factory=dict)
     rels: dict[tuple[str, str, str], Relationship] = field(default_factory=dict)
 
+    def cues(self, text: str) -> Cues:
+        if text not in self.read:
+            self.read[text] = Cues(text)
+        return self.read[text]
+
     def comparison_spans(self, text: str) -> list[tuple[int, int]]:
         if text not in self.compare:
-            self.compare[text] = comparison_spans(text)
+            self.compare[text] = comparison_spans(text, self.cues(text))
         return self.compare[text]
 
     @property
@@ -212,6 +218,8 @@ _SOFTWARE_HEAD = re.compile(r"\b(?:framework|compiler|library|toolchain|tool|sim
 
 
 # "RODEM Jet Datasets", "ISLES 2022: a … segmentation dataset": what the paper releases is data
+_MODIFIER = re.compile(r"-[a-z]+\s+(\S+)")
+_LOWER_WORD_NEXT = re.compile(r"\s+[a-z]")
 _LONE_NAME = re.compile(r"(?:the\s+)?([A-Z][a-z]{3,}[A-Za-z]*)")
 _COMMON_CAPITALIZED = {"python", "linux", "windows", "android", "transformer", "transformers", "ethernet", "infiniband", "english", "chinese"}
 _DATASET_NAME = re.compile(r"\b(?:datasets?|corpus|corpora|benchmarks?)$", re.I)
@@ -257,6 +265,7 @@ def _software_word(word: str) -> re.Pattern[str]:
 
 
 # "a Xilinx VCU1525 FPGA card", "two Ascend 910B NPUs": a model number right before a class word.
+_CLASS_WORDS = ("GPU", "FPGA", "TPU", "NPU", "CPU", "SoC", "MCU")  # one is in every match of:
 _PRODUCT_BEFORE_CLASS = re.compile(
     r"(?<![\w-])(?:(NVIDIA|AMD|Xilinx|Altera|Intel|Google|Apple|Qualcomm|Huawei|Samsung|MediaTek|Arm|Lattice|Rockchip|Cerebras|Graphcore)\s+)?"
     r"([A-Z][A-Za-z]*\d[\w.]*)\s+(GPU|FPGA|TPU|NPU|CPU|SoC|MCU)s?\b"
@@ -347,7 +356,7 @@ class Extractor:
 
         found: list[Proposal] = title_proposal_names(b.entry.title, b.entry.abstract)
         for s in sentences:
-            found.extend(sentence_proposal_names(s, not_new, b.entry.title))
+            found.extend(sentence_proposal_names(s, not_new, b.entry.title, b.cues(s.text)))
         found.extend(self._salient_names(b, sentences, found, not_new))
         found = _merge_renamed(found, b.entry.abstract)
         expansions = {fold(v): k for k, v in acronyms.items()}
@@ -407,13 +416,13 @@ class Extractor:
         text = sentence.text
         mentions = [m for m in self._mentions(b, text) if fold(m.text) not in own_folds and fold(m.entry.name) not in own_folds]
         compare = b.comparison_spans(text)
-        uses = use_spans(text)
+        uses = use_spans(text, b.cues(text))
         cite = b.cite(cite_as)
         compared: list[tuple[str, int, int]] = []
         for m in mentions:
             span = next(((a, z) for a, z in compare if a <= m.start and m.end <= z), None)
             # "CUDA-optimized FlashAttention-2": CUDA only qualifies the name that follows
-            modifier = re.match(r"-[a-z]+\s+(\S+)", text[m.end :])
+            modifier = _MODIFIER.match(text, m.end)
             modifier = modifier if modifier and is_name_like(clean_name(modifier.group(1))) else None
             is_baseline = bool(span) and not modifier and _is_comparison_target(m, text[span[0] : m.start])
             # hardware the work is measured against is not hardware it runs on, in that sentence
@@ -435,7 +444,7 @@ class Extractor:
                     continue
                 # an acronym of a plain concept names a baseline ("comparably to MHA"), not when it
                 # only qualifies one ("faster than existing ODL software frameworks")
-                if fold(name) in concepts and re.match(r"\s+[a-z]", text[pos + len(name) :]):
+                if fold(name) in concepts and _LOWER_WORD_NEXT.match(text, pos + len(name)):
                     continue
                 if name not in names and any(self._known(w) for w in name.split()):  # "Intel Xeons"
                     continue
@@ -450,12 +459,12 @@ class Extractor:
         if not m or text[:a].strip() == "" or m.group(1).lower() in _COMMON_CAPITALIZED:
             return []
         word = m.group(1)
-        return [] if re.search(rf"\b{re.escape(word.lower())}\b", document) else [word]
+        return [] if has_word(document, word.lower()) else [word]
 
     def _unknown_products(
         self, b: _Builder, sentence: Sentence, text: str, mentions: list[Mention], cite: dict[str, Any], own: list[str], own_folds: set[str]
     ) -> None:
-        for m in _PRODUCT_BEFORE_CLASS.finditer(text):
+        for m in _PRODUCT_BEFORE_CLASS.finditer(text) if any(map(text.__contains__, _CLASS_WORDS)) else ():
             name = m.group(2)
             hw_class = self.matcher.lookup(m.group(3))
             if (

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from loaders.cues import cue_form, has_any
+from loaders.cues import Cues, cue_words
 from loaders.names import clean_name, is_artifact_name
 from loaders.text import Sentence, fold, is_name_like, spells
 
@@ -85,18 +85,20 @@ HARDWARE_HEADS = re.compile(
 
 
 # Words each pattern must match, in cue form (loaders.cues): a sentence without them is not tried.
-_VERB_STEMS = (
+_VERB_STEMS = cue_words(
     "propos", "present", "introduc", "develop", "design", "build", "describ", "creat", "releas", "open-source",
     "implement", "offer", "devis", "contribut", "obtain", "name", "call", "curat", "construct", "formulat",
 )
-_CONTEXT_WORDS = ("novel", "new", *_VERB_STEMS)
-_NAMING_WORDS = ("call", "named", "dubbed", "termed", "entitled", "namely", "coined", "known", "refer")
+_CONTEXT_WORDS = cue_words("novel", "new", *_VERB_STEMS)
+_PROPOSERS = cue_words("we", "this")  # PROPOSAL_VERB's subjects
+_TO = cue_words("to ")  # TO_MAKE's
+_NAMING_WORDS = cue_words("call", "named", "dubbed", "termed", "entitled", "namely", "coined", "known", "refer")
 _PROPOSING_OR_OUR = re.compile(r"\b(?:proposing|our)\b", re.I)
 
 
-def _in_context(text: str, form: str | None = None) -> bool:
+def _in_context(text: str, cues: Cues | None = None) -> bool:
     """PROPOSAL_CONTEXT.search(text), tried only when one of its words is there."""
-    return has_any(cue_form(text) if form is None else form, _CONTEXT_WORDS) and bool(PROPOSAL_CONTEXT.search(text))
+    return (cues or Cues(text)).has(_CONTEXT_WORDS) and bool(PROPOSAL_CONTEXT.search(text))
 
 
 @dataclass
@@ -283,7 +285,7 @@ def _name_new(text: str, known: Known) -> Iterator[Proposal]:
 
 def _labels_in_parens(text: str, known: Known) -> Iterator[Proposal]:
     """'a novel data reduction technique (Variance Horizon)', in a sentence about the paper's own work."""
-    if _in_context(text, cue_form(text)) or _PROPOSING_OR_OUR.search(text):
+    if _in_context(text) or _PROPOSING_OR_OUR.search(text):
         for m in LABEL_IN_PARENS.finditer(text):
             if not known(m.group(1)):
                 yield Proposal(name=m.group(1), kind_hint=text[max(0, m.start() - 60) : m.start()])
@@ -354,13 +356,13 @@ def _add(found: list[Proposal], new: Iterable[Proposal]) -> None:
             same.aliases += [a for a in p.aliases if a not in same.aliases]
 
 
-def _rules_for(text: str, form: str) -> list[Callable[[str, Known], Iterable[Proposal]]]:
+def _rules_for(text: str, cues: Cues) -> list[Callable[[str, Known], Iterable[Proposal]]]:
     """The rules whose patterns can match ``text`` at all: each needs a word or a parenthesis."""
     novel = "novel" in text or "new" in text
     rules: list[Callable[[str, Known], Iterable[Proposal]]] = []
     if "our" in text:
         rules.append(_our_new)
-    if has_any(form, _NAMING_WORDS):
+    if cues.has(_NAMING_WORDS):
         rules.append(_naming_words)
     if novel and "(" in text:
         rules.append(_defined_new)
@@ -373,16 +375,20 @@ def _rules_for(text: str, form: str) -> list[Callable[[str, Known], Iterable[Pro
     return rules
 
 
-def sentence_proposal_names(sentence: Sentence, known: Known = lambda name: False, title: str = "") -> list[Proposal]:
+def sentence_proposal_names(
+    sentence: Sentence, known: Known = lambda name: False, title: str = "", cues: Cues | None = None
+) -> list[Proposal]:
     """Names a sentence introduces as the paper's own: 'we propose X', 'a new algorithm entitled X',
-    'our novel profiler X', 'Post Neural Architecture Search (PostNAS), a novel pipeline'."""
+    'our novel profiler X', 'Post Neural Architecture Search (PostNAS), a novel pipeline'
+    (``cues``: the sentence already read by ``loaders.cues.Cues``)."""
     text = sentence.text
-    form = cue_form(text)
+    cues = cues or Cues(text)
     found: list[Proposal] = []
-    for rule in _rules_for(text, form):
+    for rule in _rules_for(text, cues):
         _add(found, rule(text, known))
-    verbs = has_any(form, _VERB_STEMS)
-    verb = (PROPOSAL_VERB.search(text) or TO_MAKE.search(text)) if verbs else None
+    verb = None
+    if cues.has(_VERB_STEMS):
+        verb = (PROPOSAL_VERB.search(text) if cues.has(_PROPOSERS) else None) or (TO_MAKE.search(text) if cues.has(_TO) else None)
     if verb:
         _add(found, _listed_after_verb(text, verb, known))
         if not found:
@@ -390,7 +396,7 @@ def sentence_proposal_names(sentence: Sentence, known: Known = lambda name: Fals
         _add(found, _and_name_described(text, verb, known))
         if title:
             _add(found, _title_end_name(text, verb, title))
-    if "(" in text and (verb or _in_context(text, form)):
+    if "(" in text and (verb or _in_context(text, cues)):
         _add(found, _acronym_then_expansion(text, known))
     if not found:
         _add(found, _lead_apposition(text, known))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from loaders.cues import cue_form, has_any
+from loaders.cues import Cues, cue_words
 
 _COMPARATIVE = r"(?:speed-?ups?|improvements?|gains?|advantages?|faster|slower|better|higher|lower|less|more|fewer|reductions?|improves?|outperforms?|wins?|\d+(?:\.\d+)?\s?(?:x|×|times|%|-fold))"
 COMPARE_CUE = re.compile(
@@ -29,12 +29,13 @@ COMPARE_CUE = re.compile(
 )
 # Every match of COMPARE_CUE holds one of these words or shapes, in cue form (loaders.cues); each
 # shape starts with a literal or a digit, which re scans for quickly.
-_COMPARE_WORDS = (
+_COMPARE_WORDS = cue_words(
     "outperform", "beat", "surpass", "exceed", "compar", "relative", "vs", "versus", "against", "unlike", "than",
     " par ", "superior", "inferior", "similar", "equal", "equivalent", "competitive", "close", "match", "rival",
     "outscor", "outrun", "outpac", "outstrip", "outclass", "outshin", "outdo", "overtak", "leaves", "parity", "trail", "lag",
 )
 _COMPARE_SHAPES = tuple(re.compile(p) for p in (r" over\b", r"within +\d", r"improv(?:es|ed|ing) +(?:up)?on", r"\d[x×] "))
+_SHAPE_WORDS = cue_words(" over", "within ", "improv", "x ", "× ")  # one is in every match of a shape
 _LOSER = re.compile(r"\bwhile\s+(?=\S+(?:\s+\S+)?\s+(?:loses|drops|degrades|suffers|only|requires|incurs|needs|takes|fails|achieves only)\b)", re.I)
 USE_CUE = re.compile(
     r"\b(?:built\s+(?:on(?:\s+top\s+of)?|upon|atop|with)|implemented\s+(?:in|on|with|using|atop|into)|"
@@ -50,7 +51,7 @@ _SPAN_END = re.compile(
     r"|,\s+(?!and\b|or\b|as\s+well\s+as\b|respectively\b|such\s+as\b|including\b|like\b|e\.g\.|namely\b|i\.e\.)(?=[a-z]+(?:[\s,;:)]|\.(?:\s|$)))"
 )
 _MAX_SPAN = 120
-_USE_WORDS = (
+_USE_WORDS = cue_words(
     "built ", "implemented ", "based ", " top ", "using", "use", "leverag", "integrat", "extend", "written ", "powered ",
     "adopt", "employ", "utiliz", "exploit", "help", "running", "runs",
 )
@@ -84,6 +85,10 @@ _SUBJECT_BASELINE = re.compile(r"((?:[\w.+-]+\s+){0,3}?[\w.+-]+(?:'s?)?(?:\s+[a-
 # The subject pattern is tried at every position and backtracks over each word; a sentence must
 # hold its verb and margin (its tail) first, which only a few do.
 _HAS_LOSING_VERB = re.compile(r"\s" + _LOSING_VERB)
+# A word each alternative of the losing verb holds, in cue form.
+_LOSING_WORDS = cue_words(
+    "trail", "lag", "fall", "need", "requir", "take", "spend", "consum", "out", "only", "beaten", "slower", "worse", "behind"
+)
 _LEADING_WORDS = re.compile(
     r"(?:(?:In|On|For|At|With|By|And|But|While|Whereas|The|A|An|Its|Their|Our|This|These|Against|Under|Across|"
     r"Compared|Meanwhile|However|Here|There|Only|Even|Still|Yet|Also)\b[,]?\s+|[a-z][\w-]*\s+(?=[a-z]))+"
@@ -98,20 +103,22 @@ _LEADING_CUE = re.compile(r"\s*(?:[Ii][Nn]|[Aa][Nn][Dd]|[Bb][Uu][Tt]|[Hh][Oo][Ww
 _AND_NEXT_MARGIN = re.compile(r"\band\s+(?:the\s+)?([\w.+-]+(?:\s[\w.+-]+)?)\s+by\s+(?:up\s+to\s+|about\s+|over\s+)?\d")
 
 
-def comparison_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of ``text`` that name what the sentence compares against."""
+def comparison_spans(text: str, cues: Cues | None = None) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that name what the sentence compares against (``cues``: the
+    text already read by ``loaders.cues.Cues``)."""
     spans = []
-    form = cue_form(text)
-    cues = has_any(form, _COMPARE_WORDS) or any(shape.search(form) for shape in _COMPARE_SHAPES)
-    for m in COMPARE_CUE.finditer(text) if cues else ():
+    cues = cues or Cues(text)
+    form = cues.form
+    compares = cues.has(_COMPARE_WORDS) or cues.has(_SHAPE_WORDS) and any(shape.search(form) for shape in _COMPARE_SHAPES)
+    for m in COMPARE_CUE.finditer(text) if compares else ():
         leading = bool(_LEADING_CUE.fullmatch(text, 0, m.start()))
         start = m.end()
         while start < len(text) and text[start] in " (":
             start += 1
         spans.append(_span_after(text, start, leading))
-    for m in _POSSESSIVE_OBJECT.finditer(text):
+    for m in _POSSESSIVE_OBJECT.finditer(text) if "'s" in text else ():
         spans.append((m.start(1), m.end(1) + 2))  # with the "'s" a mention may include
-    for m in _SUBJECT_BASELINE.finditer(text) if _HAS_LOSING_VERB.search(text) else ():
+    for m in _SUBJECT_BASELINE.finditer(text) if cues.has(_LOSING_WORDS) and _HAS_LOSING_VERB.search(text) else ():
         lead = _LEADING_WORDS.match(text, m.start(1), m.end(1))
         spans.append((lead.end() if lead else m.start(1), m.end(1)))
     # "outperforms BERT by 0.8 points and ViT by 2%": a second baseline with its own margin
@@ -124,9 +131,9 @@ def comparison_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def use_spans(text: str) -> list[tuple[int, int]]:
+def use_spans(text: str, cues: Cues | None = None) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    if not has_any(cue_form(text), _USE_WORDS):
+    if not (cues or Cues(text)).has(_USE_WORDS):
         return spans
     for m in USE_CUE.finditer(text):
         start = m.end()

@@ -50,9 +50,30 @@ def split_sentences(text: str) -> list[Sentence]:
 _NOT_FOLDED = re.compile(r"[^a-z0-9+]")
 
 
+@lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """The form names are compared in: lower case, letters and digits only."""
     return _NOT_FOLDED.sub("", name.lower())
+
+
+def has_word(text: str, word: str) -> bool:
+    """``re.search(rf"\\b{re.escape(word)}\\b", text)`` for a ``word`` of word characters, without
+    compiling a pattern per word.
+
+    >>> has_word("a bamboo-based plan", "bamboo"), has_word("bamboos", "bamboo")
+    (True, False)
+    """
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _is_word_char(text[at - 1])) and (end == len(text) or not _is_word_char(text[end])):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what re's \w matches in str patterns
 
 
 # A token that looks like a proper name of an artifact: inner capitals (ParaFold, cuBLAS),
