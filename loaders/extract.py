@@ -394,9 +394,12 @@ class Extractor:
         is the paper's own artifact, even without a proposal sentence ('a dataset of ..., PIE')."""
         have = {fold(n) for p in found for n in [p.name, *p.aliases]}
         counts: dict[str, int] = {}
-        for s in sentences:
-            for name in candidate_names(s.text):
-                counts[name] = counts.get(name, 0) + standalone_count(name, s.text)
+        abstract = b.entry.abstract
+        # the abstract's names are its sentences' names, in the same order; a name written fewer
+        # than four times in all is not counted sentence by sentence
+        for name in candidate_names(abstract):
+            if abstract.count(name) >= 4:
+                counts[name] = sum(standalone_count(name, s.text) for s in sentences)
         out = []
         compared_text: str | None = None  # every comparison span, apart: no name holds a NUL
         for name, n in counts.items():
