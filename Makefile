@@ -64,7 +64,7 @@ score: install
 	@echo; echo "== claims of 62 labelled seed papers (tests/data/claims_gold_b*.jsonl)"
 	@cat tests/data/claims_gold_b*.jsonl > $(OUT)/claims_gold.jsonl
 	$(PYTHON) ../shared/eval/score.py --export $(OUT)/graph.jsonl --gold $(OUT)/claims_gold.jsonl
-	@echo; echo "== 80 abstracts written in phrasings the seeds do not use (tests/data/fresh)"
+	@echo; echo "== 112 abstracts written in phrasings the seeds do not use (tests/data/fresh)"
 	rm -rf $(OUT)/fresh-store
 	$(KG) --store $(OUT)/fresh-store load -q tests/data/fresh
 	$(KG) --store $(OUT)/fresh-store export -o $(OUT)/fresh.jsonl

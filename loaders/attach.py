@@ -44,16 +44,23 @@ _BASELINE_THEN_MARGIN = re.compile(
 # form can cut a word into pieces in exponentially many ways, and tries them all before failing.
 _FEW_WORDS = r"(?:\s*[\w/-]+(?:\s+[\w/-]+){0,5})?"
 _MARGIN_THEN_BASELINE = re.compile(
-    r"^" + _FEW_WORDS + r"\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus|against|"
+    r"^" + _FEW_WORDS + r"\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus|against|on\s+top\s+of|"
     r"(?:that|those)\s+of|the\s+[\w-]+(?:\s+[\w-]+)?\s+of)\s+(?:(?:the|a|an|its|their)\s+)?$",
     re.I,
 )
 _WITHIN_OF = re.compile(r"^\s*of\s+(?:(?:the|a|an)\s+)?$", re.I)
+_WITHIN_OF_OWN = re.compile(r"\s*of\s+", re.I)
 _UNNAMED_OBJECT = re.compile(
     r"(?:outperform\w*|out(?:scor|run|pac|strip|class|shin|do)\w*|beat\w*|surpass\w*|exceed\w*|improv\w*\s+(?:on|over|upon))\s+[^,;.]{1,60}?\s+by\s+" + _QUALIFIER + "$",
     re.I,
 )
-_CUE_WORD = re.compile(r"\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus|as\s+[a-z]+\s+as)\s", re.I)
+_CUE_WORD = re.compile(r"\s*,?\s*(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus|as\s+[a-z]+\s+as|on\s+top\s+of)\s", re.I)
+# "A is 40% slower than ours", "A comes within 9% of Corvid": the margin is the subject's.
+_OWN_OBJECT = re.compile(r"\s*(?:,\s*)?(?:(?:over|than|compared\s+(?:to|with)|relative\s+to|vs\.?|versus|of)\s+)?(?:ours|us|our\s|it\b|that\s+of\s+ours)", re.I)
+# "from 34% to 71%": two absolute values, neither a margin
+_FROM = re.compile(r"\bfrom\s+(?:about\s+|roughly\s+)?$", re.I)
+_TO_NUMBER = re.compile(r"^\s+to\s+(?:about\s+|roughly\s+)?\d", re.I)
+_FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|roughly\s+)?[\d.,]+\s*\S{0,3}\s+to\s+(?:about\s+|roughly\s+)?$", re.I)
 _NEXT_WORD = re.compile(r"\s*([\w/-]+)")
 _WITHIN = re.compile(r"\bwithin\s+" + _QUALIFIER + "$", re.I)
 _OBJECT_END = re.compile(r"[,;.]\s|\s(?:and|or|while|whereas|but|at|on|in|for|with|when|under|across)\s|$")
@@ -117,6 +124,11 @@ def _respectively(text: str, items: list[list[FoundClaim]], groups: list[list[Ta
             runs.append([i])
     out: dict[int, list[Target]] = {}
     for run in runs:
+        if explicit and len(run) == 1 and len(items[run[0]]) == 2:  # "1.3–1.6× over A and B, respectively"
+            pairs = [g for g in groups if len(g) == 2] or ([[t for g in groups for t in g]] if sum(map(len, groups)) == 2 else [])
+            if pairs:
+                out[run[0]] = min(pairs, key=lambda g: abs(g[0][1] - items[run[0]][0].start))
+            continue
         matching = [g for g in groups if len(g) == len(run) > 1]
         if not explicit:  # "Compared against A, B and C, it is 1.3×, 1.8× and 2.6× faster": one list each
             matching = [g for g in matching if len(g) >= 3 and _listed_in_order(text, g, run, items)]
@@ -156,7 +168,38 @@ def _cue_after(after: str) -> int | None:
     return search(0, 0)
 
 
-def _owner(text: str, item: list[FoundClaim], groups: list[list[Target]]) -> list[Target] | None:
+_VERSUS = re.compile(r"(?:versus|vs\.?|against|compared\s+(?:to|with))\s+(?:only\s+)?(?:\$\s?)?$", re.I)
+_VALUE_FOR = re.compile(r"\s+(?:for|with|from|under)\s")
+
+
+def _is_absolute_pair(text: str, item: list[FoundClaim]) -> bool:
+    """'from 34% to 71%', '57% MFU versus 43% for X': values, not margins."""
+    first, last = item[0], item[-1]
+    if _VERSUS.search(text, max(0, first.start - 30), first.start) and _VALUE_FOR.match(text, last.end):
+        return True
+    return bool(_FROM.search(text, max(0, first.start - 20), first.start) and _TO_NUMBER.match(text[last.end : last.end + 30])) or bool(
+        _FROM_TO.search(text[max(0, first.start - 40) : first.start])
+    )
+
+
+def _subject(text: str, item: list[FoundClaim], groups: list[list[Target]], own: tuple[str, ...]) -> list[Target] | None:
+    """'A is 40% slower than Brindle', 'A comes within 9% of ours': when the margin is stated over
+    the paper's own artifact, it is the baseline's before it in the clause."""
+    first, last = item[0], item[-1]
+    after = text[last.end : last.end + 80]
+    cue_end = _cue_after(after)
+    obj_at = cue_end if cue_end is not None else (_WITHIN_OF_OWN.match(after).end() if _WITHIN.search(text[: first.start]) and _WITHIN_OF_OWN.match(after) else None)
+    if obj_at is None:
+        return None
+    obj = after[obj_at:].lstrip()
+    if not (_OWN_OBJECT.match(obj) or any(name and obj.startswith(name) for name in own)):
+        return None
+    clause_start = max(text.rfind(p, 0, first.start) for p in ("; ", ". ", ", and ", ", but ", ", while ", ", whereas "))
+    before = [g for g in groups if clause_start < g[0][1] and g[-1][2] <= first.start]
+    return before[-1] if before else None
+
+
+def _owner(text: str, item: list[FoundClaim], groups: list[list[Target]], own: tuple[str, ...] = ()) -> list[Target] | None:
     """The baselines the sentence's structure gives this number; [] for none; None when it says nothing."""
     first, last = item[0], item[-1]
     before = text[: first.start]
@@ -170,6 +213,8 @@ def _owner(text: str, item: list[FoundClaim], groups: list[list[Target]]) -> lis
                 and _BASELINE_THEN_MARGIN.match(text[t[2] : first.start])
             ):
                 return [t]
+    if (subject := _subject(text, item, groups, own)) is not None:
+        return subject
     after = text[last.end :]
     within = _WITHIN.search(before)
     for group in groups:
@@ -202,8 +247,9 @@ def _nearest(text: str, groups: list[list[Target]], at: int) -> list[Target]:
     return min(inside or groups, key=distance)
 
 
-def attach(text: str, targets: list[Target], claims: list[FoundClaim]) -> dict[str, list[Claim]]:
-    """Each target's claims, as the sentence states them."""
+def attach(text: str, targets: list[Target], claims: list[FoundClaim], own: tuple[str, ...] = ()) -> dict[str, list[Claim]]:
+    """Each target's claims, as the sentence states them (``own``: the names of the paper's own
+    artifacts, which a margin may be stated over)."""
     out: dict[str, list[Claim]] = {key: [] for key, _, _ in targets}
     if not targets:
         return out
@@ -212,10 +258,14 @@ def attach(text: str, targets: list[Target], claims: list[FoundClaim]) -> dict[s
     paired = _respectively(text, items, groups)
     for i, item in enumerate(items):
         owners = paired.get(i)
+        if owners is not None and len(item) == len(owners) == 2:  # a range paired end by end
+            for (key, _, _), c in zip(owners, item):
+                out[key].append(c.claim)
+            continue
         if owners is None:
-            owners = _owner(text, item, groups)
+            owners = _owner(text, item, groups, own)
         if owners is None:
-            if not _is_comparative(text, item) or _SHARE_OF.match(text, item[-1].end):
+            if _is_absolute_pair(text, item) or not _is_comparative(text, item) or _SHARE_OF.match(text, item[-1].end):
                 continue  # "80% sparsity", "0.03% of the parameters of X": a result, not a margin
             owners = _nearest(text, groups, item[0].start)
         for key, _, _ in owners:

@@ -452,7 +452,7 @@ class Extractor:
                 if name not in names and any(self._known(w) for w in name.split()):  # "Intel Xeons"
                     continue
                 compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos, pos + len(name)))
-        self._comparisons(b, text, compared, cite)
+        self._comparisons(b, text, compared, cite, own)
 
     @staticmethod
     def _lone_name(text: str, a: int, z: int, document: str) -> list[str]:
@@ -496,11 +496,11 @@ class Extractor:
             if cls is not None and cls.kind == "class" and cls.name != m.entry.name:
                 b.relate(RelType.TARGETS, b.paper_key, b.catalogued(cls), {**cite, "via": [m.entry.name]})
 
-    def _comparisons(self, b: _Builder, text: str, compared: list[tuple[str, int, int]], cite: dict[str, Any]) -> None:
+    def _comparisons(self, b: _Builder, text: str, compared: list[tuple[str, int, int]], cite: dict[str, Any], own: list[str]) -> None:
         """COMPARES_TO for each target, with the numbers the sentence states against it (loaders.attach)."""
         if not compared:
             return
-        for key, items in attach(text, compared, find_claims(text)).items():
+        for key, items in attach(text, compared, find_claims(text), tuple(own)).items():
             props = dict(cite)
             if items:
                 props |= {

@@ -17,20 +17,20 @@ import re
 
 from loaders.cues import Cues, cue_words
 
-_COMPARATIVE = r"(?:speed-?ups?|improvements?|gains?|advantages?|faster|slower|better|higher|lower|less|more|fewer|reductions?|improves?|outperforms?|wins?|\d+(?:\.\d+)?\s?(?:x|×|times|%|-fold))"
+_COMPARATIVE = r"(?:speed-?ups?|improvements?|gains?|advantages?|margins?|edge|lead|faster|slower|better|higher|lower|less|more|fewer|reductions?|improves?|outperforms?|wins?|\d+(?:\.\d+)?\s?(?:x|×|times|%|-fold))"
 COMPARE_CUE = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|out(?:scor|run|pac|strip|class|shin|do)\w*|overtak\w*|leaves|beat(?:s|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|"
     r"compar(?:ed|ing|ison|isons)\s+(?:to|with|against)|compare[sd]?\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){1,4}?(?:to|with|against)|in\s+comparison\s+(?:to|with)|relative\s+to|"
-    r"vs\.?|versus|against|unlike|than|improv(?:es|ed|ing)\s+(?:up)?on|on\s+par\s+with|parity\s+with|"
+    r"vs\.?|versus|against|unlike|in\s+contrast\s+(?:to|with)|whereas(?=\s+(?-i:[A-Z]))|than|improv(?:es|ed|ing)\s+(?:up)?on|on\s+par\s+with|parity\s+with|"
     r"(?:comparabl[ey]|superior|inferior|similar|equal|equivalent|competitive|close)(?:\s+or\s+\w+)?(?:\s+[\w-]+){0,2}?\s+(?:to|with)|"
     r"match(?:es|ed)?|rivals?|(?<=\d[x×]\s)(?:(?:that|those)\s+|the\s+(?:[\w-]+\s+){0,3}?)of|trail(?:s|ed|ing)?|lag(?:s|ged|ging)?\s+behind|within\s+\d+(?:\.\d+)?\s?%\s+of|"
-    rf"{_COMPARATIVE}(?:\s+[\w-]+){{0,6}}?\s+over)\b",
+    rf"{_COMPARATIVE}(?:\s+[\w-]+){{0,6}}?\s+(?:over|on\s+top\s+of))\b",
     re.IGNORECASE,
 )
 # Every match of COMPARE_CUE holds one of these words or shapes, in cue form (loaders.cues); each
 # shape starts with a literal or a digit, which re scans for quickly.
 _COMPARE_WORDS = cue_words(
-    "outperform", "beat", "surpass", "exceed", "compar", "relative", "vs", "versus", "against", "unlike", "than",
+    "outperform", "beat", "surpass", "exceed", "compar", "relative", "vs", "versus", "against", "unlike", "contrast", "whereas", "top", "than",
     " par ", "superior", "inferior", "similar", "equal", "equivalent", "competitive", "close", "match", "rival",
     "outscor", "outrun", "outpac", "outstrip", "outclass", "outshin", "outdo", "overtak", "leaves", "parity", "trail", "lag",
 )
@@ -76,7 +76,7 @@ def _span_after(text: str, start: int, leading_clause: bool) -> tuple[int, int]:
 # "TensorRT trails by 22%", "FlexGen needs 3.4x more host memory", "vLLM is outperformed by 2x":
 # the baseline is the subject of a verb of losing, with a margin in the same clause.
 _LOSING_VERB = (
-    r"(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|needs?|requires?|takes?|spends?|consumes?|is\s+out\w+ed|are\s+out\w+ed|"
+    r"(?:trails?|lags?(?:\s+behind)?|falls?\s+behind|comes?\s+within|costs?|needs?|requires?|takes?|spends?|consumes?|is\s+out\w+ed|are\s+out\w+ed|"
     r"reaches\s+only|achieves\s+only|is\s+(?:outperformed|beaten|slower|worse)|are\s+(?:outperformed|beaten)|"
     r"(?:is|are)\s+(?=(?:\S+\s+){1,4}?(?:slower|worse|behind)\b))\b"
     r"(?=[^.;]{0,60}?\d(?:\.\d+)?\s?(?:x|×|%|times|-fold|points?)(?![\w]))"
@@ -87,7 +87,7 @@ _SUBJECT_BASELINE = re.compile(r"((?:[\w.+-]+\s+){0,3}?[\w.+-]+(?:'s?)?(?:\s+[a-
 _HAS_LOSING_VERB = re.compile(r"\s" + _LOSING_VERB)
 # A word each alternative of the losing verb holds, in cue form.
 _LOSING_WORDS = cue_words(
-    "trail", "lag", "fall", "need", "requir", "take", "spend", "consum", "out", "only", "beaten", "slower", "worse", "behind"
+    "trail", "lag", "fall", "come", "cost", "need", "requir", "take", "spend", "consum", "out", "only", "beaten", "slower", "worse", "behind"
 )
 _LEADING_WORDS = re.compile(
     r"(?:(?:In|On|For|At|With|By|And|But|While|Whereas|The|A|An|Its|Their|Our|This|These|Against|Under|Across|"
@@ -103,6 +103,29 @@ _LEADING_CUE = re.compile(r"\s*(?:[Ii][Nn]|[Aa][Nn][Dd]|[Bb][Uu][Tt]|[Hh][Oo][Ww
 _AND_NEXT_MARGIN = re.compile(r"\band\s+(?:the\s+)?([\w.+-]+(?:\s[\w.+-]+)?)\s+by\s+(?:up\s+to\s+|about\s+|over\s+)?\d")
 
 
+# What may stand between a cue and the thing compared against: its value, or the thing's output.
+_BEFORE_OBJECT = re.compile(
+    r"(?:only\s+)?(?:\$\s?)?\d[\d.,]*\s?(?:%|x|×|[a-zA-Z]{1,3}(?:/s)?)?\s+(?:for|with|from|under)\s+"
+    r"|(?:those|that|the\s+ones)\s+(?:[a-z]+(?:ed|en)\s+)?(?:by|of|from|with)\s+"
+)
+# "Throughput (tok/s): Sprig 3,120; vLLM 1,450; TGI 1,190": a table written as a sentence.
+_TABLE = re.compile(r":\s+(?=[^;]+\d;)")
+_TABLE_ITEM = re.compile(r"\s*([^\s;:\d][^;:]{0,60}?)\s+(?:\$\s?)?\d[\d.,]*\s?(?:%|x|×|[a-zA-Z]{1,3}(?:/s)?)?\s*(?:;|\.?$)")
+
+
+def _table_items(text: str) -> list[tuple[int, int]]:
+    """The names of a table written as a sentence: three or more 'name value' items after a colon,
+    separated by semicolons."""
+    m = _TABLE.search(text) if ";" in text and ":" in text else None
+    if not m:
+        return []
+    spans, at = [], m.end()
+    while at < len(text) and (item := _TABLE_ITEM.match(text, at)):
+        spans.append((item.start(1), item.end(1)))
+        at = item.end()
+    return spans if len(spans) >= 3 and at >= len(text.rstrip()) else []
+
+
 def comparison_spans(text: str, cues: Cues | None = None) -> list[tuple[int, int]]:
     """Character spans of ``text`` that name what the sentence compares against (``cues``: the
     text already read by ``loaders.cues.Cues``)."""
@@ -115,7 +138,10 @@ def comparison_spans(text: str, cues: Cues | None = None) -> list[tuple[int, int
         start = m.end()
         while start < len(text) and text[start] in " (":
             start += 1
+        if skip := _BEFORE_OBJECT.match(text, start):  # "versus 43% for X", "than those produced by X"
+            start = skip.end()
         spans.append(_span_after(text, start, leading))
+    spans.extend(_table_items(text))
     for m in _POSSESSIVE_OBJECT.finditer(text) if "'s" in text else ():
         spans.append((m.start(1), m.end(1) + 2))  # with the "'s" a mention may include
     for m in _SUBJECT_BASELINE.finditer(text) if cues.has(_LOSING_WORDS) and _HAS_LOSING_VERB.search(text) else ():

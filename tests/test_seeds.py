@@ -125,12 +125,12 @@ def test_canned_queries_answer_the_users_questions(seeded: tuple[KnowledgeGraph,
     assert shown.label == "System" and any(f.type == "COMPARES_TO" and f.direction == "in" for f in shown.facts)
 
 
-# Claims ([baseline, value, metric]) of 62 seed papers, and 80 abstracts this project wrote in
+# Claims ([baseline, value, metric]) of 62 seed papers, and 112 abstracts this project wrote in
 # phrasings the seeds do not use, all labelled without looking at the extractor's output; the
 # closing notes of the issues give each batch's first-run score. Floors guard against regressions.
 DATA = Path(__file__).parent / "data"
 CLAIM_FLOORS = {"precision": 0.95, "recall": 0.87, "metric": 0.89}
-FRESH_FLOORS = {"COMPARES_TO": 0.84, "precision": 0.84, "recall": 0.78, "metric": 0.85}
+FRESH_FLOORS = {"COMPARES_TO": 0.85, "precision": 0.84, "recall": 0.76, "metric": 0.86}
 
 
 def _claim_scores(report: str) -> dict[str, float]:
