@@ -399,7 +399,7 @@ class Extractor:
         # than four times in all is not counted sentence by sentence
         for name in candidate_names(abstract):
             if abstract.count(name) >= 4:
-                counts[name] = sum(standalone_count(name, s.text) for s in sentences)
+                counts[name] = sum(standalone_count(name, s.text) for s in sentences if name in s.text and name in candidate_names(s.text))
         out = []
         compared_text: str | None = None  # every comparison span, apart: no name holds a NUL
         for name, n in counts.items():
