@@ -43,6 +43,12 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 T = TypeVar("T")
 
 
+# Set on the batch's nodes while a load holds them, and on the nodes it created; the final write
+# of each node replaces all its properties, and the nodes left unchanged are cleared of it.
+LOCK_PROPERTY = "_kg_lock"
+NEW_PROPERTY = "_kg_new"
+
+
 def schema_statements() -> list[str]:
     """Idempotent DDL: a uniqueness constraint on ``key`` per label, and the canned queries' indexes."""
     out = [
@@ -256,7 +262,7 @@ class Neo4jStore:
         labels: dict[str, Label] = {}
         for node in batch.nodes:
             labels.setdefault(node.key, node.label)
-        existing_nodes = self._read_nodes(tx, labels)
+        existing_nodes, locked = self._lock_nodes(tx, labels)
         ends = {k for r in batch.relationships for k in (r.start, r.end)} - labels.keys()
         stored_labels = self._labels_of(tx, ends)
         endpoint_labels = {**stored_labels, **labels}
@@ -273,6 +279,13 @@ class Neo4jStore:
                     f"UNWIND $rows AS row MERGE (n:{_q(label.value)} {{key: row.key}}) SET n = row.props",
                     rows=rows,
                 ).consume()
+        unchanged: dict[Label, list[str]] = defaultdict(list)
+        written = {n.key for n in nodes}
+        for key in sorted(locked - written):
+            unchanged[labels[key]].append(key)
+        for label, keys in unchanged.items():
+            for chunk in _chunks(keys):
+                tx.run(f"UNWIND $keys AS k MATCH (n:{_q(label.value)} {{key: k}}) REMOVE n.{LOCK_PROPERTY}", keys=chunk).consume()
 
         groups: dict[tuple[RelType, Label, Label], list[dict[str, Any]]] = defaultdict(list)
         for rel in rels:
@@ -296,22 +309,37 @@ class Neo4jStore:
         return summary
 
     @staticmethod
-    def _read_nodes(tx: neo4j.ManagedTransaction, labels: dict[str, Label]) -> dict[str, dict[str, Any]]:
+    def _lock_nodes(tx: neo4j.ManagedTransaction, labels: dict[str, Label]) -> tuple[dict[str, dict[str, Any]], set[str]]:
+        """Write-lock every node of the batch (creating the new ones) before reading them.
+
+        Without the lock, two loads would both read a paper's ``sources``, each add its own and
+        the later write would drop the other's. Holding it, the second load waits until the first
+        commits, then reads what it wrote. Keys are locked in one order (label, then key), so two
+        loads seldom deadlock; when they do, the driver's managed retry runs the loser again.
+        Returns the stored properties of the nodes that existed, and every locked key."""
         by_label: dict[Label, list[str]] = defaultdict(list)
         for key, label in labels.items():
             by_label[label].append(key)
         out: dict[str, dict[str, Any]] = {}
-        for label, keys in by_label.items():
-            for chunk in _chunks(keys):
+        locked: set[str] = set()
+        for label in Label:
+            for chunk in _chunks(sorted(by_label.get(label, []))):
                 result = tx.run(
-                    f"UNWIND $keys AS k MATCH (n:{_q(label.value)} {{key: k}}) RETURN k AS key, properties(n) AS props",
+                    f"UNWIND $keys AS k MERGE (n:{_q(label.value)} {{key: k}}) "
+                    f"ON CREATE SET n.{NEW_PROPERTY} = true "
+                    f"SET n.{LOCK_PROPERTY} = true "
+                    f"RETURN k AS key, properties(n) AS props",
                     keys=chunk,
                 )
                 for record in result:
                     props = dict(record["props"])
-                    props.pop("key", None)
+                    locked.add(record["key"])
+                    if props.pop(NEW_PROPERTY, None):
+                        continue  # created just now: nothing was stored
+                    for name in ("key", LOCK_PROPERTY):
+                        props.pop(name, None)
                     out[record["key"]] = props
-        return out
+        return out, locked
 
     @staticmethod
     def _labels_of(tx: neo4j.ManagedTransaction, keys: Iterable[str]) -> dict[str, Label]:

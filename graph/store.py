@@ -15,12 +15,15 @@ import json
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Protocol
 
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from graph.lock import LockTimeout, exclusive, try_exclusive
 from graph.lookup import derive, fold_name, visible
 from graph.merge import merge_properties
 from graph.model import ENTITY_LABELS, Label, Node, Relationship, RelType
@@ -145,12 +148,36 @@ def plan_merge(
 
 
 class EmbeddedStore:
-    """A networkx MultiDiGraph kept in ``DIR/graph.json``; every save replaces the file atomically."""
+    """A networkx MultiDiGraph kept in ``DIR/graph.json``; every save replaces the file atomically.
+
+    Writers hold the directory's lock (:mod:`graph.lock`) from reading the stored graph to
+    replacing it, so concurrent loads queue instead of overwriting each other; readers never need
+    it, as the file is only ever replaced whole."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.path = self.directory / STORE_FILE
         self._graph: nx.MultiDiGraph | None = None
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The lock, with the graph read afresh under it and what crashed writers left removed."""
+        try:
+            with exclusive(self.directory):
+                self._remove_leftovers()
+                self._graph = self._read()
+                yield
+        except LockTimeout as exc:
+            raise StoreError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"cannot lock the store at {self.directory}: {exc.strerror or exc}") from None
+
+    def _remove_leftovers(self) -> None:
+        """Temp files of saves that never finished (the process was killed): only the lock's
+        holder may remove them, as a live writer's temp file is always under the lock."""
+        for tmp in self.directory.glob(".graph-*.tmp"):
+            with suppress(OSError):
+                tmp.unlink()
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -162,6 +189,9 @@ class EmbeddedStore:
         g = nx.MultiDiGraph()
         if not self.path.exists():
             return g
+        if any(self.directory.glob(".graph-*.tmp")) and try_exclusive(self.directory):
+            with suppress(StoreError), self._writing():
+                pass  # no writer is running: what is there was left by one that died
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(data, dict):
@@ -204,6 +234,10 @@ class EmbeddedStore:
             raise StoreError(f"cannot write the store at {self.directory}: {exc.strerror or exc}") from None
 
     def merge(self, batch: GraphBatch) -> MergeSummary:
+        with self._writing():
+            return self._merge(batch)
+
+    def _merge(self, batch: GraphBatch) -> MergeSummary:
         g = self.graph
         existing_nodes = {k: g.nodes[k]["properties"] for k in {n.key for n in batch.nodes} if k in g}
         existing_rels = {
@@ -274,7 +308,8 @@ class EmbeddedStore:
         return Neighbourhood(node=others.pop(key, None) or Node(key=key, label=g.nodes[key]["label"], properties=g.nodes[key]["properties"]), relationships=rels, others=others)
 
     def clear(self) -> None:
-        self._write(nx.MultiDiGraph())
+        with self._writing():
+            self._write(nx.MultiDiGraph())
         self._graph = None
 
     def close(self) -> None:

@@ -60,7 +60,7 @@ def test_a_failed_save_leaves_the_previous_store_intact(tmp_path: Path, monkeypa
     with pytest.raises(StoreError, match="No space left"):
         store.merge(other)
     assert (tmp_path / "graph.json").read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["graph.json"]  # no temporary file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "graph.json"]  # no temporary file left behind
     assert len(store.nodes()) == 2  # and the in-memory graph did not move either
 
 
@@ -76,3 +76,22 @@ def test_a_relationship_to_a_missing_node_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="missing node"):
         EmbeddedStore(tmp_path).merge(batch)
     assert not (tmp_path / "graph.json").exists()
+
+
+def test_the_next_command_removes_what_a_killed_save_left(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path)
+    store.merge(_batch())
+    (tmp_path / ".graph-killed.tmp").write_text("{half a graph", encoding="utf-8")
+    assert len(EmbeddedStore(tmp_path).nodes()) == 2  # a reader opens the store ...
+    assert not list(tmp_path.glob(".graph-*.tmp"))  # ... and, with no writer running, cleans up
+
+
+def test_a_running_writers_temp_file_is_left_alone(tmp_path: Path) -> None:
+    from graph.lock import exclusive
+
+    EmbeddedStore(tmp_path).merge(_batch())
+    live = tmp_path / ".graph-live.tmp"
+    with exclusive(tmp_path):  # another process is saving
+        live.write_text("{in progress", encoding="utf-8")
+        assert len(EmbeddedStore(tmp_path).nodes()) == 2
+        assert live.exists()
