@@ -12,6 +12,7 @@ sentence stands (source file and line).
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import Enum
 from typing import Any
 
@@ -38,14 +39,39 @@ class RelType(str, Enum):
 ENTITY_LABELS = (Label.SYSTEM, Label.HARDWARE, Label.TECHNIQUE, Label.DATASET)
 
 
+def _fold(text: str) -> str:
+    """NFKC, then case folded: the same text however it was typed or encoded ('Ｌｌａｍａ' = 'llama')."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _is_word(ch: str) -> bool:
+    """A letter, digit or mark of any script (marks: Devanagari vowel signs, say, tell words apart)."""
+    return unicodedata.category(ch)[0] in "LNM"
+
+
 def slug(text: str) -> str:
-    """Lower-case, runs of anything but letters and digits folded to one hyphen."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """Folded (case, NFKC), runs of anything but letters and digits of any script as one hyphen.
+
+    >>> slug("TPU v4"), slug("Ascend 910B"), slug("昇腾 910B")
+    ('tpu-v4', 'ascend-910b', '昇腾-910b')
+    """
+    folded = _fold(text)
+    if folded.isascii():
+        return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return "-".join("".join(c if _is_word(c) else " " for c in folded).split())
 
 
 def title_key(title: str) -> str:
-    """How two listings' titles are recognised as the same paper: case and punctuation folded."""
-    return re.sub(r"[^a-z0-9]", "", title.lower())
+    """How two listings' titles are recognised as the same paper: case (NFKC, folded) and
+    punctuation ignored, letters and digits of every script kept.
+
+    >>> title_key("Ünïcödé: A Study"), title_key("ÜNÏCÖDÉ — a study"), title_key("Глубокое обучение")
+    ('ünïcödéastudy', 'ünïcödéastudy', 'глубокоеобучение')
+    """
+    folded = _fold(title)
+    if folded.isascii():
+        return re.sub(r"[^a-z0-9]", "", folded)
+    return "".join(c for c in folded if _is_word(c))
 
 
 def entity_key(label: Label | str, name: str) -> str:

@@ -28,7 +28,7 @@ from neo4j import exceptions as nx_exc
 from graph.config import Settings
 from graph.cypher import CypherError, to_plain
 from graph.lookup import fold_name, name_candidates, visible
-from graph.model import ENTITY_LABELS, Label, Node, Relationship, RelType
+from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
 from graph.store import GraphBatch, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, StoreUnavailable, plan_merge
 
 BATCH_SIZE = 1000
@@ -259,6 +259,7 @@ class Neo4jStore:
             nodes=[n.model_copy(update={"properties": _storable(n.properties)}) for n in batch.nodes],
             relationships=[r.model_copy(update={"properties": _storable(r.properties)}) for r in batch.relationships],
         )
+        self._rekey_papers(tx)
         labels: dict[str, Label] = {}
         for node in batch.nodes:
             labels.setdefault(node.key, node.label)
@@ -307,6 +308,23 @@ class Neo4jStore:
                 if written != len(rows):  # an endpoint vanished under us: fail, rolling everything back
                     raise StoreError(f"{len(rows) - written} {rtype.value} relationship(s) name a missing node")
         return summary
+
+    @staticmethod
+    def _rekey_papers(tx: neo4j.ManagedTransaction) -> int:
+        """Papers with a title outside ASCII get the keys of today (``Paper.key_for``): graphs
+        loaded before paper keys kept every script's letters hold them under their old keys, and a
+        later load of the same paper would make it twice. A key already taken is left as it was."""
+        found = tx.run("MATCH (p:Paper) WHERE p.title =~ $pattern RETURN p.key AS key, p.title AS title", pattern=r"(?s).*[^\x00-\x7F].*")
+        moves = [{"old": r["key"], "new": new} for r in found if (new := Paper.key_for(str(r["title"]))) != r["key"]]
+        if not moves:
+            return 0
+        return int(
+            tx.run(
+                "UNWIND $moves AS m MATCH (p:Paper {key: m.old}) WHERE NOT EXISTS { MATCH (:Paper {key: m.new}) } "
+                "SET p.key = m.new RETURN count(p) AS n",
+                moves=moves,
+            ).single(strict=True)["n"]
+        )
 
     @staticmethod
     def _lock_nodes(tx: neo4j.ManagedTransaction, labels: dict[str, Label]) -> tuple[dict[str, dict[str, Any]], set[str]]:

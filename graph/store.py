@@ -26,10 +26,11 @@ from pydantic import BaseModel, Field
 from graph.lock import LockTimeout, exclusive, try_exclusive
 from graph.lookup import derive, fold_name, visible
 from graph.merge import merge_properties
-from graph.model import ENTITY_LABELS, Label, Node, Relationship, RelType
+from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
 
 STORE_FILE = "graph.json"
-FORMAT_VERSION = 1
+# 2: paper keys keep the letters of every script (1 kept a-z and 0-9 only; read and re-keyed).
+FORMAT_VERSION = 2
 
 
 class StoreError(RuntimeError):
@@ -196,7 +197,7 @@ class EmbeddedStore:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
-            if data.get("version") != FORMAT_VERSION:
+            if data.get("version") not in (1, FORMAT_VERSION):
                 raise StoreError(f"{self.path}: store format {data.get('version')!r} is not {FORMAT_VERSION}")
             for n in data["nodes"]:
                 props = n["properties"]
@@ -205,6 +206,8 @@ class EmbeddedStore:
                 g.add_node(n["key"], label=Label(n["label"]), properties=props)
             for r in data["relationships"]:
                 g.add_edge(r["start"], r["end"], key=r["type"], properties=r["properties"])
+            if data["version"] == 1:
+                rekey_papers(g)
         except StoreError:
             raise
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -314,6 +317,21 @@ class EmbeddedStore:
 
     def close(self) -> None:
         self._graph = None
+
+
+def rekey_papers(g: nx.MultiDiGraph) -> dict[str, str]:
+    """Give papers of a version-1 store the keys of today (``Paper.key_for`` of their title); a key
+    another paper already has is left as it was. Returns old key -> new key."""
+    taken = set(g.nodes)
+    moves: dict[str, str] = {}
+    for key, data in g.nodes(data=True):
+        if Label(data["label"]) is Label.PAPER:
+            new = Paper.key_for(str(data["properties"].get("title") or ""))
+            if new != key and new not in taken:
+                moves[key] = new
+                taken.add(new)
+    nx.relabel_nodes(g, moves, copy=False)
+    return moves
 
 
 def _nodes_of(g: nx.MultiDiGraph, derived: bool = False) -> list[Node]:

@@ -3,6 +3,7 @@ absurd inputs. Nothing may be lost silently, and every refusal is one line with 
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import subprocess
@@ -119,3 +120,54 @@ def test_a_held_lock_makes_a_second_writer_wait_then_fail_clearly(tmp_path: Path
     assert lines[-1].startswith("error: ") and "still being written" in lines[-1] and len(lines) == 2
     assert "Traceback" not in out.stderr
     assert _kg(store, "load", "-q", str(a)).returncode == 0  # free again once the holder is gone
+
+
+TITLES = [
+    "深度学习推理系统的内存管理: 一项研究",
+    "大模型推理的调度: 系统设计",
+    "Распределённое обучение больших моделей: обзор",
+    "Μεταγλωττιστές για επιταχυντές: μια μελέτη",
+    "Ünïcödé Kernels: Fusion on Édge Devices",
+    "Unicode Kernels: Fusion on Edge Devices",
+]
+
+
+def _unicode_listings(tmp_path: Path) -> list[Path]:
+    one = _listing(tmp_path / "one.txt", TITLES)
+    # the same papers again, typed differently: case, NFKC-equivalent forms, punctuation
+    two = _listing(tmp_path / "two.txt", ["ÜNÏCÖDÉ KERNELS — FUSION ON ÉDGE DEVICES", "深度学习推理系统的内存管理：一项研究"])
+    return [one, two]
+
+
+def test_titles_in_every_script_load_one_paper_each(tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    out = _kg(store, "load", "-q", *map(str, _unicode_listings(tmp_path)))
+    assert out.returncode == 0, out.stderr
+    papers = _papers(store)
+    assert set(papers) == set(TITLES)
+    assert len(papers["Ünïcödé Kernels: Fusion on Édge Devices"]["sources"]) == 2
+    assert len(papers["深度学习推理系统的内存管理: 一项研究"]["sources"]) == 2
+
+
+def test_a_store_written_with_ascii_only_keys_is_rekeyed_when_read(tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    store.mkdir()
+    old = {"key": "paper:nicdkernelsfusiononedgedevices", "label": "Paper", "properties": {"title": TITLES[4], "sources": ["old.txt:1"]}}
+    (store / "graph.json").write_text(json.dumps({"format": "mlsys-kg", "version": 1, "nodes": [old], "relationships": []}), encoding="utf-8")
+    assert _kg(store, "load", "-q", str(_listing(tmp_path / "one.txt", TITLES))).returncode == 0
+    papers = _papers(store)
+    assert set(papers) == set(TITLES)
+    assert papers[TITLES[4]]["sources"][0] == "old.txt:1" and len(papers[TITLES[4]]["sources"]) == 2
+
+
+@pytest.mark.neo4j
+def test_titles_in_every_script_load_one_paper_each_on_neo4j(neo: Neo4jStore, neo4j_settings: Settings, tmp_path: Path) -> None:
+    neo.clear()
+    with neo.driver.session(database=neo.database) as session:  # a paper loaded under the old key
+        session.run("CREATE (:Paper {key: 'paper:nicdkernelsfusiononedgedevices', title: $t, sources: ['old.txt:1']})", t=TITLES[4]).consume()
+    with KnowledgeGraph.open(neo4j_settings) as kg:
+        kg.load(_unicode_listings(tmp_path))
+    papers = {n.properties["title"]: n.properties for n in neo.nodes() if n.label.value == "Paper"}
+    assert set(papers) == set(TITLES)
+    assert len(papers[TITLES[4]]["sources"]) == 3  # the old load's, and both listings'
+    neo.clear()
