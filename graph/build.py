@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from graph.model import ListingEntry, Node, Paper, Relationship
 from graph.store import GraphBatch, plan_merge
 from loaders.extract import Extractor
-from loaders.listing import iter_listing_files, read_listing
+from loaders.listing import ListingError, iter_listing_files, read_listing
 
 
 class BuildReport(BaseModel):
@@ -29,7 +29,10 @@ class BuildReport(BaseModel):
 
 def read_entries(paths: Iterable[Path]) -> tuple[list[ListingEntry], int]:
     """Every entry of every listing file under ``paths``; raises ListingError on the first bad one."""
+    paths = list(paths)
     files = iter_listing_files(paths)
+    if not files:
+        raise ListingError(f"{', '.join(map(str, paths))}: no listing files (*.txt, *.md) found")
     entries: list[ListingEntry] = []
     for path in files:
         entries.extend(read_listing(path))

@@ -18,11 +18,12 @@ from graph.api import KnowledgeGraph, Profile
 from graph.cli_neo4j import neo4j_group
 from graph.config import Settings
 from graph.cypher import parse_params, split_statements
+from graph.outfile import OutputError, atomic_output
 from graph.output import FORMATS, write_rows
-from graph.store import StoreError, StoreUnavailable
+from graph.store import STORE_FILE, StoreError, StoreUnavailable
 from loaders.catalogue import CatalogueError
 from loaders.listing import ListingError
-from queries.catalog import QueryError
+from queries.catalog import QueryError, get_query
 
 
 class _Group(click.Group):
@@ -32,7 +33,7 @@ class _Group(click.Group):
         except StoreUnavailable as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
-        except (ListingError, QueryError, StoreError, CatalogueError) as exc:
+        except (ListingError, QueryError, StoreError, CatalogueError, OutputError) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
         except BrokenPipeError:
@@ -46,8 +47,18 @@ class _Group(click.Group):
             sys.exit(1)
 
 
-def _kg(ctx: click.Context) -> KnowledgeGraph:
+def _store_dir(ctx: click.Context) -> Path | None:
+    """The embedded store's folder, which no output may be written into."""
+    settings: Settings = ctx.find_root().obj["settings"]
+    return settings.store if settings.backend == "embedded" else None
+
+
+def _kg(ctx: click.Context, must_exist: bool = True) -> KnowledgeGraph:
+    """The graph; commands that read it refuse an embedded store that was never written."""
     obj = ctx.find_root().obj
+    settings: Settings = obj["settings"]
+    if must_exist and settings.backend == "embedded" and not (settings.store / STORE_FILE).is_file():
+        raise StoreError(f"no graph at {settings.store}; run 'kg load FILE...' first (or pass --store DIR)")
     if "kg" not in obj:
         obj["kg"] = KnowledgeGraph.open(obj["settings"])
         ctx.call_on_close(obj["kg"].close)
@@ -95,7 +106,7 @@ def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool) -> None:
     Every file is parsed before anything is written: one bad file leaves the store as it was.
     Loading the same files again changes nothing.
     """
-    kg = _kg(ctx)
+    kg = _kg(ctx, must_exist=False)
 
     def progress(entries: Any) -> Any:
         entries = list(entries)
@@ -129,7 +140,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 def list_queries(ctx: click.Context, fmt: str) -> None:
     """List the canned queries and their parameters."""
-    qs = _kg(ctx).queries()
+    qs = _kg(ctx, must_exist=False).queries()
     if fmt == "json":
         click.echo(json.dumps([{**q.model_dump(exclude={"cypher", "path"}), "example": q.example, "file": Path(q.path).name} for q in qs], indent=2, ensure_ascii=False))
         return
@@ -154,6 +165,7 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
         if not sep or not key:
             raise QueryError(f"parameter {item!r} is not KEY=VALUE")
         raw[key.strip()] = value
+    get_query(name).bind(raw)  # a mistake in the query is told before whether the store exists
     write_rows(_kg(ctx).query(name, **raw), fmt, sys.stdout)
 
 
@@ -194,13 +206,8 @@ def export(ctx: click.Context, output: Path | None) -> None:
     if output is None:
         kg.export(sys.stdout)
         return
-    tmp = output.with_name(output.name + ".tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            n = kg.export(fh)
-        tmp.replace(output)
-    except OSError as exc:
-        raise StoreError(f"cannot write {output}: {exc.strerror or exc}") from None
+    with atomic_output(output, _store_dir(ctx)) as fh:
+        n = kg.export(fh)
     click.echo(f"Wrote {n} lines to {output}", err=True)
 
 
@@ -232,11 +239,8 @@ def _table(rows: list[dict[str, Any]]) -> None:
 def viz(ctx: click.Context, output: Path) -> None:
     """Write a self-contained HTML picture of the graph (open it in a browser)."""
     html = _kg(ctx).visualize()
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise StoreError(f"cannot write {output}: {exc.strerror or exc}") from None
+    with atomic_output(output, _store_dir(ctx)) as fh:
+        fh.write(html)
     click.echo(f"Wrote {output}")
 
 

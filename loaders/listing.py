@@ -32,7 +32,9 @@ loaders.listing.ListingError: empty.txt: file is empty — is this a paper listi
 
 from __future__ import annotations
 
+import codecs
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -184,25 +186,56 @@ def parse_listing(text: str, source: str) -> list[ListingEntry]:
     return [ListingEntry(**entry) for entry in entries]
 
 
+#: Limits that refuse absurd input before any work is done on it (the seeds' largest file is
+#: under 1 MB and their longest line under 3,000 characters; a 300 KB abstract still loads).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_LINE_CHARS = 1_000_000
+
+
 def read_listing(path: Path, source: str | None = None) -> list[ListingEntry]:
-    """Read a UTF-8 listing file; every failure is a ListingError naming the file."""
+    """Read a UTF-8 (or UTF-16, with its byte-order mark) listing file; every failure is a
+    ListingError naming the file: special files, files over ``MAX_FILE_BYTES`` and lines over
+    ``MAX_LINE_CHARS`` are refused before they are parsed."""
     path = Path(path)
     name = source if source is not None else path.name
-    if not path.exists():
-        raise ListingError(f"{path}: no such file")
-    if path.is_dir():
-        raise ListingError(f"{path}: is a directory, not a listing file")
     try:
-        data = path.read_bytes()
+        info = path.stat()
+    except FileNotFoundError:
+        raise ListingError(f"{path}: no such file") from None
     except OSError as exc:
-        raise ListingError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+        raise ListingError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ListingError(f"{path}: is a directory, not a listing file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ListingError(f"{path}: not a regular file (a pipe, socket or device), not a listing")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ListingError(f"{path}: {info.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one listing file")
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ListingError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ListingError(f"{path}: over the {MAX_FILE_BYTES:,}-byte limit for one listing file")
+    text = _decode(path, data)
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise ListingError(f"{path}: a line of {longest:,} characters, over the {MAX_LINE_CHARS:,}-character limit for one line")
+    return parse_listing(text, name)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ListingError(f"{path}: starts as UTF-16 but is not valid UTF-16 (byte {exc.start})") from None
     if b"\x00" in data:
         raise ListingError(f"{path}: binary file, not a text listing")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ListingError(f"{path}: not valid UTF-8 (byte {exc.start})") from exc
-    return parse_listing(text, name)
+        raise ListingError(f"{path}: not valid UTF-8 (byte {exc.start}); save it as UTF-8") from None
 
 
 def iter_listing_files(paths: Iterable[Path]) -> list[Path]:

@@ -4,6 +4,7 @@ absurd inputs. Nothing may be lost silently, and every refusal is one line with 
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import subprocess
@@ -171,3 +172,54 @@ def test_titles_in_every_script_load_one_paper_each_on_neo4j(neo: Neo4jStore, ne
     assert set(papers) == set(TITLES)
     assert len(papers[TITLES[4]]["sources"]) == 3  # the old load's, and both listings'
     neo.clear()
+
+
+def _refused(store: Path, path: Path | str, reason: str, limit: float = 5.0) -> None:
+    started = time.monotonic()
+    out = _kg(store, "load", "-q", str(path), timeout=60)
+    assert time.monotonic() - started < limit, "refused too slowly"
+    assert out.returncode == 1, out.stderr
+    assert "Traceback" not in out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and str(path) in lines[0] and reason in lines[0], out.stderr
+    assert not (store / "graph.json").exists(), "nothing was written"
+
+
+def test_absurd_inputs_are_refused_in_one_line_within_seconds(tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    huge_line = tmp_path / "one-line.txt"
+    with huge_line.open("w", encoding="utf-8") as fh:
+        fh.write("Title: A Paper\n\n" + "word " * 2_100_000 + "\n")  # a 10 MB line
+    _refused(store, huge_line, "over the 1,000,000-character limit")
+    _refused(store, "/dev/zero", "not a regular file")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    _refused(store, fifo, "not a regular file")  # never opened, so never waits for a writer
+    empty_dir = tmp_path / "empty"
+    empty_dir.mkdir()
+    _refused(store, empty_dir, "no listing files")
+
+
+def test_a_long_abstract_still_loads_and_utf16_text_is_read(tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    long = tmp_path / "long.txt"
+    sentence = "We present Longform, which outperforms vLLM by 2x on A100 GPUs while using PagedAttention. "
+    long.write_text("Longform: A Long Abstract\n\n" + sentence * (300_000 // len(sentence)) + "\n", encoding="utf-8")
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_text("Sixteen: A Wide Listing\n\nWe present Sixteen, which outperforms SGLang by 3x on H100 GPUs.\n", encoding="utf-16")
+    out = _kg(store, "load", "-q", str(long), str(utf16))
+    assert out.returncode == 0, out.stderr
+    assert set(_papers(store)) == {"Longform: A Long Abstract", "Sixteen: A Wide Listing"}
+
+
+def test_an_unreadable_file_is_an_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from loaders.listing import ListingError, read_listing
+
+    locked = _listing(tmp_path / "locked.txt", ["Alder: Paged Serving"])
+
+    def denied(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", denied)  # as for a user without the right to read it (root reads all)
+    with pytest.raises(ListingError, match=r"locked\.txt: cannot read \(Permission denied\)"):
+        read_listing(locked)
