@@ -249,6 +249,17 @@ class KnowledgeGraph:
         title = found[0].name if found else name
         return ClaimsChart(baseline=title, rows=self.claims(name, variants=variants))
 
+    def visualize_cypher(self, statement: str, params: dict[str, Any] | None = None, title: str | None = None) -> GraphView:
+        """A picture of the nodes and relationships a read-only Cypher statement returns (Neo4j backend).
+
+        ``kg.visualize_cypher("MATCH (p:Paper)-[r:COMPARES_TO]->(s:System {name: 'vLLM'}) RETURN p, r, s")``"""
+        from graph.neo4j_store import Neo4jStore
+        from graph.view import from_neo4j
+
+        if not isinstance(self.store, Neo4jStore):
+            raise CypherNeedsNeo4j()
+        return from_neo4j(self.store.run_graph(statement, dict(params or {})), title=title or statement)
+
     def protected(self) -> list[Path]:
         """Directories an output file must not be written into: the embedded store's own."""
         return [self.store.directory] if isinstance(self.store, EmbeddedStore) else []

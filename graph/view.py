@@ -278,16 +278,10 @@ def _name(node: Node) -> str:
     return str(node.properties.get("name") or node.properties.get("title") or node.key)
 
 
-def caption(node: Node, width: int = 26) -> str:
-    """What is written on a node: a name, or a paper's short name (before its colon) or first words.
-
-    >>> caption(Node(key="paper:x", label=Label.PAPER, properties={"title": "Seesaw: High-throughput LLM Inference"}))
-    'Seesaw'
-    >>> caption(Node(key="paper:y", label=Label.PAPER, properties={"title": "Taming Throughput-Latency Tradeoff in LLM Inference"}))
-    'Taming Throughput-Latency…'
-    """
-    name = " ".join(_name(node).split())
-    if node.label != Label.PAPER:
+def short_name(name: str, paper: bool, width: int = 26) -> str:
+    """A name cut to ``width``; a paper's title to its short name (before the colon) or first words."""
+    name = " ".join(name.split())
+    if not paper:
         return name if len(name) <= width else name[: width - 1].rstrip() + "…"
     head = name.split(":", 1)[0].strip()
     if head != name and 0 < len(head) <= width:
@@ -298,6 +292,17 @@ def caption(node: Node, width: int = 26) -> str:
             return (out or word[: width - 1]) + "…"
         out = f"{out} {word}".strip()
     return out
+
+
+def caption(node: Node, width: int = 26) -> str:
+    """What is written on a node: a name, or a paper's short name (before its colon) or first words.
+
+    >>> caption(Node(key="paper:x", label=Label.PAPER, properties={"title": "Seesaw: High-throughput LLM Inference"}))
+    'Seesaw'
+    >>> caption(Node(key="paper:y", label=Label.PAPER, properties={"title": "Taming Throughput-Latency Tradeoff in LLM Inference"}))
+    'Taming Throughput-Latency…'
+    """
+    return short_name(_name(node), node.label == Label.PAPER, width)
 
 
 def node_radius(degree: int) -> float:
@@ -332,8 +337,12 @@ def citation(props: dict[str, Any]) -> str:
 
 def relationship_details(r: Relationship, by_key: dict[str, Node]) -> dict[str, str]:
     """The details panel of a relationship: its ends, claims, evidence sentence and citation first."""
-    p = visible(r.properties)
-    out = {"from": _name(by_key[r.start]), "to": _name(by_key[r.end])}
+    return _relationship_details(r.properties, _name(by_key[r.start]), _name(by_key[r.end]))
+
+
+def _relationship_details(properties: dict[str, Any], start: str, end: str) -> dict[str, str]:
+    p = visible(properties)
+    out = {"from": start, "to": end}
     if p.get("claims"):
         out["claims"] = claims_text(p)
     if p.get("evidence"):
@@ -383,3 +392,45 @@ def node_details(node: Node, degree: int, facts: list[Relationship], by_key: dic
     if len(ordered) > MAX_FACTS:
         out["more"] = f"{len(ordered) - MAX_FACTS} more relationships: kg show {_name(node)!r}"
     return out
+
+
+# ---- a Neo4j query result ------------------------------------------------------------------------
+
+
+def from_neo4j(data: Any, title: str = "Cypher result") -> GraphView:
+    """A view of what a Neo4j query returned (a ``neo4j.Result``, ``EagerResult`` or ``neo4j.graph.Graph``),
+    converted by neo4j-viz and drawn like kg's own views; node ids are the result's element ids."""
+    from neo4j_viz.neo4j import from_neo4j as convert
+
+    graph = convert(data)
+    degree: Counter[str] = Counter()
+    for r in graph.relationships:
+        degree[str(r.source)] += 1
+        degree[str(r.target)] += 1
+    names: dict[str, str] = {}
+    nodes: list[ViewNode] = []
+    for n in graph.nodes:
+        props = visible(dict(n.properties))
+        labels = [str(x) for x in props.pop("labels", [])]
+        label = next((x for x in labels if x in NODE_COLOURS), labels[0] if labels else "Node")
+        key = str(props.get("key") or n.id)
+        name = str(props.get("name") or props.get("title") or key)
+        names[str(n.id)] = name
+        details = {"label": ":".join(labels) or label, **{k: _text(v) for k, v in sorted(props.items()) if v not in (None, "", [])}}
+        nodes.append(ViewNode(key=str(n.id), label=label, name=name, caption=short_name(name, label == "Paper"),
+                              colour=NODE_COLOURS.get(label, "#888888"), size=node_radius(degree[str(n.id)]),
+                              degree=degree[str(n.id)], properties=details))
+    rels = []
+    for r in graph.relationships:
+        props = dict(r.properties)
+        rtype = str(props.pop("type", "") or r.caption or "")
+        rels.append(ViewRelationship(id=str(r.id), type=rtype, start=str(r.source), end=str(r.target),
+                                     colour=REL_COLOURS.get(rtype, "#888888"),
+                                     properties=_relationship_details(props, names.get(str(r.source), ""), names.get(str(r.target), ""))))
+    from graph.layout import place
+
+    positions = place([n.key for n in nodes], [(r.start, r.end) for r in rels], radius={n.key: n.size for n in nodes})
+    for n in nodes:
+        n.x, n.y = positions[n.key]
+    return GraphView(title=title, nodes=nodes, relationships=rels, total_nodes=len(nodes), total_relationships=len(rels),
+                     note="every node and relationship the query returned")
