@@ -73,6 +73,8 @@ def main(ctx: click.Context, backend: str | None, store: Path | None) -> None:
       kg query papers-comparing-to -p name=vLLM --format json
       kg show vLLM                        everything known about one entity, with citations
       kg export -o graph.jsonl            APOC JSON-lines export
+      kg viz vLLM                         vLLM's neighbourhood as an offline page (out/vllm.html)
+      kg chart vLLM                       every claim against vLLM as a chart
 
     Settings come from options, then the environment, then ./.env: KG_BACKEND, KG_STORE,
     NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.
