@@ -386,9 +386,12 @@ def node_details(node: Node, degree: int, facts: list[Relationship], by_key: dic
     ordered = sorted(facts, key=lambda r: ((r.end if r.start == node.key else r.start) not in shown, r.type.value, r.key))
     for r in ordered[:MAX_FACTS]:
         out_going = r.start == node.key
-        other = _name(by_key[r.end if out_going else r.start])
-        label = f"→ {r.type.value} {other}" if out_going else f"← {r.type.value} {other}"
-        out[label if label not in out else f"{label} ({r.key[2] if out_going else r.key[0]})"] = fact_line(r)
+        other = by_key[r.end if out_going else r.start]
+        label = f"{'→' if out_going else '←'} {r.type.value} {caption(other, width=20)}"
+        line = fact_line(r)
+        if caption(other, width=20) != _name(other):  # the short name on the left, the whole one after the facts
+            line = f"{line} — {_name(other)}" if line else _name(other)
+        out[label if label not in out else f"{label} ({other.key})"] = line
     if len(ordered) > MAX_FACTS:
         out["more"] = f"{len(ordered) - MAX_FACTS} more relationships: kg show {_name(node)!r}"
     return out

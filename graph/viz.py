@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from neo4j_viz import VisualizationGraph
 
 HEADER_PX = 68  # the header above the graph
-PANEL_PX = 300  # neo4j-viz's details panel, opened on load
+PANEL_PX = 420  # neo4j-viz's details panel, opened on load (wider than its default, for the sentences)
+LEGEND_PX = 150  # neo4j-viz's legend, bottom left
 INLINE_HEIGHT_PX = 640  # the frame in a notebook
 
 _STYLE = """<style>
@@ -35,6 +36,7 @@ _STYLE = """<style>
   color:#1a1a1a;background:#fff;border-bottom:1px solid #ddd;overflow:hidden}
 #kg-viz-header div{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 #kg-viz-header .kg-title{font-weight:600}#kg-viz-header .kg-hint{color:#555}
+.ndl-graph-visualization-drawer{width:%(panel)spx!important;max-width:60%%}
 </style>"""
 
 # Runs before neo4j-viz's module script (module scripts are deferred): it sets the initial zoom and
@@ -45,7 +47,8 @@ _SCRIPT = """<script>
   if (!block) return;
   var data = JSON.parse(block.textContent), nodes = data.nodes || [];
   var header = %(header)s, panel = %(panel)s;
-  var width = Math.max(240, document.documentElement.clientWidth - panel);
+  var legend = %(legend)s;  // the legend's column at the bottom left: the graph starts to its right
+  var width = Math.max(240, document.documentElement.clientWidth - panel - legend);
   var height = Math.max(240, window.innerHeight - header);
   if (nodes.length) {
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -57,7 +60,7 @@ _SCRIPT = """<script>
     var zoom = Math.min(1.5, width / (x1 - x0), height / (y1 - y0));
     data.options = data.options || {};
     data.options.zoom = Math.max(0.05, zoom);
-    data.options.pan = {x: (x0 + x1) / 2, y: (y0 + y1) / 2};
+    data.options.pan = {x: (x0 + x1) / 2 - legend / 2 / data.options.zoom, y: (y0 + y1) / 2};
     block.textContent = JSON.stringify(data);
   }
   var tries = 0;
@@ -109,8 +112,8 @@ def render_page(view: GraphView) -> str:
     head, body = "<title>neo4j-viz</title>", "<body>"
     if page.count(body) != 1 or head not in page:
         raise RuntimeError("neo4j-viz's page template changed: graph.viz cannot place its header")
-    page = page.replace(head, f"<title>{html.escape(view.title)}</title>{_STYLE % {'h': HEADER_PX}}", 1)
-    script = _SCRIPT % {"header": json.dumps(HEADER_PX), "panel": json.dumps(PANEL_PX)}
+    page = page.replace(head, f"<title>{html.escape(view.title)}</title>{_STYLE % {'h': HEADER_PX, 'panel': PANEL_PX}}", 1)
+    script = _SCRIPT % {"header": json.dumps(HEADER_PX), "panel": json.dumps(PANEL_PX), "legend": json.dumps(LEGEND_PX)}
     return page.replace(body, body + _header(view) + script, 1)
 
 
