@@ -9,7 +9,7 @@ OUT    ?= out
 .PHONY: install demo test test-fast bench score clean help
 
 help:
-	@echo "make demo       build the graph from $(SEEDS) on the embedded store, answer canned queries, write $(OUT)/graph.html"
+	@echo "make demo       build the graph from $(SEEDS) on the embedded store, answer canned queries, write $(OUT)/graph.html, vllm.html, vllm-claims.html and .png"
 	@echo "make test       install everything (Neo4j 5.26 included), start Neo4j, run the whole suite, stop Neo4j"
 	@echo "make test-fast  the suite without Neo4j (its tests are skipped)"
 	@echo "make score      score the export against ../shared/eval/dev_gold.jsonl and tests/data/project_gold.jsonl"
@@ -31,7 +31,14 @@ demo: install
 	echo; echo "== The baselines papers compare against most often"; $(KG) query most-compared -p limit=8; \
 	echo; echo "== Papers that compare against vLLM, and by how much"; $(KG) query papers-comparing-to -p name=vLLM; \
 	echo; echo "== Papers targeting TPUs"; $(KG) query papers-targeting -p hardware=TPU; \
-	echo; $(KG) viz -o $(OUT)/graph.html; \
+	echo; echo "== Pictures (open them in a browser; they work offline)"; \
+	$(KG) viz -o $(OUT)/graph.html; \
+	$(KG) viz vLLM -o $(OUT)/vllm.html; \
+	$(KG) chart vLLM -o $(OUT)/vllm-claims.html; \
+	$(KG) chart vLLM -o $(OUT)/vllm-claims.png; \
+	echo "   overview          $(OUT)/graph.html"; \
+	echo "   vLLM's neighbours $(OUT)/vllm.html"; \
+	echo "   claims vs vLLM    $(OUT)/vllm-claims.html and $(OUT)/vllm-claims.png"; \
 	echo; echo "kg lives in $(VENV)/bin: run '. $(VENV)/bin/activate' to put it on your PATH, then try 'kg show vLLM' or 'kg queries'."
 
 # `make test` runs the suite against a throw-away Neo4j of its own (the tests clear the database):

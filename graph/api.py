@@ -11,7 +11,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,13 +19,15 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graph.build import build_batch
+from graph.chart import ClaimsChart
+from graph.claims import ClaimRow, claim_rows
 from graph.config import Settings
 from graph.cypher import CypherNeedsNeo4j
 from graph.export import write_export
 from graph.lookup import fold_name, suggest, visible, words
 from graph.model import Label, ListingEntry, Node
-from graph.viz import render_html
 from graph.store import EmbeddedStore, GraphStore, MergeSummary, Neighbourhood, NodeRef, Stats
+from graph.view import NEIGHBOURHOOD_NODES, OVERVIEW_NODES, GraphView, neighbourhood_view, overview_view, parse_labels, parse_types
 from queries.catalog import CannedQuery, NameNotFound, QueryError, canned_queries, get_query
 
 MIN_TITLE_PART = 3  # folded characters a part of a title needs: "e" would match every paper
@@ -169,8 +171,98 @@ class KnowledgeGraph:
             g.add_edge(rel.start, rel.end, key=rel.type.value, type=rel.type.value, **rel.properties)
         return g
 
-    def visualize(self) -> str:
-        return render_html(self.store.nodes(), self.store.relationships())
+    def visualize(
+        self,
+        name: str | None = None,
+        *,
+        depth: int = 2,
+        rels: str | Sequence[str] | None = None,
+        labels: str | Sequence[str] | None = None,
+        max_nodes: int | None = None,
+    ) -> GraphView:
+        """A picture of ``name``'s neighbourhood, or without a name an overview of the most connected
+        nodes; it renders inline in Jupyter and ``.save(path)`` writes a self-contained page.
+
+        ``name`` resolves like :meth:`show` (an entity's name or alias, or part of a paper's title);
+        ``rels`` and ``labels`` keep only those relationship types and node labels ("COMPARES_TO,TARGETS").
+
+        >>> import tempfile
+        >>> kg = KnowledgeGraph.open(Settings(store=tempfile.mkdtemp()))
+        >>> _ = kg.load(["loaders/examples"])
+        >>> view = kg.visualize("vllm", rels="COMPARES_TO,TARGETS")
+        >>> view.nodes[0].caption, sorted({r.type for r in view.relationships})
+        ('vLLM', ['COMPARES_TO', 'TARGETS'])
+        >>> kg.visualize().counts.startswith("showing ")
+        True
+        """
+        types = parse_types([rels] if isinstance(rels, str) else rels)
+        kinds = parse_labels([labels] if isinstance(labels, str) else labels)
+        focus = None
+        if name is not None:
+            found = self.find(name, limit=1)
+            if not found:
+                raise self.not_found("nothing in the graph is named", name)
+            focus = found[0].key
+        nodes, relationships = self.store.nodes(), self.store.relationships()
+        if focus is None:
+            return overview_view(nodes, relationships, types=types, labels=kinds, max_nodes=max_nodes or OVERVIEW_NODES)
+        return neighbourhood_view(nodes, relationships, focus, depth=depth, types=types, labels=kinds,
+                                  max_nodes=max_nodes or NEIGHBOURHOOD_NODES)
+
+    def claims(self, name: str, variants: bool = True) -> list[ClaimRow]:
+        """Every claim the graph holds against the baseline ``name`` (spelt any way; with its
+        variants unless ``variants=False``): one row per number, sorted by paper, and one row with
+        ``value`` None for each comparison that states no number.
+
+        >>> import tempfile
+        >>> kg = KnowledgeGraph.open(Settings(store=tempfile.mkdtemp()))
+        >>> _ = kg.load(["loaders/examples"])
+        >>> rows = kg.claims("vllm")
+        >>> rows[0].baseline, rows[0].claim, rows[0].cited_at
+        ('vLLM', '1.8× throughput', 'example_listing.txt:15')
+        """
+        found = self.store.resolve(name)
+        if not found:
+            raise self.not_found("no system, hardware or technique is named", name)
+        seen = {ref.key for ref in found}
+        todo = [(ref.key, ref.label) for ref in found]
+        rows: list[ClaimRow] = []
+        while todo:
+            key, label = todo.pop(0)
+            hood = self.store.neighbourhood(key, label)
+            if hood is None:
+                continue
+            baseline = _display(hood.node)
+            for r in hood.relationships:
+                if r.end != key:
+                    continue
+                if r.type.value == "COMPARES_TO":
+                    rows.extend(claim_rows(r, _display(hood.others[r.start]), baseline))
+                elif r.type.value == "VARIANT_OF" and variants and r.start not in seen:
+                    seen.add(r.start)
+                    todo.append((r.start, hood.others[r.start].label.value))
+        return sorted(rows, key=lambda c: (c.paper.lower(), c.paper_key, c.baseline, c.value is None, c.claim or ""))
+
+    def chart(self, name: str, variants: bool = True) -> ClaimsChart:
+        """A chart of :meth:`claims`: renders inline in Jupyter; ``.save(path)`` writes .html, .png or .svg."""
+        found = self.store.resolve(name)
+        title = found[0].name if found else name
+        return ClaimsChart(baseline=title, rows=self.claims(name, variants=variants))
+
+    def visualize_cypher(self, statement: str, params: dict[str, Any] | None = None, title: str | None = None) -> GraphView:
+        """A picture of the nodes and relationships a read-only Cypher statement returns (Neo4j backend).
+
+        ``kg.visualize_cypher("MATCH (p:Paper)-[r:COMPARES_TO]->(s:System {name: 'vLLM'}) RETURN p, r, s")``"""
+        from graph.neo4j_store import Neo4jStore
+        from graph.view import from_neo4j
+
+        if not isinstance(self.store, Neo4jStore):
+            raise CypherNeedsNeo4j()
+        return from_neo4j(self.store.run_graph(statement, dict(params or {})), title=title or statement)
+
+    def protected(self) -> list[Path]:
+        """Directories an output file must not be written into: the embedded store's own."""
+        return [self.store.directory] if isinstance(self.store, EmbeddedStore) else []
 
     def export(self, fh: IO[str]) -> int:
         return write_export(self.store.nodes(), self.store.relationships(), fh)

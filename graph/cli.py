@@ -18,7 +18,8 @@ from graph.api import KnowledgeGraph, Profile
 from graph.cli_neo4j import neo4j_group
 from graph.config import Settings
 from graph.cypher import parse_params, split_statements
-from graph.outfile import OutputError, atomic_output
+from graph.model import slug
+from graph.outfile import atomic_output
 from graph.output import FORMATS, write_rows
 from graph.store import STORE_FILE, StoreError, StoreUnavailable
 from loaders.catalogue import CatalogueError
@@ -33,7 +34,7 @@ class _Group(click.Group):
         except StoreUnavailable as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
-        except (ListingError, QueryError, StoreError, CatalogueError, OutputError) as exc:
+        except (ListingError, QueryError, StoreError, CatalogueError) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
         except BrokenPipeError:
@@ -45,12 +46,6 @@ class _Group(click.Group):
                 raise
             click.echo(f"error: internal error ({exc.__class__.__name__}: {exc}); rerun with KG_DEBUG=1 for details", err=True)
             sys.exit(1)
-
-
-def _store_dir(ctx: click.Context) -> Path | None:
-    """The embedded store's folder, which no output may be written into."""
-    settings: Settings = ctx.find_root().obj["settings"]
-    return settings.store if settings.backend == "embedded" else None
 
 
 def _kg(ctx: click.Context, must_exist: bool = True) -> KnowledgeGraph:
@@ -83,6 +78,8 @@ def main(ctx: click.Context, backend: str | None, store: Path | None) -> None:
       kg query papers-comparing-to -p name=vLLM --format json
       kg show vLLM                        everything known about one entity, with citations
       kg export -o graph.jsonl            APOC JSON-lines export
+      kg viz vLLM                         vLLM's neighbourhood as an offline page (out/vllm.html)
+      kg chart vLLM                       every claim against vLLM as a chart
 
     Settings come from options, then the environment, then ./.env: KG_BACKEND, KG_STORE,
     NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.
@@ -206,7 +203,7 @@ def export(ctx: click.Context, output: Path | None) -> None:
     if output is None:
         kg.export(sys.stdout)
         return
-    with atomic_output(output, _store_dir(ctx)) as fh:
+    with atomic_output(output, kg.protected()) as fh:
         n = kg.export(fh)
     click.echo(f"Wrote {n} lines to {output}", err=True)
 
@@ -233,15 +230,71 @@ def _table(rows: list[dict[str, Any]]) -> None:
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
 
 
+def _csv(values: tuple[str, ...]) -> list[str] | None:
+    return list(values) or None
+
+
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/graph.html"), show_default=True)
+@click.argument("name_or_title", required=False)
+@click.option("--depth", type=click.IntRange(1, 3), default=2, show_default=True, help="Steps out from the named node.")
+@click.option("--rel", "rels", multiple=True, metavar="TYPE,...",
+              help="Only these relationship types (COMPARES_TO, TARGETS, PROPOSES, USES, IS_A, VARIANT_OF); repeatable.")
+@click.option("--label", "labels", multiple=True, metavar="LABEL,...",
+              help="Only nodes with these labels (Paper, System, Hardware, Technique, Dataset); the named node always.")
+@click.option("--max-nodes", type=click.IntRange(1, 5000), default=None,
+              help="At most this many nodes [default 60]; the page says what was left out.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The page to write [default out/graph.html, or out/NAME.html for a name].")
 @click.pass_context
-def viz(ctx: click.Context, output: Path) -> None:
-    """Write a self-contained HTML picture of the graph (open it in a browser)."""
-    html = _kg(ctx).visualize()
-    with atomic_output(output, _store_dir(ctx)) as fh:
-        fh.write(html)
-    click.echo(f"Wrote {output}")
+def viz(ctx: click.Context, name_or_title: str | None, depth: int, rels: tuple[str, ...], labels: tuple[str, ...],
+        max_nodes: int | None, output: Path | None) -> None:
+    """Draw a node's neighbourhood, or an overview, as a page that works offline.
+
+    NAME_OR_TITLE resolves as in `kg show` (any spelling of a name or alias, or part of a title);
+    the page shows the nodes up to --depth steps away, nearest and most connected first. Without a
+    name it shows the most connected nodes. Nodes are coloured by label and sized by their number
+    of relationships; click one (or a relationship) to read its properties, claims and the evidence
+    sentence with its source and line. The page says what it shows of what exists.
+
+    \b
+    kg viz vLLM -o out/vllm.html                 papers comparing against vLLM, what they target, ...
+    kg viz vLLM --rel COMPARES_TO,TARGETS        what vLLM is compared against, and on which hardware
+    kg viz A100 --depth 1 --label Paper          the papers that target the A100
+    kg viz --max-nodes 100                       an overview of the 100 most connected nodes
+    """
+    kg = _kg(ctx)
+    view = kg.visualize(name_or_title, depth=depth, rels=_csv(rels), labels=_csv(labels), max_nodes=max_nodes)
+    if output is None:
+        output = Path("out") / (f"{slug(name_or_title) or 'node'}.html" if name_or_title else "graph.html")
+    view.save(output, protect=kg.protected())
+    click.echo(f"Wrote {output}: {view.counts}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="FILE.html (interactive), FILE.png or FILE.svg [default out/NAME-claims.html].")
+@click.option("--variants/--no-variants", default=True, show_default=True, help="Count the baseline's variants too.")
+@click.pass_context
+def chart(ctx: click.Context, name: str, output: Path | None, variants: bool) -> None:
+    """Chart every claim the graph holds against one baseline.
+
+    One row per paper; each stated factor or percentage per metric (throughput, latency, memory,
+    energy, ...), factors on a log axis, ▲ for more of the metric, ▼ for less. In the HTML page
+    (plotly, works offline) hovering a point shows its evidence sentence with source and line, and
+    a table below lists every claim with its sentence; PNG and SVG print the sentences under the
+    chart. NAME is spelt any way (vLLM, flash attention 2); exits 1 with suggestions when unknown.
+
+    \b
+    kg chart vLLM                         out/vllm-claims.html
+    kg chart vLLM -o out/vllm-claims.png  a static picture for a slide or a paper
+    """
+    kg = _kg(ctx)
+    result = kg.chart(name, variants=variants)
+    if output is None:
+        output = Path("out") / f"{slug(name) or 'baseline'}-claims.html"
+    result.save(output, protect=kg.protected())
+    click.echo(f"Wrote {output}: {result.summary}")
 
 
 @main.command()

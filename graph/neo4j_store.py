@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import neo4j
+import neo4j.graph
 from neo4j import exceptions as nx_exc
 
 from graph.config import Settings
@@ -519,19 +520,28 @@ class Neo4jStore:
         Unless ``write``, the server first plans it (``EXPLAIN``) and anything but a read is refused;
         the read then runs in a read-access transaction, which the server also holds to reading."""
         if not write:
-            kind = self._cypher(
-                lambda tx: tx.run(f"{EXPLAIN}{statement}", params).consume().query_type, write=False, explained=True
-            )
-            if kind != "r":
-                raise CypherError(
-                    f"refused: this statement {QUERY_KINDS.get(kind or '', 'is not a read')}; "
-                    "kg cypher only reads unless you add --write"
-                )
+            self._refuse_writes(statement, params)
 
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             return [{k: to_plain(v) for k, v in record.items()} for record in tx.run(statement, params)]
 
         return self._cypher(work, write=write)
+
+    def _refuse_writes(self, statement: str, params: dict[str, Any]) -> None:
+        """Plan ``statement`` (``EXPLAIN``) and refuse it unless the server plans it as a read."""
+        kind = self._cypher(
+            lambda tx: tx.run(f"{EXPLAIN}{statement}", params).consume().query_type, write=False, explained=True
+        )
+        if kind != "r":
+            raise CypherError(
+                f"refused: this statement {QUERY_KINDS.get(kind or '', 'is not a read')}; "
+                "kg cypher only reads unless you add --write"
+            )
+
+    def run_graph(self, statement: str, params: dict[str, Any]) -> neo4j.graph.Graph:
+        """The nodes and relationships a read-only statement returns, as the driver's Graph (for pictures)."""
+        self._refuse_writes(statement, params)
+        return self._cypher(lambda tx: tx.run(statement, params).graph(), write=False)
 
     def _cypher(self, work: Callable[[neo4j.ManagedTransaction], T], *, write: bool, explained: bool = False) -> T:
         try:

@@ -1,107 +1,124 @@
-"""A self-contained HTML visualization: no network access, no JavaScript libraries.
+"""A :class:`graph.view.GraphView` as a page, drawn by Neo4j's own renderer (``neo4j-viz``, NVL).
 
-Papers, systems, hardware and techniques are coloured by label; hovering a node shows its name and
-its edges' evidence sentences. The layout is a small force simulation run in the browser.
+The page is neo4j-viz's standalone template, which inlines its JavaScript, styles and fonts: it
+loads nothing from the network. The graph data sits in an inert ``application/json`` block (``<``
+escaped), so no text in the graph can become markup or script; every caption and property is drawn
+as text. Above the graph a header says what is shown of what exists and what was left out. A small
+script of ours fits the precomputed layout to the window and opens the details panel, where
+clicking a node or relationship lists its properties, claims and evidence with source and line.
 
->>> from graph.model import Label, Node, Relationship, RelType
->>> gpu = Node(key="hardware:gpu", label=Label.HARDWARE, properties={"name": "GPU"})
->>> paper = Node(key="paper:x", label=Label.PAPER, properties={"title": "X"})
->>> lonely = Node(key="system:lonely", label=Label.SYSTEM, properties={"name": "Lonely"})
->>> targets = Relationship(type=RelType.TARGETS, start="paper:x", end="hardware:gpu", properties={"evidence": "X runs on GPUs."})
->>> html = render_html([gpu, paper, lonely], [targets])
->>> "<svg" in html and "hardware:gpu" in html and "X runs on GPUs." in html, "system:lonely" in html
-(True, False)
+>>> from graph.view import GraphView, ViewNode
+>>> node = ViewNode(key="system:vllm", label="System", name="vLLM", caption="vLLM", colour="#f28e2b",
+...                 size=20, degree=3, properties={"name": "vLLM </script><b>"})
+>>> page = render_page(GraphView(title="vLLM & co", nodes=[node], relationships=[], total_nodes=1, total_relationships=0))
+>>> "<title>vLLM &amp; co</title>" in page, "vLLM \\\\u003c/script>\\\\u003cb>" in page, "</script><b>" in page
+(True, True, False)
 """
 
 from __future__ import annotations
 
-import html as html_lib
+import html
 import json
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from graph.model import Node, Relationship
+from graph.view import NODE_COLOURS, REL_COLOURS, GraphView
 
-COLOURS = {"Paper": "#4e79a7", "System": "#f28e2b", "Hardware": "#59a14f", "Technique": "#b07aa1", "Dataset": "#9c755f"}
-EDGE_COLOURS = {"PROPOSES": "#f28e2b", "COMPARES_TO": "#e15759", "TARGETS": "#59a14f", "USES": "#b07aa1", "IS_A": "#bab0ac", "VARIANT_OF": "#bab0ac"}
+if TYPE_CHECKING:
+    from neo4j_viz import VisualizationGraph
 
-_TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>__TITLE__</title>
-<style>
- body{margin:0;font:13px system-ui,sans-serif;background:#fafafa}
- #info{position:fixed;top:8px;left:8px;max-width:460px;background:#fff;border:1px solid #ccc;padding:8px;border-radius:4px}
- #legend span{display:inline-block;margin-right:10px} svg{width:100vw;height:100vh}
- line{stroke-opacity:.55} circle{stroke:#fff;stroke-width:1;cursor:pointer}
-</style></head><body>
-<div id="info"><b>__TITLE__</b> — __COUNTS__<div id="legend">__LEGEND__</div><div id="detail">Hover a node for its citations.</div></div>
-<svg id="g" viewBox="-600 -450 1200 900"></svg>
-<script>
-const data = __DATA__;
-const svg = document.getElementById('g'), NS = 'http://www.w3.org/2000/svg';
-const nodes = data.nodes, idx = new Map(nodes.map((n, i) => [n.id, i]));
-const links = data.links.map(l => ({...l, s: idx.get(l.from), t: idx.get(l.to)}));
-nodes.forEach((n, i) => { const a = i * 2.399963, r = 12 * Math.sqrt(i); n.x = r * Math.cos(a); n.y = r * Math.sin(a); n.vx = 0; n.vy = 0; });
-for (let step = 0; step < 300; step++) {
-  const k = 1 - step / 300;
-  for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) {
-    const a = nodes[i], b = nodes[j]; let dx = a.x - b.x, dy = a.y - b.y, d2 = dx*dx + dy*dy + 0.01;
-    if (d2 > 40000) continue; const f = 60 * k / d2; a.vx += dx*f; a.vy += dy*f; b.vx -= dx*f; b.vy -= dy*f; }
-  for (const l of links) { const a = nodes[l.s], b = nodes[l.t]; const dx = b.x - a.x, dy = b.y - a.y;
-    a.vx += dx * 0.01 * k; a.vy += dy * 0.01 * k; b.vx -= dx * 0.01 * k; b.vy -= dy * 0.01 * k; }
-  for (const n of nodes) { n.vx -= n.x * 0.002; n.vy -= n.y * 0.002; n.x += n.vx; n.y += n.vy; n.vx *= 0.5; n.vy *= 0.5; }
-}
-const el = (tag, attrs) => { const e = document.createElementNS(NS, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); return e; };
-for (const l of links) svg.appendChild(el('line', {x1: nodes[l.s].x, y1: nodes[l.s].y, x2: nodes[l.t].x, y2: nodes[l.t].y, stroke: l.colour}));
-const detail = document.getElementById('detail');
-nodes.forEach((n, i) => {
-  const c = el('circle', {cx: n.x, cy: n.y, r: 3 + Math.min(9, Math.sqrt(n.degree) * 1.5), fill: n.colour});
-  c.appendChild(el('title', {})).textContent = n.name;
-  c.addEventListener('mouseenter', () => {
-    const facts = links.filter(l => l.s === i || l.t === i).slice(0, 12)
-      .map(l => `<li><b>${l.type}</b> ${l.s === i ? '→ ' + nodes[l.t].name : '← ' + nodes[l.s].name}<br><i>${l.evidence}</i> (${l.file})</li>`);
-    detail.innerHTML = `<b>${n.name}</b> [${n.label}] <code>${n.id}</code><ul>${facts.join('')}</ul>`;
-  });
-  svg.appendChild(c);
-});
-</script></body></html>
-"""
+HEADER_PX = 68  # the header above the graph
+PANEL_PX = 420  # neo4j-viz's details panel, opened on load (wider than its default, for the sentences)
+LEGEND_PX = 150  # neo4j-viz's legend, bottom left
+INLINE_HEIGHT_PX = 640  # the frame in a notebook
+
+_STYLE = """<style>
+#kg-viz-header{box-sizing:border-box;height:%(h)spx;padding:6px 12px;font:13px/1.45 system-ui,sans-serif;
+  color:#1a1a1a;background:#fff;border-bottom:1px solid #ddd;overflow:hidden}
+#kg-viz-header div{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+#kg-viz-header .kg-title{font-weight:600}#kg-viz-header .kg-hint{color:#555}
+.ndl-graph-visualization-drawer{width:%(panel)spx!important;max-width:60%%}
+</style>"""
+
+# Runs before neo4j-viz's module script (module scripts are deferred): it sets the initial zoom and
+# pan so the precomputed layout fits the space left beside the details panel, then opens the panel.
+_SCRIPT = """<script>
+(function () {
+  var block = document.getElementById('neo4j-viz-data');
+  if (!block) return;
+  var data = JSON.parse(block.textContent), nodes = data.nodes || [];
+  var header = %(header)s, panel = %(panel)s;
+  var legend = %(legend)s;  // the legend's column at the bottom left: the graph starts to its right
+  var width = Math.max(240, document.documentElement.clientWidth - panel - legend);
+  var height = Math.max(240, window.innerHeight - header);
+  if (nodes.length) {
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    nodes.forEach(function (n) {
+      var r = (n.size || 20) + 24;
+      x0 = Math.min(x0, (n.x || 0) - r); x1 = Math.max(x1, (n.x || 0) + r);
+      y0 = Math.min(y0, (n.y || 0) - r); y1 = Math.max(y1, (n.y || 0) + r);
+    });
+    var zoom = Math.min(1.5, width / (x1 - x0), height / (y1 - y0));
+    data.options = data.options || {};
+    data.options.zoom = Math.max(0.05, zoom);
+    data.options.pan = {x: (x0 + x1) / 2 - legend / 2 / data.options.zoom, y: (y0 + y1) / 2};
+    block.textContent = JSON.stringify(data);
+  }
+  var tries = 0;
+  (function openPanel() {
+    var button = document.querySelector('[aria-label="Toggle graph details panel"]');
+    if (button) { if (!document.querySelector('.ndl-graph-visualization-drawer')) button.click(); }
+    else if (tries++ < 200) setTimeout(openPanel, 50);
+  })();
+})();
+</script>"""
 
 
-def _esc(text: object) -> str:
-    return html_lib.escape(str(text or ""))
+def to_visualization(view: GraphView) -> VisualizationGraph:
+    """The view as a neo4j-viz graph: captions, colours by label, radii by degree, fixed positions,
+    relationship types as captions, and the details as properties."""
+    from neo4j_viz import Node, Relationship, VisualizationGraph
+
+    nodes = [Node(id=n.key, caption=n.caption, size=n.size, color=n.colour, x=n.x, y=n.y, properties=n.properties)
+             for n in view.nodes]
+    rels = [Relationship(id=r.id, source=r.start, target=r.end, caption=r.type, color=r.colour, properties=r.properties)
+            for r in view.relationships]
+    graph = VisualizationGraph(nodes, rels)
+    labels = dict.fromkeys(n.label for n in view.nodes)
+    types = dict.fromkeys(r.type for r in view.relationships)
+    graph.set_legend(nodes={label: NODE_COLOURS.get(label, "#888888") for label in labels},
+                     relationships={t: REL_COLOURS.get(t, "#888888") for t in types} or None)
+    return graph
 
 
-def render_html(nodes: Iterable[Node], relationships: Iterable[Relationship], title: str = "ML-systems knowledge graph") -> str:
-    """Nodes without any relationship are left out, so the picture shows what is connected."""
-    rels = [r for r in relationships if r.type.value not in ("IS_A", "VARIANT_OF")]
-    degree: dict[str, int] = {}
-    for r in rels:
-        degree[r.start] = degree.get(r.start, 0) + 1
-        degree[r.end] = degree.get(r.end, 0) + 1
-    node_list = [n for n in nodes if n.key in degree]
-    data = {
-        "nodes": [
-            {
-                "id": n.key,
-                "name": _esc(n.properties.get("name") or n.properties.get("title")),
-                "label": n.label.value,
-                "colour": COLOURS[n.label.value],
-                "degree": degree[n.key],
-            }
-            for n in node_list
-        ],
-        "links": [
-            {
-                "from": r.start, "to": r.end, "type": r.type.value, "colour": EDGE_COLOURS[r.type.value],
-                "evidence": _esc(r.properties.get("evidence")), "file": _esc(r.properties.get("source")),
-            }
-            for r in rels
-        ],
-    }
-    legend = "".join(f'<span style="color:{c}">● {name}</span>' for name, c in COLOURS.items())
-    legend += "".join(f'<span style="color:{c}">— {name}</span>' for name, c in EDGE_COLOURS.items() if name not in ("IS_A", "VARIANT_OF"))
-    counts = f"{len(node_list)} nodes, {len(rels)} relationships"
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+def _header(view: GraphView) -> str:
+    esc = html.escape
+    hint = ("Click a node or a relationship: the panel on the right lists its properties, claims and evidence "
+            "sentence with source and line. Scroll to zoom, drag to pan, drag a node to move it; "
+            "search (top right) finds a node; size = relationships in the whole graph.")
+    counts = view.counts[0].upper() + view.counts[1:]
     return (
-        _TEMPLATE.replace("__TITLE__", _esc(title)).replace("__COUNTS__", counts)
-        .replace("__LEGEND__", legend).replace("__DATA__", payload)
+        f'<div id="kg-viz-header">'
+        f'<div class="kg-title" title="{esc(view.title)}">{esc(view.title)} — <span id="kg-viz-counts">{esc(counts)}</span></div>'
+        f'<div class="kg-note" title="{esc(view.note)}">{esc(view.note)}</div>'
+        f'<div class="kg-hint">{esc(hint)}</div></div>'
     )
+
+
+def render_page(view: GraphView) -> str:
+    """The self-contained page of ``view``."""
+    graph = to_visualization(view)
+    page = graph.render(layout="free", width="100%", height=f"calc(100vh - {HEADER_PX}px)", theme="light",
+                        on_dangling="error", show_layout_button=True, max_allowed_nodes=max(10_000, len(view.nodes))).data
+    head, body = "<title>neo4j-viz</title>", "<body>"
+    if page.count(body) != 1 or head not in page:
+        raise RuntimeError("neo4j-viz's page template changed: graph.viz cannot place its header")
+    page = page.replace(head, f"<title>{html.escape(view.title)}</title>{_STYLE % {'h': HEADER_PX, 'panel': PANEL_PX}}", 1)
+    script = _SCRIPT % {"header": json.dumps(HEADER_PX), "panel": json.dumps(PANEL_PX), "legend": json.dumps(LEGEND_PX)}
+    return page.replace(body, body + _header(view) + script, 1)
+
+
+def render_inline(view: GraphView, height: int = INLINE_HEIGHT_PX) -> str:
+    """The page in a frame of its own, for a notebook cell: its scripts and ids stay apart from the
+    notebook's and from other pictures."""
+    return (f'<iframe srcdoc="{html.escape(render_page(view), quote=True)}" title="{html.escape(view.title)}" '
+            f'style="width:100%;height:{height}px;border:1px solid #ddd"></iframe>')

@@ -68,3 +68,18 @@ def neo(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
     yield store
     store.clear()
     store.close()
+
+
+# ---- a paper whose title is hostile to a page (the pictures and charts must show it as text) -----
+
+HOSTILE_TITLE = "SplitServe </script><script>alert(1)</script> &amp; Merge: Serving LLMs Safely"
+HOSTILE_SENTENCE = "SplitServe outperforms vLLM by 3.1x throughput on A100 GPUs for chat workloads."
+
+
+def write_hostile_listing(directory: Path) -> Path:
+    """The bundled example listing plus one paper with script and an entity in its title; it
+    compares against vLLM (3.1× throughput) and targets the A100."""
+    path = directory / "hostile_listing.txt"
+    example = (ROOT / "loaders" / "examples" / "example_listing.txt").read_text(encoding="utf-8")
+    path.write_text(f"{example.rstrip()}\n\n{HOSTILE_TITLE}\n\nLarge models need careful serving. {HOSTILE_SENTENCE}\n", encoding="utf-8")
+    return path

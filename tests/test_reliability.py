@@ -223,3 +223,28 @@ def test_an_unreadable_file_is_an_error_naming_it(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(Path, "open", denied)  # as for a user without the right to read it (root reads all)
     with pytest.raises(ListingError, match=r"locked\.txt: cannot read \(Permission denied\)"):
         read_listing(locked)
+
+
+def test_export_never_overwrites_the_store_and_a_failed_one_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    store = tmp_path / "kg"
+    assert _kg(store, "load", "-q", str(_listing(tmp_path / "a.txt", ["Alder: Paged Serving"]))).returncode == 0
+    for target in (store / "graph.json", store / "sub" / "x.jsonl", Path("/dev/null")):
+        out = _kg(store, "export", "-o", str(target))
+        assert out.returncode == 1 and "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert Path("/dev/null").is_char_device()
+    assert set(_papers(store)) == {"Alder: Paged Serving"}  # the store still opens, unchanged
+    old = tmp_path / "old.jsonl"
+    old.write_text("the previous export\n", encoding="utf-8")
+
+    def disk_full(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    result = CliRunner().invoke(main, ["--store", str(store), "export", "-o", str(old)])
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    assert old.read_text(encoding="utf-8") == "the previous export\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
