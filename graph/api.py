@@ -27,6 +27,7 @@ from graph.export import write_export
 from graph.lookup import fold_name, suggest, visible, words
 from graph.model import Label, ListingEntry, Node
 from graph.store import EmbeddedStore, GraphStore, MergeSummary, Neighbourhood, NodeRef, Stats
+from graph.unload import UnloadSummary
 from graph.view import NEIGHBOURHOOD_NODES, OVERVIEW_NODES, GraphView, neighbourhood_view, overview_view, parse_labels, parse_types
 from queries.catalog import CannedQuery, NameNotFound, QueryError, canned_queries, get_query
 
@@ -76,6 +77,12 @@ class KnowledgeGraph:
         batch, report = build_batch([Path(p) for p in paths], progress=progress)
         summary = self.store.merge(batch)
         return LoadResult(files=report.files, entries=report.entries, papers=report.papers, summary=summary)
+
+    def unload(self, paths: Iterable[str | Path]) -> UnloadSummary:
+        """Take listing files back out of the graph: what only they cited goes (:mod:`graph.unload`).
+
+        Files are named as loaded (their file names); a name the graph never cited changes nothing."""
+        return self.store.unload({Path(p).name for p in paths})
 
     def stats(self) -> Stats:
         return self.store.stats()

@@ -120,6 +120,30 @@ def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool) -> None:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.pass_context
+def unload(ctx: click.Context, files: tuple[str, ...]) -> None:
+    """Take listing files back out of the graph.
+
+    Papers and relationships cited only by FILES go, with the systems, hardware and techniques no
+    remaining paper names; what other files also cite stays, citing only those. FILES are named as
+    they were loaded (their file names; a path is reduced to its name). Exits 1 when the graph
+    cites none of them.
+
+    
+    kg unload 003_96ed8e89dfb80d9d.txt
+    kg unload ../shared/seeds/*.txt
+    """
+    summary = _kg(ctx).unload(files)
+    if not summary.changed:
+        raise StoreError(f"the graph cites none of {', '.join(summary.files)}: nothing to unload (see `kg show` for a paper's sources)")
+    click.echo(
+        f"Unloaded {', '.join(summary.files)}: {summary.papers_removed} papers, {summary.nodes_removed} other nodes "
+        f"and {summary.relationships_removed} relationships removed, {summary.items_updated} items kept with other sources."
+    )
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def stats(ctx: click.Context, fmt: str) -> None:

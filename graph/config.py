@@ -36,6 +36,21 @@ def read_dotenv(path: Path = Path(".env")) -> dict[str, str]:
     return out
 
 
+def redact(uri: str) -> str:
+    """A URI fit to print: any user and password in it replaced by ``***``.
+
+    >>> redact("bolt://neo4j:s3cret@db:7687"), redact("bolt://db:7687")
+    ('bolt://***@db:7687', 'bolt://db:7687')
+    """
+    scheme, sep, rest = uri.partition("://")
+    if not sep:
+        return "***" if "@" in uri else uri
+    netloc, slash, path = rest.partition("/")
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    return f"{scheme}://{netloc}{slash}{path}"
+
+
 class Settings(BaseModel):
     backend: Backend = "embedded"
     store: Path = Path(".kg")

@@ -36,6 +36,7 @@ from graph.local_neo4j_process import (
     log_tail,
     pid_alive,
     port_open,
+    private_auth_files,
     server_command,
     server_pids,
     set_initial_password,
@@ -124,6 +125,7 @@ class LocalNeo4j:
             if not (self.layout.data / "databases" / "system").is_dir():
                 info("new database: setting the initial password of user 'neo4j' from NEO4J_PASSWORD")
                 set_initial_password(java, self.layout, settings.password)
+            private_auth_files(self.layout)
             self._start(java, settings)
 
     def _start(self, java: str, settings: LocalSettings) -> None:

@@ -76,6 +76,14 @@ def set_initial_password(java: str, layout: Layout, password: str) -> None:
     if result.returncode != 0:
         raise LocalNeo4jError(f"neo4j-admin dbms set-initial-password failed (exit {result.returncode})",
                               detail=tail_text(result.stdout + result.stderr, 20))
+    private_auth_files(layout)
+
+
+def private_auth_files(layout: Layout) -> None:
+    """data/dbms/auth*: the initial password's hash, the owner's alone as .env is (servers
+    set up before this was done are fixed at their next start)."""
+    for auth in (layout.data / "dbms").glob("auth*"):
+        auth.chmod(0o600)
 
 
 def _cmdline(pid: int) -> list[str] | None:

@@ -26,10 +26,11 @@ import neo4j
 import neo4j.graph
 from neo4j import exceptions as nx_exc
 
-from graph.config import Settings
+from graph.config import Settings, redact
 from graph.cypher import CypherError, to_plain
 from graph.lookup import fold_name, name_candidates, visible
 from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
+from graph.unload import UnloadSummary, trim
 from graph.store import GraphBatch, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, StoreUnavailable, plan_merge
 
 BATCH_SIZE = 1000
@@ -141,7 +142,7 @@ class Neo4jStore:
     def __init__(self, driver: neo4j.Driver, settings: Settings) -> None:
         self.driver = driver
         self.settings = settings
-        self.uri = settings.neo4j_uri
+        self.uri = redact(settings.neo4j_uri)  # as shown to the user
         self.database = settings.neo4j_database
         self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
         self._schema_ready = False
@@ -154,14 +155,17 @@ class Neo4jStore:
 
         With ``schema=False`` the constraints and indexes wait for :meth:`ensure_schema`."""
         uri = settings.neo4j_uri
+        shown = redact(uri)
         parts = urllib.parse.urlsplit(uri)
         try:
             parts.port  # noqa: B018 - raises ValueError on a port that is not a number
         except ValueError:
-            raise StoreUnavailable(f"NEO4J_URI={uri!r} has an invalid port: use e.g. bolt://127.0.0.1:7687") from None
+            raise StoreUnavailable(f"NEO4J_URI={shown!r} has an invalid port: use e.g. bolt://127.0.0.1:7687") from None
+        if parts.username or parts.password:
+            raise StoreUnavailable(f"NEO4J_URI={shown!r} holds credentials: put them in NEO4J_USERNAME and NEO4J_PASSWORD instead")
         if parts.scheme not in SCHEMES or not parts.hostname:
             raise StoreUnavailable(
-                f"NEO4J_URI={uri!r} is not a Neo4j address: use bolt://host:7687 or neo4j://host:7687 "
+                f"NEO4J_URI={shown!r} is not a Neo4j address: use bolt://host:7687 or neo4j://host:7687 "
                 "(bolt+s:// or neo4j+s:// with TLS)"
             )
         try:
@@ -173,7 +177,7 @@ class Neo4jStore:
                 user_agent="mlsys-kg",
             )
         except (nx_exc.ConfigurationError, ValueError) as exc:
-            raise StoreUnavailable(f"NEO4J_URI={uri!r} is not usable: {_reason(exc)}") from None
+            raise StoreUnavailable(f"NEO4J_URI={shown!r} is not usable: {_reason(exc).replace(uri, shown)}") from None
         store = cls(driver, settings)
         try:
             driver.verify_connectivity()
@@ -556,6 +560,45 @@ class Neo4jStore:
             raise self._unavailable(exc) from None
 
     # ---- the rest --------------------------------------------------------------------------
+
+    def unload(self, files: set[str]) -> UnloadSummary:
+        """Take ``files`` back out (:mod:`graph.unload`), in one write transaction."""
+        prefixes = sorted(f + ":" for f in files)
+        cited = "any(s IN coalesce(x.sources, []) WHERE any(p IN $prefixes WHERE s STARTS WITH p))"
+
+        def work(tx: neo4j.ManagedTransaction) -> UnloadSummary:
+            summary = UnloadSummary(files=sorted(files))
+            for kind, match, by_id in (
+                ("relationship", "MATCH ()-[x]->()", "MATCH ()-[x]->() WHERE elementId(x) = row.id"),
+                ("node", "MATCH (x)", "MATCH (x) WHERE elementId(x) = row.id"),
+            ):
+                found = tx.run(f"{match} WHERE {cited} RETURN elementId(x) AS id, properties(x) AS props", prefixes=prefixes)
+                gone, kept = [], []
+                for record in found:
+                    after = trim(dict(record["props"]), files)
+                    if after is None:
+                        gone.append({"id": record["id"]})
+                    else:
+                        kept.append({"id": record["id"], "props": after})
+                detach = "DETACH " if kind == "node" else ""
+                for rows in _chunks(gone):
+                    tx.run(f"UNWIND $rows AS row {by_id} {detach}DELETE x", rows=rows).consume()
+                for rows in _chunks(kept):
+                    tx.run(f"UNWIND $rows AS row {by_id} SET x = row.props", rows=rows).consume()
+                if kind == "node":
+                    summary.papers_removed += len(gone)
+                else:
+                    summary.relationships_removed += len(gone)
+                summary.items_updated += len(kept)
+            orphans = tx.run(
+                "MATCH (n) WHERE NOT n:Paper AND NOT EXISTS { MATCH (:Paper)-[*1..6]->(n) } "
+                "WITH n, COUNT { (n)--() } AS degree DETACH DELETE n RETURN count(n) AS nodes, sum(degree) AS rels"
+            ).single(strict=True)
+            summary.nodes_removed += orphans["nodes"]
+            summary.relationships_removed += orphans["rels"] or 0
+            return summary
+
+        return self._write(work)
 
     def clear(self) -> None:
         """Delete every node and relationship, a batch per transaction (the schema stays)."""

@@ -27,6 +27,7 @@ from graph.lock import LockTimeout, exclusive, try_exclusive
 from graph.lookup import derive, fold_name, visible
 from graph.merge import merge_properties
 from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
+from graph.unload import UnloadSummary, trim
 
 STORE_FILE = "graph.json"
 # 2: paper keys keep the letters of every script (1 kept a-z and 0-9 only; read and re-keyed).
@@ -102,6 +103,10 @@ class GraphStore(Protocol):
     def stats(self) -> Stats: ...
 
     def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
+
+    def unload(self, files: set[str]) -> UnloadSummary:
+        """Take the sources named ``files`` (file names as in ``sources``) back out of the graph."""
+        ...
 
     def clear(self) -> None: ...
 
@@ -263,6 +268,17 @@ class EmbeddedStore:
         self._graph = new
         return summary
 
+    def unload(self, files: set[str]) -> UnloadSummary:
+        """Take ``files`` back out (:mod:`graph.unload`), under the writer's lock."""
+        with self._writing():
+            new = self.graph.copy()
+            summary = unload_graph(new, files)
+            if summary.changed:
+                new.graph.pop("_lookup", None)
+                self._write(new)
+                self._graph = new
+            return summary
+
     def nodes(self) -> list[Node]:
         return _nodes_of(self.graph)
 
@@ -317,6 +333,35 @@ class EmbeddedStore:
 
     def close(self) -> None:
         self._graph = None
+
+
+def unload_graph(g: nx.MultiDiGraph, files: set[str]) -> UnloadSummary:
+    """Remove from ``g`` what only ``files`` cited, in place."""
+    summary = UnloadSummary(files=sorted(files))
+    for u, v, k, d in list(g.edges(keys=True, data=True)):
+        after = trim(d["properties"], files)
+        if after is None:
+            g.remove_edge(u, v, k)
+            summary.relationships_removed += 1
+        elif after is not d["properties"]:
+            d["properties"] = after
+            summary.items_updated += 1
+    for key, d in list(g.nodes(data=True)):
+        after = trim(d["properties"], files)
+        if after is None:
+            summary.relationships_removed += g.degree(key)
+            g.remove_node(key)
+            summary.papers_removed += 1
+        elif after is not d["properties"]:
+            d["properties"] = derive(Label(d["label"]).value, after)
+            summary.items_updated += 1
+    papers = [k for k, d in g.nodes(data=True) if Label(d["label"]) is Label.PAPER]
+    reached = set(papers).union(*(nx.descendants(g, p) for p in papers))
+    for key in [k for k in g.nodes if k not in reached]:
+        summary.relationships_removed += g.degree(key)
+        g.remove_node(key)
+        summary.nodes_removed += 1
+    return summary
 
 
 def rekey_papers(g: nx.MultiDiGraph) -> dict[str, str]:

@@ -1,7 +1,7 @@
 // name: baseline-chains
 // description: Chains of baselines ending at one system: Y was measured against X, which was measured against it (up to three steps).
 // param: name: entity — the system at the end of the chains, any spelling
-// param: limit: int = 25 (0..100000) — how many chains to list
+// param: limit: int = 25 (1..100000) — how many chains to list
 :params {name: 'vLLM', limit: 25};
 WITH reduce(f = '', c IN split(replace(replace(toLower($name), '+', 'plus'), '#', 'sharp'), '') | f + CASE WHEN c =~ '[a-z0-9]' THEN c ELSE '' END) AS f
 CALL db.index.fulltext.queryNodes('entity_lookup', f + CASE WHEN size(f) > 2 AND f ENDS WITH 's' THEN ' ' + left(f, size(f) - 1) ELSE '' END) YIELD node

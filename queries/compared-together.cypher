@@ -1,6 +1,6 @@
 // name: compared-together
 // description: Pairs of baselines that papers compare against together most often.
-// param: limit: int = 20 (0..100000) — how many pairs to list
+// param: limit: int = 20 (1..100000) — how many pairs to list
 :params {limit: 20};
 MATCH (p:Paper)-[:COMPARES_TO]->(a), (p)-[:COMPARES_TO]->(b)
 WHERE a.key < b.key

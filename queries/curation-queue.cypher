@@ -1,6 +1,6 @@
 // name: curation-queue
 // description: Names the extractor discovered that the catalogue does not know yet, most cited first: candidates to add to loaders/catalogue.
-// param: limit: int = 25 (0..100000) — how many names to list
+// param: limit: int = 25 (1..100000) — how many names to list
 :params {limit: 25};
 MATCH (p:Paper)-[r]->(n)
 WHERE n.catalogued = false

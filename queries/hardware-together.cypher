@@ -1,6 +1,6 @@
 // name: hardware-together
 // description: Hardware that papers target together most often (a product and its own class are not a pair).
-// param: limit: int = 20 (0..100000) — how many pairs to list
+// param: limit: int = 20 (1..100000) — how many pairs to list
 :params {limit: 20};
 MATCH (p:Paper)-[:TARGETS]->(a:Hardware), (p)-[:TARGETS]->(b:Hardware)
 WHERE a.key < b.key AND NOT (a)-[:IS_A]-(b)

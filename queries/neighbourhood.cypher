@@ -2,7 +2,7 @@
 // description: The relationships around one system, hardware or technique, up to two steps away, nearest first.
 // param: name: entity — the node's name or alias, any spelling
 // param: depth: int = 1 (1..2) — 1 or 2 steps
-// param: limit: int = 100 (0..100000) — how many relationships at most
+// param: limit: int = 100 (1..100000) — how many relationships at most
 :params {name: 'vLLM', depth: 1, limit: 100};
 WITH reduce(f = '', c IN split(replace(replace(toLower($name), '+', 'plus'), '#', 'sharp'), '') | f + CASE WHEN c =~ '[a-z0-9]' THEN c ELSE '' END) AS f
 CALL db.index.fulltext.queryNodes('entity_lookup', f + CASE WHEN size(f) > 2 AND f ENDS WITH 's' THEN ' ' + left(f, size(f) - 1) ELSE '' END) YIELD node

@@ -1,6 +1,6 @@
 // name: proposed-then-baseline
 // description: Systems one paper proposes and other papers then measure themselves against.
-// param: limit: int = 20 (0..100000) — how many systems to list
+// param: limit: int = 20 (1..100000) — how many systems to list
 :params {limit: 20};
 MATCH (a:Paper)-[:PROPOSES]->(s)<-[:COMPARES_TO]-(b:Paper)
 WHERE a <> b

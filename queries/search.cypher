@@ -1,7 +1,7 @@
 // name: search
 // description: Papers, systems, hardware and techniques whose title, abstract, name or aliases contain every word, best matches first.
 // param: q: words — words to look for, any case (e.g. speculative decoding)
-// param: limit: int = 20 (0..100000) — how many results
+// param: limit: int = 20 (1..100000) — how many results
 :params {q: 'speculative decoding', limit: 20};
 WITH [w IN split(reduce(s = '', c IN split(toLower($q), '') | s + CASE WHEN c =~ '[\\p{L}\\p{N}]' THEN c ELSE ' ' END), ' ') WHERE w <> ''] AS words
 CALL db.index.fulltext.queryNodes('search', reduce(s = '', w IN words | s + ' +' + w)) YIELD node

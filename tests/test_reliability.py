@@ -7,6 +7,7 @@ import json
 import os
 import random
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -248,3 +249,77 @@ def test_export_never_overwrites_the_store_and_a_failed_one_keeps_the_old_file(t
     assert result.exit_code == 1 and "No space left on device" in result.output
     assert old.read_text(encoding="utf-8") == "the previous export\n"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_credentials_in_neo4j_uri_are_never_printed(tmp_path: Path) -> None:
+    for uri in ("bolt://neo4j:s3cret-pass@127.0.0.1:1", "bolt://neo4j:s3cret-pass@127.0.0.1:port", "http://neo4j:s3cret-pass@host:1"):
+        env = {**_env(tmp_path), "NEO4J_URI": uri}
+        out = subprocess.run([KG, "--backend", "neo4j", "stats"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+        assert out.returncode == 2 and "s3cret" not in out.stdout + out.stderr, out.stderr
+        assert out.stderr.startswith("error: NEO4J_URI='") and "***@" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.neo4j
+def test_the_local_servers_password_files_are_the_owners_alone() -> None:
+    from graph.local_neo4j import LocalNeo4j
+
+    auth = list((LocalNeo4j.from_env().layout.data / "dbms").glob("auth*"))
+    assert auth, "the local server keeps its initial password in data/dbms/auth.ini"
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in auth)
+
+
+def test_a_parameter_out_of_range_is_refused_before_any_backend_runs_it(tmp_path: Path) -> None:
+    from queries.catalog import QueryError
+
+    store = tmp_path / "kg"
+    assert _kg(store, "load", "-q", str(_listing(tmp_path / "a.txt", ["Alder: Paged Serving"]))).returncode == 0
+    kg = KnowledgeGraph.open(Settings(store=store))
+    for bad in (0, -1, 10**23):
+        with pytest.raises(QueryError, match="must be from 1 to 100000"):
+            kg.query("most-compared", limit=bad)
+
+
+@pytest.mark.neo4j
+def test_a_parameter_out_of_range_is_refused_the_same_on_neo4j(neo4j_settings: Settings, neo: Neo4jStore) -> None:
+    from queries.catalog import QueryError
+
+    with KnowledgeGraph.open(neo4j_settings) as kg:
+        for bad in (0, -1, 10**23):
+            with pytest.raises(QueryError, match="must be from 1 to 100000"):
+                kg.query("most-compared", limit=bad)
+
+
+def _graph(store: Path) -> tuple[set[str], set[tuple[str, str, str]]]:
+    s = EmbeddedStore(store)
+    return {n.key for n in s.nodes()}, {r.key for r in s.relationships()}
+
+
+def test_unloading_a_file_leaves_what_loading_the_rest_would_have_built(tmp_path: Path) -> None:
+    from conftest import FIXTURES
+
+    listings = sorted(FIXTURES.glob("*.txt"))
+    both, rest = tmp_path / "both", tmp_path / "rest"
+    assert _kg(both, "load", "-q", *map(str, listings)).returncode == 0
+    assert _kg(rest, "load", "-q", *map(str, listings[1:])).returncode == 0
+    out = _kg(both, "unload", listings[0].name)
+    assert out.returncode == 0 and out.stdout.startswith(f"Unloaded {listings[0].name}: "), out.stderr
+    assert _graph(both) == _graph(rest)
+    assert all(not any(s.startswith(listings[0].name + ":") for s in n.properties.get("sources", [])) for n in EmbeddedStore(both).nodes())
+    again = _kg(both, "unload", listings[0].name)
+    assert again.returncode == 1 and "cites none of" in again.stderr
+
+
+@pytest.mark.neo4j
+def test_unloading_on_neo4j_matches_the_embedded_store(neo: Neo4jStore, neo4j_settings: Settings, tmp_path: Path) -> None:
+    from conftest import FIXTURES
+
+    listings = sorted(FIXTURES.glob("*.txt"))
+    neo.clear()
+    with KnowledgeGraph.open(neo4j_settings) as kg:
+        kg.load(listings)
+        kg.unload([listings[0]])
+    embedded = tmp_path / "kg"
+    assert _kg(embedded, "load", "-q", *map(str, listings[1:])).returncode == 0
+    nodes, rels = _graph(embedded)
+    assert {n.key for n in neo.nodes()} == nodes and {r.key for r in neo.relationships()} == rels
+    neo.clear()

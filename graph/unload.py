@@ -1,0 +1,59 @@
+"""Taking sources back out of the graph: what only they cited goes, the rest stays.
+
+Every paper and every relationship read from a listing keeps ``sources`` ("file.txt:LINE", one per
+place it was read). Unloading files drops their entries; a paper or relationship with none left is
+deleted, and so is every system, hardware or technique node no remaining paper reaches (with its
+catalogue links). The graph is then what loading the remaining files would have built, but for
+first-seen values (a relationship's evidence sentence), which stay as they were read.
+
+>>> trim({"sources": ["a.txt:3", "b.txt:9"], "source": "a.txt", "line": 3}, {"a.txt"})
+{'sources': ['b.txt:9'], 'source': 'b.txt', 'line': 9}
+>>> trim({"sources": ["a.txt:3"]}, {"a.txt"}) is None, trim({"name": "vLLM"}, {"a.txt"}) == {"name": "vLLM"}
+(True, True)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class UnloadSummary(BaseModel):
+    files: list[str]
+    papers_removed: int = 0
+    nodes_removed: int = 0  # systems, hardware, techniques and datasets no remaining paper reaches
+    relationships_removed: int = 0
+    items_updated: int = 0  # papers and relationships that keep other sources
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.papers_removed or self.nodes_removed or self.relationships_removed or self.items_updated)
+
+
+def source_file(entry: str) -> str:
+    """'listing.txt:12' -> 'listing.txt'."""
+    return entry.rsplit(":", 1)[0]
+
+
+def cites(properties: dict[str, Any], files: set[str]) -> bool:
+    return any(source_file(s) in files for s in properties.get("sources") or [])
+
+
+def trim(properties: dict[str, Any], files: set[str]) -> dict[str, Any] | None:
+    """``properties`` without the sources in ``files``: None when nothing else cited it, the same
+    dict when none of them did. A ``source``/``line`` naming a removed file moves to the first
+    remaining source."""
+    sources = properties.get("sources")
+    if not sources or not cites(properties, files):
+        return properties
+    kept = [s for s in sources if source_file(s) not in files]
+    if not kept:
+        return None
+    out = {**properties, "sources": kept}
+    if out.get("source") in files:
+        file, _, line = kept[0].rpartition(":")
+        out["source"] = file
+        if "line" in out and line.isdigit():
+            out["line"] = int(line)
+    return out
