@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,32 @@ def test_unloading_on_neo4j_matches_the_embedded_store(neo: Neo4jStore, neo4j_se
     nodes, rels = _graph(embedded)
     assert {n.key for n in neo.nodes()} == nodes and {r.key for r in neo.relationships()} == rels
     neo.clear()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 300 KB tmpfs, where the machine lets us mount one (root, and a kernel that allows it)."""
+    where = tmp_path / "disk"
+    where.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(where)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.strip() or 'not root'})")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def test_a_full_disk_fails_the_load_in_one_line_and_keeps_the_store(tmp_path: Path, small_disk: Path) -> None:
+    store = small_disk / "kg"
+    assert _kg(store, "load", "-q", str(_listing(tmp_path / "a.txt", ["Alder: Paged Serving"]))).returncode == 0
+    before = (store / "graph.json").read_bytes()
+    big = _listing(tmp_path / "big.txt", [f"Paper{i}: A System Number {i}" for i in range(600)])
+    out = _kg(store, "load", "-q", str(big))
+    assert out.returncode == 1 and "No space left on device" in out.stderr and "Traceback" not in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert (store / "graph.json").read_bytes() == before
+    assert sorted(p.name for p in store.iterdir()) == [".lock", "graph.json"]
+    page = _kg(store, "viz", "-o", str(small_disk / "page.html"))  # an output too big for the disk
+    assert page.returncode == 1 and "No space left on device" in page.stderr
+    assert not [p for p in small_disk.iterdir() if p.name.endswith(".tmp")]
