@@ -159,26 +159,29 @@ def _same_artifact(names: list[str], others: list[str]) -> bool:
     )
 
 
-_NEW_OR_OURS = re.compile(r"\b(?:novel|new|our|proposed)\s+", re.I)
-_WORD_THEN_SPACE = re.compile(r"[\w-]+\s+")
+# The words before an expansion that call it new or the paper's own, read backwards from it.
+_CALLED_NEW_BEFORE = re.compile(r"\b(?:novel|new|our|proposed)\s+(?:[\w-]+\s+){0,3}$", re.I)
+_CALLED_NEW_REACH = 400  # characters looked back: the lead word and three words (of any sane length)
+
+
+@lru_cache(maxsize=4)
+def _case_folded(text: str) -> str:
+    return text.translate(CASE_FOLD)
 
 
 def _called_new(expansion: str, text: str) -> bool:
     r"""'a novel depth-first search-based decision tree (DFSDT)': the expansion called new or ours,
     as ``\b(?:novel|new|our|proposed)\s+(?:[\w-]+\s+){0,3}<expansion>`` (ignoring case) reads it,
-    without compiling a pattern for each expansion."""
+    found from each place the expansion is written (few) rather than from each 'new' or 'our'."""
     if not expansion.isascii():
         return bool(re.search(rf"\b(?:novel|new|our|proposed)\s+(?:[\w-]+\s+){{0,3}}{re.escape(expansion)}", text, re.I))
     want = expansion.translate(CASE_FOLD)  # folded as re.IGNORECASE equates letters with ASCII ones
-    for lead in _NEW_OR_OURS.finditer(text):
-        at: int | None = lead.end()
-        for _ in range(4):  # the expansion right after the word, or after one to three more words
-            if at is None:
-                break
-            if text[at : at + len(want)].translate(CASE_FOLD) == want:
-                return True
-            word = _WORD_THEN_SPACE.match(text, at)
-            at = word.end() if word else None
+    folded = _case_folded(text)
+    at = folded.find(want)
+    while at >= 0:
+        if _CALLED_NEW_BEFORE.search(text, max(0, at - _CALLED_NEW_REACH), at):
+            return True
+        at = folded.find(want, at + 1)
     return False
 
 
@@ -255,13 +258,22 @@ def _is_software(m: Mention, b: _Builder) -> bool:
     names no hardware anywhere in the paper."""
     word = m.text.lower().rstrip("s")
     if word not in b.software:
-        b.software[word] = b.says_software and bool(_software_word(word).search(b.document))
+        b.software[word] = b.says_software and any(_software_word(word).match(b.document, at) for at in _after_software(b.document))
     return b.software[word]
+
+
+@lru_cache(maxsize=4)
+def _after_software(document: str) -> list[int]:
+    """Where the words after each 'software ' of the document start."""
+    return [m.end() for m in _SOFTWARE.finditer(document)]
+
+
+_SOFTWARE = re.compile(r"\bsoftware\s+", re.I)
 
 
 @lru_cache(maxsize=1024)
 def _software_word(word: str) -> re.Pattern[str]:
-    return re.compile(rf"\bsoftware\s+{re.escape(word)}", re.I)
+    return re.compile(re.escape(word), re.I)
 
 
 # "a Xilinx VCU1525 FPGA card", "two Ascend 910B NPUs": a model number right before a class word.
@@ -393,13 +405,16 @@ class Extractor:
         """A new name the abstract keeps using (four times or more) and never compares against
         is the paper's own artifact, even without a proposal sentence ('a dataset of ..., PIE')."""
         have = {fold(n) for p in found for n in [p.name, *p.aliases]}
-        counts: dict[str, int] = {}
         abstract = b.entry.abstract
         # the abstract's names are its sentences' names, in the same order; a name written fewer
-        # than four times in all is not counted sentence by sentence
-        for name in candidate_names(abstract):
-            if abstract.count(name) >= 4:
-                counts[name] = sum(standalone_count(name, s.text) for s in sentences if name in s.text and name in candidate_names(s.text))
+        # than four times in all is not counted sentence by sentence, nor a sentence without one
+        counts = dict.fromkeys((n for n in candidate_names(abstract) if abstract.count(n) >= 4), 0)
+        for s in sentences if counts else ():
+            if len(counts) <= 20 and not any(name in s.text for name in counts):
+                continue
+            for name in candidate_names(s.text):
+                if name in counts:
+                    counts[name] += standalone_count(name, s.text)
         out = []
         compared_text: str | None = None  # every comparison span, apart: no name holds a NUL
         for name, n in counts.items():
