@@ -13,7 +13,7 @@ help:
 	@echo "make test       install everything (Neo4j 5.26 included), start Neo4j, run the whole suite, stop Neo4j"
 	@echo "make test-fast  the suite without Neo4j (its tests are skipped)"
 	@echo "make score      score the export against ../shared/eval/dev_gold.jsonl and tests/data/project_gold.jsonl"
-	@echo "make bench      load-time and memory benchmark"
+	@echo "make bench      issue 11 benchmarks at 10k and 100k papers (BENCH_ARGS=--quick: 500 and 2,000) -> benchmarks/results/"
 	@echo "make neo4j-up / neo4j-down / neo4j-status / neo4j-reset / neo4j-fetch   the local Neo4j server for dev (kg neo4j ...)"
 
 $(VENV)/.installed: pyproject.toml
@@ -78,8 +78,12 @@ score: install
 	@cat tests/data/fresh_gold_b*.jsonl > $(OUT)/fresh_gold.jsonl
 	$(PYTHON) ../shared/eval/score.py --export $(OUT)/fresh.jsonl --gold $(OUT)/fresh_gold.jsonl
 
+# `make bench` measures 10k and 100k synthetic papers (about 20 minutes on 2 cores), with a Neo4j of
+# its own (.cache/neo4j-bench, bolt 7695, http 7481) that it starts and stops. BENCH_ARGS=--quick: 500 and 2,000.
+BENCH_ARGS ?=
 bench: install
-	$(PY) scripts/bench.py
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[bench]'
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .kg $(OUT) *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,62 @@
+"""Per-size measurements of the embedded store: extraction, ``kg load`` (and ``--jobs``), an
+incremental load, ``kg query`` as a user runs it, and every canned query through the API."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+from typing import Any
+
+from benchmarks.canned import open_embedded, pick_parameters, time_queries
+from benchmarks.export_graph import read_export
+from benchmarks.extraction import extraction_rate
+from benchmarks.kg_cli import Kg
+
+
+def _dir_mib(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def _fresh(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    return path
+
+
+def jobs_comparison(kg: Kg, corpus: Path, work: Path, jobs: int, size: int) -> dict[str, Any]:
+    """``kg load --jobs 1`` against ``--jobs N`` into fresh stores, and whether their exports match."""
+    one = kg.load(_fresh(work / "jobs1"), [corpus], jobs=1)
+    many = kg.load(_fresh(work / "jobsN"), [corpus], jobs=jobs)
+    same = filecmp.cmp(kg.export(work / "jobs1", work / "jobs1.jsonl"), kg.export(work / "jobsN", work / "jobsN.jsonl"), shallow=False)
+    for d in ("jobs1", "jobsN"):
+        shutil.rmtree(work / d, ignore_errors=True)
+    return {"load_jobs1_pps": size / one.seconds, "load_jobsN_pps": size / many.seconds,
+            "jobs_speedup": one.seconds / many.seconds, "jobs_identical_export": "yes" if same else "NO"}
+
+
+def measure_embedded(kg: Kg, corpus: Path, extra: Path, work: Path, size: int, query_runs: int,
+                     queries: list[dict[str, Any]], jobs: int | None, with_jobs: bool) -> tuple[dict[str, Any], Path, dict[str, Any]]:
+    """The embedded measurements of one size; returns them, the export path and the picked parameters."""
+    r: dict[str, Any] = {}
+    papers, rate = extraction_rate(corpus)
+    r["extract_1proc_pps"] = rate
+    if with_jobs and jobs:
+        r.update(jobs_comparison(kg, corpus, work, jobs, size))
+    store = _fresh(work / "store")
+    load = kg.load(store, [corpus], jobs=jobs)
+    r.update(embedded_load_s=load.seconds, embedded_load_pps=papers / load.seconds, embedded_load_peak_mib=load.peak_mib)
+    r["query_cli_wall_s"] = kg.query_wall(store, "most-compared")
+    export = kg.export(store, work / "graph.jsonl")  # the graph of exactly `size` papers, for Neo4j
+    graph = read_export(export)
+    picked = pick_parameters(queries, graph)
+    api, opened = open_embedded(store)
+    try:
+        r["embedded_open_s"] = opened
+        timings = time_queries(api, picked, query_runs, budget_s=15.0)
+    finally:
+        api.close()
+    r["queries"] = {"embedded": timings}
+    r["embedded_query_p95_max_ms"] = max(t["p95_ms"] for t in timings.values())
+    inc = kg.load(store, [extra], jobs=jobs)
+    r.update(incremental_1k_s=inc.seconds, incremental_1k_peak_mib=inc.peak_mib, store_mib=_dir_mib(store))
+    return r, export, picked

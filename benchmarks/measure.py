@@ -1,0 +1,64 @@
+"""Run a command as a user would and measure it: wall time and the child's own peak RSS.
+
+>>> run = timed_command(["true"])
+>>> run.ok, run.seconds < 5, run.peak_mib >= 0
+(True, True, True)
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CommandRun:
+    """One finished command: wall seconds, peak resident MiB of the process, exit status, output."""
+
+    seconds: float
+    peak_mib: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def error(self) -> str:
+        """The last line the command printed on stderr (or stdout), for a one-line note."""
+        lines = (self.stderr or self.stdout).strip().splitlines()
+        return lines[-1] if lines else f"exit status {self.returncode}"
+
+
+def timed_command(argv: Sequence[str], env: Mapping[str, str] | None = None, cwd: str | None = None) -> CommandRun:
+    """Run ``argv`` to completion; its peak RSS comes from ``wait4`` (this child alone)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(list(argv), stdout=out, stderr=err, text=True,
+                                env=dict(env) if env is not None else None, cwd=cwd)
+        _, raw, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(raw)  # reaped here: Popen must not wait again
+        out.seek(0)
+        err.seek(0)
+        return CommandRun(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read())
+
+
+def percentiles(call: Callable[[], object], runs: int, warmup: int = 1) -> tuple[float, float]:
+    """p50 and p95 in milliseconds of ``call`` over ``runs`` timed calls after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return statistics.median(times), p95

@@ -1,0 +1,68 @@
+"""Per-size measurements on Neo4j: ``kg --backend neo4j load``, every canned query, and the same
+graph written by neo4j-graphrag's ``Neo4jWriter`` and by a naive one-transaction-per-paper loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import neo4j
+
+from benchmarks.canned import time_queries
+from benchmarks.export_graph import read_export
+from benchmarks.kg_cli import BenchError, Kg
+from benchmarks.neo4j_server import Neo4jTarget
+from benchmarks.neo4j_writers import clear, counts, graphrag_write, kg_store_write, naive_write
+from graph.api import KnowledgeGraph
+from graph.config import Settings
+
+
+def _driver(target: Neo4jTarget) -> neo4j.Driver:
+    """A driver that does not log the server's notifications (deprecations in third-party queries)."""
+    return neo4j.GraphDatabase.driver(target.uri, auth=(target.username, target.password), notifications_min_severity="OFF")
+
+
+def server_version(target: Neo4jTarget) -> str:
+    with _driver(target) as driver:
+        records, _, _ = driver.execute_query("CALL dbms.components() YIELD versions, edition RETURN versions[0] AS v, edition AS e")
+        return f"{records[0]['v']} {records[0]['e']}"
+
+
+def measure_neo4j(kg: Kg, target: Neo4jTarget, corpus: Path, export: Path, size: int,
+                  picked: dict[str, dict[str, Any]], query_runs: int, naive_papers: int, notes: list[str]) -> dict[str, Any]:
+    r: dict[str, Any] = {}
+    graph = read_export(export)
+    settings = Settings(backend="neo4j", neo4j_uri=target.uri, neo4j_username=target.username,
+                        neo4j_password=target.password, neo4j_database=target.database)
+    with _driver(target) as driver:
+        db = target.database
+        clear(driver, db)
+        try:
+            load = kg.load(None, [corpus], backend="neo4j")
+        except BenchError as exc:
+            notes.append(f"{size:,} papers: `kg --backend neo4j load` failed, Neo4j queries not measured: {exc}")
+        else:
+            _, rels = counts(driver, db)
+            r.update(neo4j_load_s=load.seconds, neo4j_load_pps=size / load.seconds, neo4j_load_rps=rels / load.seconds,
+                     neo4j_load_peak_mib=load.peak_mib, neo4j_relationships=rels)
+            api = KnowledgeGraph.open(settings)
+            try:
+                timings = time_queries(api, picked, query_runs, budget_s=15.0)
+            finally:
+                api.close()
+            r["queries"] = {"neo4j": timings}
+            r["neo4j_query_p95_max_ms"] = max(t["p95_ms"] for t in timings.values())
+        for name, write in (("kg_write", lambda: kg_store_write(settings, corpus, size)),
+                            ("graphrag", lambda: graphrag_write(driver, db, graph)),
+                            ("naive", lambda: naive_write(driver, db, graph, naive_papers))):
+            clear(driver, db)
+            try:
+                run = write()
+            except Exception as exc:  # a comparison that fails is a note, not the end of the run
+                notes.append(f"{size:,} papers: {name} writer failed: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}")
+                continue
+            r.update({f"{name}_s": run.seconds, f"{name}_pps": run.papers_per_s, f"{name}_rps": run.rels_per_s})
+            if name == "naive":
+                r["naive_papers"] = run.papers
+        clear(driver, db)
+    return r
