@@ -34,7 +34,8 @@ from loaders.catalogue import load_catalogue
 
 __all__ = ["papers", "write_listings"]
 
-_SYLLABLES = ("ze", "tor", "qua", "lin", "vex", "mor", "ka", "dri", "pho", "sul", "nex", "bra", "gal", "tri", "ov", "rhu")
+_SYLLABLES = ("ze", "tor", "qua", "lin", "vex", "mor", "ka", "dri", "pho", "sul", "nex", "bra", "gal", "tri", "ov", "rhu",
+              "pel", "cor", "dun", "mi", "sa", "ther", "wen", "yo")  # 24 syllables, 2-4 per name: millions of names
 _SUFFIXES = ("Serve", "Flow", "Pipe", "Shard", "Cache", "Tune", "Gate", "Fuse", "Mesh", "Sched", "Kernel", "Pack", "")
 _TOPICS = (
     "LLM inference", "mixture-of-experts training", "graph neural network training", "sparse attention",
@@ -65,7 +66,7 @@ class _Names:
 def _invented(rng: random.Random, taken: set[str]) -> str:
     """A CamelCase name like 'Zetorvex' or 'QualinServe' not in ``taken`` (which it joins)."""
     while True:
-        stem = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        stem = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
         name = stem + rng.choice(_SUFFIXES)
         if name.lower() not in taken and len(name) > 4:
             taken.add(name.lower())

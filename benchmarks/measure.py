@@ -42,7 +42,12 @@ def timed_command(argv: Sequence[str], env: Mapping[str, str] | None = None, cwd
         t0 = time.perf_counter()
         proc = subprocess.Popen(list(argv), stdout=out, stderr=err, text=True,
                                 env=dict(env) if env is not None else None, cwd=cwd)
-        _, raw, usage = os.wait4(proc.pid, 0)
+        try:
+            _, raw, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # interrupted or stopped: take the child down too
+            proc.kill()
+            proc.wait()
+            raise
         seconds = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(raw)  # reaped here: Popen must not wait again
         out.seek(0)

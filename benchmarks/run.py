@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
 import time
 from contextlib import ExitStack
@@ -144,8 +145,19 @@ def run(a: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def _exit_on_sigterm() -> None:
+    """SIGTERM (and SIGINT, which a background job may ignore) unwind the run, so the Neo4j it
+    started is stopped and its running command killed."""
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 def main(argv: list[str] | None = None) -> int:
     a = _args(argv)
+    _exit_on_sigterm()
     try:
         results = run(a)
     except BenchError as exc:
