@@ -1,4 +1,4 @@
-"""Per-size measurements of the embedded store: extraction, ``kg load`` (and ``--jobs``), an
+"""Measurements of the embedded store: extraction, ``kg load`` (and ``--jobs 1`` against ``--jobs N``), an
 incremental load, ``kg query`` as a user runs it, and every canned query through the API."""
 
 from __future__ import annotations
@@ -35,13 +35,11 @@ def jobs_comparison(kg: Kg, corpus: Path, work: Path, jobs: int, size: int) -> d
 
 
 def measure_embedded(kg: Kg, corpus: Path, extra: Path, work: Path, size: int, query_runs: int,
-                     queries: list[dict[str, Any]], jobs: int | None, with_jobs: bool) -> tuple[dict[str, Any], Path, dict[str, Any]]:
+                     queries: list[dict[str, Any]], jobs: int | None) -> tuple[dict[str, Any], Path, dict[str, Any]]:
     """The embedded measurements of one size; returns them, the export path and the picked parameters."""
     r: dict[str, Any] = {}
     papers, rate = extraction_rate(corpus)
     r["extract_1proc_pps"] = rate
-    if with_jobs and jobs:
-        r.update(jobs_comparison(kg, corpus, work, jobs, size))
     store = _fresh(work / "store")
     load = kg.load(store, [corpus], jobs=jobs)
     r.update(embedded_load_s=load.seconds, embedded_load_pps=papers / load.seconds, embedded_load_peak_mib=load.peak_mib)

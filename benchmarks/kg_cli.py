@@ -54,9 +54,9 @@ class Kg:
         return out
 
 
-def kg_for(project: Path, extra_env: Mapping[str, str] | None = None) -> Kg:
-    """The project's ``.venv/bin/kg`` with the current environment plus ``extra_env``."""
-    exe = project / ".venv" / "bin" / "kg"
+def kg_for(project: Path, extra_env: Mapping[str, str] | None = None, exe: Path | None = None) -> Kg:
+    """``exe`` (default: the project's ``.venv/bin/kg``) with the current environment plus ``extra_env``."""
+    exe = exe or project / ".venv" / "bin" / "kg"
     if not exe.exists():
         raise BenchError(f"{exe} not found: run `make install` first")
     env = dict(os.environ)

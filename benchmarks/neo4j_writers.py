@@ -49,8 +49,13 @@ def counts(driver: neo4j.Driver, database: str) -> tuple[int, int]:
 def graphrag_write(driver: neo4j.Driver, database: str, graph: ExportGraph) -> WriteRun:
     """Our graph as neo4j-graphrag ``Neo4jNode``/``Neo4jRelationship`` objects, written by its ``Neo4jWriter``
     (building the objects is not timed)."""
-    from neo4j_graphrag.components.kg_writer import Neo4jWriter
-    from neo4j_graphrag.components.types import Neo4jGraph, Neo4jNode, Neo4jRelationship
+    try:
+        from neo4j_graphrag.components.kg_writer import Neo4jWriter
+        from neo4j_graphrag.components.types import Neo4jGraph, Neo4jNode, Neo4jRelationship
+    except ImportError:  # before neo4j-graphrag 1.20 these lived under .experimental
+        from neo4j_graphrag.experimental.components.kg_writer import Neo4jWriter  # type: ignore[no-redef]
+        from neo4j_graphrag.experimental.components.types import (  # type: ignore[no-redef]
+            Neo4jGraph, Neo4jNode, Neo4jRelationship)
 
     nodes = [Neo4jNode(id=n.key, label=n.label, properties=n.props) for n in graph.nodes.values()]
     rels = [Neo4jRelationship(start_node_id=r.start, end_node_id=r.end, type=r.type, properties=r.props) for r in graph.rels]

@@ -9,10 +9,6 @@ from typing import Any
 # (key in a size's results, row label, format)
 ROWS: list[tuple[str, str, str]] = [
     ("extract_1proc_pps", "extraction, 1 process (papers/s)", "{:.0f}"),
-    ("load_jobs1_pps", "`kg load --jobs 1` (papers/s)", "{:.0f}"),
-    ("load_jobsN_pps", "`kg load --jobs N` (papers/s)", "{:.0f}"),
-    ("jobs_speedup", "speed-up of --jobs N over --jobs 1", "{:.2f}x"),
-    ("jobs_identical_export", "--jobs N export identical to --jobs 1", "{}"),
     ("embedded_load_s", "embedded `kg load` wall (s)", "{:.1f}"),
     ("embedded_load_pps", "embedded `kg load` (papers/s)", "{:.0f}"),
     ("embedded_load_peak_mib", "embedded `kg load` peak RSS (MiB)", "{:.0f}"),
@@ -52,6 +48,11 @@ def markdown(results: dict[str, Any]) -> str:
     for key, label, fmt in ROWS:
         if any(key in r for r in sizes.values()):
             lines.append(f"| {label} | " + " | ".join(_cell(r.get(key), fmt) for r in sizes.values()) + " |")
+    if results.get("jobs"):
+        j = results["jobs"]
+        lines += ["", f"Parallel load at {j['papers']:,} papers: `kg load --jobs 1` {j['load_jobs1_pps']:.0f} papers/s, "
+                  f"`--jobs {j['jobs']}` {j['load_jobsN_pps']:.0f} papers/s ({j['jobs_speedup']:.2f}×); "
+                  f"exports identical: {j['jobs_identical_export']}."]
     largest = list(sizes)[-1] if sizes else None
     if largest and sizes[largest].get("queries"):
         q = sizes[largest]["queries"]

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.canned import list_queries
-from benchmarks.embedded_suite import measure_embedded
+from benchmarks.embedded_suite import jobs_comparison, measure_embedded
 from benchmarks.generate import write_listings
 from benchmarks.kg_cli import BenchError, Kg, kg_for
 from benchmarks.machine import machine
@@ -45,8 +45,10 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--quick", action="store_true", help="sizes 500,2000: a smoke run")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="N of `kg load --jobs N` (default: all cores)")
+    ap.add_argument("--jobs-papers", type=int, default=20000, help="corpus size of the --jobs 1 / --jobs N comparison (default 20000)")
     ap.add_argument("--query-runs", type=int, default=30, help="timed runs per canned query (fewer when one is slow)")
     ap.add_argument("--naive-papers", type=int, default=1000, help="papers the naive Neo4j loader writes (it is slow)")
+    ap.add_argument("--kg", type=Path, help="the kg executable to measure (default .venv/bin/kg), e.g. another checkout's")
     ap.add_argument("--work", type=Path, default=PROJECT / ".cache" / "bench-work", help="corpora and stores (deleted after)")
     ap.add_argument("--keep", action="store_true", help="keep --work afterwards")
     ap.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "results")
@@ -62,6 +64,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--http-port", type=int, default=7481)
     a = ap.parse_args(argv)
     a.sizes = [500, 2000] if a.quick else [int(s) for s in a.sizes.split(",") if s.strip()]
+    if a.quick:
+        a.jobs_papers = min(a.jobs_papers, 2000)
     return a
 
 
@@ -76,8 +80,24 @@ def _neo4j(a: argparse.Namespace, stack: ExitStack) -> Neo4jTarget:
     return stack.enter_context(own_server(PROJECT, a.neo4j_home.resolve(), a.bolt_port, a.http_port, a.neo4j_password))
 
 
+def _jobs(a: argparse.Namespace, kg: Kg, notes: list[str]) -> dict[str, Any] | None:
+    """`kg load --jobs 1` against `--jobs N` on a corpus of its own (--jobs-papers)."""
+    work = a.work / "jobs"
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        _say(f"--jobs 1 against --jobs {a.jobs} at {a.jobs_papers:,} papers")
+        write_listings(work / "corpus", a.jobs_papers, seed=a.seed)
+        return {"papers": a.jobs_papers, "jobs": a.jobs, **jobs_comparison(kg, work / "corpus", work, a.jobs, a.jobs_papers)}
+    except BenchError as exc:
+        notes.append(f"--jobs comparison failed: {exc}")
+        return None
+    finally:
+        if not a.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def _one_size(a: argparse.Namespace, kg: Kg, nkg: Kg | None, target: Neo4jTarget | None, queries: list[dict[str, Any]],
-              size: int, work: Path, compare_jobs: bool, has_jobs: bool, notes: list[str]) -> dict[str, Any] | None:
+              size: int, work: Path, has_jobs: bool, notes: list[str]) -> dict[str, Any] | None:
     """Every measurement at one corpus size; None (and a note) when the embedded load fails."""
     shutil.rmtree(work, ignore_errors=True)
     _say(f"{size:,} papers: generating (+{EXTRA} for the incremental load)")
@@ -86,7 +106,7 @@ def _one_size(a: argparse.Namespace, kg: Kg, nkg: Kg | None, target: Neo4jTarget
     _say(f"{size:,} papers: embedded store")
     try:
         r, export, picked = measure_embedded(kg, work / "corpus", work / "extra", work, size, a.query_runs,
-                                             queries, a.jobs if has_jobs else None, with_jobs=compare_jobs)
+                                             queries, a.jobs if has_jobs else None)
     except BenchError as exc:
         notes.append(f"{size:,} papers: embedded measurements stopped, Neo4j skipped at this size: {exc}")
         return None
@@ -102,14 +122,14 @@ def _one_size(a: argparse.Namespace, kg: Kg, nkg: Kg | None, target: Neo4jTarget
 
 
 def run(a: argparse.Namespace) -> dict[str, Any]:
-    kg = kg_for(PROJECT)
+    kg = kg_for(PROJECT, exe=a.kg)
     has_jobs = kg.has_jobs()
     notes: list[str] = []
     if not has_jobs:
         notes.append("`kg load` has no --jobs option yet: parallel extraction not measured")
     queries = list_queries(kg)
     results: dict[str, Any] = {"label": a.label, "sizes": {}, "notes": notes, "settings": {
-        "seed": a.seed, "jobs": a.jobs, "query_runs": a.query_runs, "naive_papers": a.naive_papers}}
+        "seed": a.seed, "jobs": a.jobs, "jobs_papers": a.jobs_papers, "query_runs": a.query_runs, "naive_papers": a.naive_papers}}
     neo4j_version = None
     with ExitStack() as stack:
         target = None if a.no_neo4j else _neo4j(a, stack)
@@ -118,20 +138,22 @@ def run(a: argparse.Namespace) -> dict[str, Any]:
             from benchmarks.neo4j_suite import server_version
 
             neo4j_version = server_version(target)
-            nkg = kg_for(PROJECT, target.env())
+            nkg = kg_for(PROJECT, target.env(), exe=a.kg)
         else:
             notes.append("Neo4j skipped (--no-neo4j)")
-        for i, size in enumerate(a.sizes):
+        if has_jobs:
+            results["jobs"] = _jobs(a, kg, notes)
+        for size in a.sizes:
             work = a.work / str(size)
             try:
-                r = _one_size(a, kg, nkg, target, queries, size, work, has_jobs and i == 0, has_jobs, notes)
+                r = _one_size(a, kg, nkg, target, queries, size, work, has_jobs, notes)
             finally:
                 if not a.keep:
                     shutil.rmtree(work, ignore_errors=True)
             if r is not None:
                 results["sizes"][str(size)] = r
     if has_jobs:
-        notes.append(f"--jobs N = {a.jobs}, compared at {a.sizes[0]:,} papers; the other loads use --jobs {a.jobs}")
+        notes.append(f"the embedded loads above use `kg load --jobs {a.jobs}`")
     if not a.no_neo4j:
         notes.append("Neo4j `kg load` includes parsing and extraction; the three writers (our store's merge, "
                      "Neo4jWriter, the naive loader) write the same graph with parsing, extraction and object "
