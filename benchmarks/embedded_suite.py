@@ -4,6 +4,7 @@ incremental load, ``kg query`` as a user runs it, and every canned query through
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ def measure_embedded(kg: Kg, corpus: Path, extra: Path, work: Path, size: int, q
     store = _fresh(work / "store")
     load = kg.load(store, [corpus], jobs=jobs)
     r.update(embedded_load_s=load.seconds, embedded_load_pps=papers / load.seconds, embedded_load_peak_mib=load.peak_mib)
+    loaded = re.search(r"([0-9,]+) distinct papers", load.stdout + load.stderr)
+    r["papers_loaded"] = int(loaded.group(1).replace(",", "")) if loaded else None
     r["query_cli_wall_s"] = kg.query_wall(store, "most-compared")
     export = kg.export(store, work / "graph.jsonl")  # the graph of exactly `size` papers, for Neo4j
     graph = read_export(export)

@@ -111,6 +111,8 @@ def _one_size(a: argparse.Namespace, kg: Kg, nkg: Kg | None, target: Neo4jTarget
         notes.append(f"{size:,} papers: embedded measurements stopped, Neo4j skipped at this size: {exc}")
         return None
     r["query_parameters"] = picked
+    if r.get("papers_loaded") not in (None, size):
+        notes.append(f"{size:,} papers generated but `kg load` read {r['papers_loaded']:,} distinct papers")
     if target and nkg:
         from benchmarks.neo4j_suite import measure_neo4j
 
