@@ -48,7 +48,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--jobs-papers", type=int, default=20000, help="corpus size of the --jobs 1 / --jobs N comparison (default 20000)")
     ap.add_argument("--query-runs", type=int, default=30, help="timed runs per canned query (fewer when one is slow)")
     ap.add_argument("--naive-papers", type=int, default=1000, help="papers the naive Neo4j loader writes (it is slow)")
-    ap.add_argument("--kg", type=Path, help="the kg executable to measure (default .venv/bin/kg), e.g. another checkout's")
+    ap.add_argument("--kg", type=Path, help="the kg executable (default .venv/bin/kg); it must run this checkout's code, "
+                    "which the in-process measurements import")
     ap.add_argument("--work", type=Path, default=PROJECT / ".cache" / "bench-work", help="corpora and stores (deleted after)")
     ap.add_argument("--keep", action="store_true", help="keep --work afterwards")
     ap.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "results")
