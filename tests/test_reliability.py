@@ -353,3 +353,25 @@ def test_a_full_disk_fails_the_load_in_one_line_and_keeps_the_store(tmp_path: Pa
     page = _kg(store, "viz", "-o", str(small_disk / "page.html"))  # an output too big for the disk
     assert page.returncode == 1 and "No space left on device" in page.stderr
     assert not [p for p in small_disk.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_parallel_extraction_builds_the_same_graph(tmp_path: Path) -> None:
+    from graph.build import MIN_PARALLEL_ENTRIES
+
+    listing = _listing(tmp_path / "many.txt", [f"Paper{i}: A System Number {i}" for i in range(MIN_PARALLEL_ENTRIES + 100)])
+    from conftest import FIXTURES
+
+    files = [str(listing), *map(str, sorted(FIXTURES.glob("*.txt")))]
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert _kg(one, "load", "-q", "--jobs", "1", *files).returncode == 0
+    assert _kg(two, "load", "-q", "--jobs", "2", *files).returncode == 0
+    assert _kg(one, "export").stdout == _kg(two, "export").stdout
+
+
+@pytest.mark.skipif(not Path(__file__).resolve().parents[2].joinpath("shared", "seeds").is_dir(), reason="../shared/seeds is not beside the checkout")
+def test_parallel_extraction_of_the_seeds_builds_the_same_graph(tmp_path: Path) -> None:
+    seeds = str(Path(__file__).resolve().parents[2] / "shared" / "seeds")
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert _kg(one, "load", "-q", "--jobs", "1", seeds).returncode == 0
+    assert _kg(two, "load", "-q", "--jobs", "2", seeds).returncode == 0
+    assert _kg(one, "export").stdout == _kg(two, "export").stdout
