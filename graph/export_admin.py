@@ -32,6 +32,7 @@ The directory is written whole or not at all (a temp directory renamed into plac
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -47,7 +48,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from graph.local_neo4j_config import JVM_ADDITIONAL, Layout, LocalNeo4jError
+from graph.local_neo4j import LocalNeo4j
+from graph.local_neo4j_config import JVM_ADDITIONAL, Layout, LocalNeo4jError, write_config
+from graph.local_neo4j_fetch import fetch
 from graph.local_neo4j_process import ADMIN_TOOL, classpath, find_java, tail_text
 from graph.lookup import derive
 from graph.model import Label, Node, Relationship, RelType
@@ -100,6 +103,20 @@ class AdminExport(BaseModel):
         if overwrite:
             args.append("--overwrite-destination=true")
         return args
+
+    @classmethod
+    def read(cls, directory: Path | str) -> AdminExport:
+        """The export written into ``directory`` (its manifest); one-line LocalNeo4jError otherwise."""
+        path = Path(directory) / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            export = cls.model_validate({**data, "directory": Path(directory)})
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not a manifest of kg export"
+            raise LocalNeo4jError(f"{directory} is not a `kg export --format neo4j-admin` directory ({path.name}: {reason})") from None
+        if export.format != FORMAT:
+            raise LocalNeo4jError(f"{directory}: {path.name} is not of a neo4j-admin export")
+        return export
 
     def command(self, database: str = "neo4j", neo4j_admin: str = "neo4j-admin") -> str:
         """The import as a shell command line (it replaces ``database``: stop the server first)."""
@@ -405,3 +422,20 @@ def run_local_import(layout: Layout, export: AdminExport, database: str = "neo4j
         raise LocalNeo4jError(f"neo4j-admin database import full failed (exit {result.returncode})",
                               detail=tail_text(result.stdout + result.stderr, 20))
     return tail_text(result.stdout, 6)
+
+
+def import_into_local_server(server: LocalNeo4j, directory: Path | str) -> str:
+    """``kg neo4j import DIR``: replace the stopped local server's database with the export in ``DIR``.
+
+    The server must be stopped; its database (NEO4J_DATABASE) is overwritten. Start it afterwards
+    with ``kg neo4j up`` and create the schema with ``kg --backend neo4j stats``."""
+    export = AdminExport.read(directory)
+    settings = server.settings(create_env=True)
+    settings.check_for_local_server()
+    state = server.status()
+    if state.running:
+        raise LocalNeo4jError(f"the local server runs (pid {state.pid}); stop it with `kg neo4j down` first "
+                              f"(the import replaces its database {settings.database!r})")
+    fetch(server.layout, quiet=True)
+    write_config(server.layout, settings)
+    return run_local_import(server.layout, export, settings.database)

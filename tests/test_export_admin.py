@@ -153,6 +153,15 @@ def test_kg_export_writes_the_directory_whole_replaces_an_earlier_export_and_ref
     assert (tmp_path / "g.jsonl").read_text().startswith('{"type":"node"')
 
 
+def test_kg_neo4j_import_refuses_a_directory_that_is_no_export_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KG_", "NEO4J_"))}
+    env.update(KG_NEO4J_HOME=str(tmp_path / "home"), NEO4J_PASSWORD="long-enough")
+    result = subprocess.run([KG, "neo4j", "import", str(tmp_path)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "is not a `kg export --format neo4j-admin` directory" in result.stderr
+    assert not (tmp_path / "home").exists()
+
+
 # ---- the real importer --------------------------------------------------------------------------
 
 
@@ -187,9 +196,9 @@ def _comparable(lines: list[str]) -> list[dict]:
 @pytest.mark.neo4j
 def test_neo4j_admin_imports_the_export_and_the_server_holds_the_same_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from graph.local_neo4j import LocalNeo4j
-    from graph.local_neo4j_config import Layout, write_config
+    from graph.export_admin import import_into_local_server
+    from graph.local_neo4j_config import Layout
     from graph.local_neo4j_fetch import FETCH_MARKER
-    from graph.export_admin import run_local_import
     from graph.neo4j_store import Neo4jStore
 
     source_home = _fetched_home()
@@ -221,8 +230,7 @@ def test_neo4j_admin_imports_the_export_and_the_server_holds_the_same_graph(tmp_
                        "NEO4J_DATABASE": "neo4j"}.items():
         monkeypatch.setenv(key, value)
     server = LocalNeo4j(tmp_path, Layout(home))
-    write_config(server.layout, server.settings())
-    report = run_local_import(server.layout, export)  # the server is stopped: it never ran
+    report = import_into_local_server(server, export.directory)  # what `kg neo4j import DIR` runs
     assert "IMPORT DONE" in report
     server.up()
     try:
