@@ -343,7 +343,7 @@ def write_admin_import(nodes: Iterable[Node], relationships: Iterable[Relationsh
                                    rtype.value, delimiter)
                 files.append(AdminFile(kind="relationships", name=rtype.value, header=pair[0], data=pair[1], rows=len(rels)))
         export = AdminExport(
-            directory=target, array_delimiter=delimiter, multiline=multiline, files=files,
+            directory=target.resolve(), array_delimiter=delimiter, multiline=multiline, files=files,
             nodes={f.name: f.rows for f in files if f.kind == "nodes"},
             relationships={f.name: f.rows for f in files if f.kind == "relationships"},
         )
