@@ -221,11 +221,33 @@ def cypher(ctx: click.Context, statement: str | None, params: tuple[str, ...], f
 
 
 @main.command()
+@click.argument("target", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "neo4j-admin"]), default="jsonl", show_default=True,
+              help="jsonl: APOC JSON lines; neo4j-admin: a DIR of CSV files for `neo4j-admin database import full`.")
 @click.pass_context
-def export(ctx: click.Context, output: Path | None) -> None:
-    """Export the graph as APOC JSON lines (one node or relationship per line)."""
+def export(ctx: click.Context, target: Path | None, output: Path | None, fmt: str) -> None:
+    """Export the graph as APOC JSON lines (one node or relationship per line), or as CSV files
+    for Neo4j's bulk importer.
+
+    \b
+    kg export -o graph.jsonl
+    kg export --format neo4j-admin out/import    then run the neo4j-admin command it prints
+    """
     kg = _kg(ctx)
+    if fmt == "neo4j-admin":
+        from graph.export_admin import write_admin_import
+
+        if target is None or output is not None:
+            raise StoreError("kg export --format neo4j-admin needs a DIR argument (and no -o): kg export --format neo4j-admin out/import")
+        done = write_admin_import(kg.store.nodes(), kg.store.relationships(), target, protect=kg.protected())
+        click.echo(f"Wrote {sum(done.nodes.values())} nodes and {sum(done.relationships.values())} relationships "
+                   f"in {len(done.files)} file pairs to {target}; with the server stopped, import them with:", err=True)
+        click.echo(done.command())
+        return
+    if target is not None and output is not None:
+        raise StoreError("give the output file once: kg export -o FILE (or kg export FILE)")
+    output = output or target
     if output is None:
         kg.export(sys.stdout)
         return
