@@ -72,9 +72,12 @@ class KnowledgeGraph:
         self,
         paths: Iterable[str | Path],
         progress: Callable[[Iterable[ListingEntry]], Iterable[ListingEntry]] = lambda it: it,
+        jobs: int = 1,
     ) -> LoadResult:
-        """Parse, extract and merge listing files; nothing is written unless every file parses."""
-        batch, report = build_batch([Path(p) for p in paths], progress=progress)
+        """Parse, extract and merge listing files; nothing is written unless every file parses.
+
+        ``jobs`` processes extract at once (the graph is the same for any number)."""
+        batch, report = build_batch([Path(p) for p in paths], progress=progress, jobs=jobs)
         summary = self.store.merge(batch)
         return LoadResult(files=report.files, entries=report.entries, papers=report.papers, summary=summary)
 

@@ -96,8 +96,10 @@ def main(ctx: click.Context, backend: str | None, store: Path | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Processes that extract at once [default: every core]; the graph is the same for any number.")
 @click.pass_context
-def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool) -> None:
+def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, jobs: int | None) -> None:
     """Load listing files (or folders of them) into the graph.
 
     Every file is parsed before anything is written: one bad file leaves the store as it was.
@@ -110,7 +112,7 @@ def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool) -> None:
         with click.progressbar(entries, label="Extracting", file=sys.stderr, hidden=quiet or len(entries) < 50) as bar:
             yield from bar
 
-    result = kg.load(paths, progress=progress)
+    result = kg.load(paths, progress=progress, jobs=jobs or os.cpu_count() or 1)
     s = result.summary
     click.echo(
         f"Loaded {result.files} file(s), {result.entries} entries, {result.papers} distinct papers: "
@@ -219,11 +221,33 @@ def cypher(ctx: click.Context, statement: str | None, params: tuple[str, ...], f
 
 
 @main.command()
+@click.argument("target", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "neo4j-admin"]), default="jsonl", show_default=True,
+              help="jsonl: APOC JSON lines; neo4j-admin: a DIR of CSV files for `neo4j-admin database import full`.")
 @click.pass_context
-def export(ctx: click.Context, output: Path | None) -> None:
-    """Export the graph as APOC JSON lines (one node or relationship per line)."""
+def export(ctx: click.Context, target: Path | None, output: Path | None, fmt: str) -> None:
+    """Export the graph as APOC JSON lines (one node or relationship per line), or as CSV files
+    for Neo4j's bulk importer.
+
+    \b
+    kg export -o graph.jsonl
+    kg export --format neo4j-admin out/import    then run the neo4j-admin command it prints
+    """
     kg = _kg(ctx)
+    if fmt == "neo4j-admin":
+        from graph.export_admin import write_admin_import
+
+        if target is None or output is not None:
+            raise StoreError("kg export --format neo4j-admin needs a DIR argument (and no -o): kg export --format neo4j-admin out/import")
+        done = write_admin_import(kg.store.nodes(), kg.store.relationships(), target, protect=kg.protected())
+        click.echo(f"Wrote {sum(done.nodes.values())} nodes and {sum(done.relationships.values())} relationships "
+                   f"in {len(done.files)} file pairs to {target}; with the server stopped, import them with:", err=True)
+        click.echo(done.command())
+        return
+    if target is not None and output is not None:
+        raise StoreError("give the output file once: kg export -o FILE (or kg export FILE)")
+    output = output or target
     if output is None:
         kg.export(sys.stdout)
         return

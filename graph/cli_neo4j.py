@@ -1,4 +1,4 @@
-"""``kg neo4j up|down|status|fetch|reset``: the local Neo4j server of :mod:`graph.local_neo4j`.
+"""``kg neo4j up|down|status|fetch|reset|import``: the local Neo4j server of :mod:`graph.local_neo4j`.
 
 Errors print one line on stderr (after the server's log tail when a start fails) and exit
 non-zero; ``status`` exits 3 when the server is stopped.
@@ -10,6 +10,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -86,3 +87,19 @@ def fetch() -> None:
 def reset() -> None:
     """Stop the server and delete its database and logs (the download is kept)."""
     LocalNeo4j.from_env().reset()
+
+
+@neo4j_group.command("import")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@_one_line_errors
+def import_(directory: Path) -> None:
+    """Replace the stopped server's database with DIR of `kg export --format neo4j-admin DIR`.
+
+    \b
+    Runs neo4j-admin database import full from the server's own artifacts. Then:
+      kg neo4j up && kg --backend neo4j stats      start it and create the constraints and indexes
+    """
+    from graph.export_admin import import_into_local_server
+
+    click.echo(import_into_local_server(LocalNeo4j.from_env(), directory))
+    click.echo("kg neo4j: imported; start the server with `kg neo4j up`, then create the schema with `kg --backend neo4j stats`")

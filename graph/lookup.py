@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from loaders.catalogue import fold_key
@@ -52,10 +53,12 @@ def name_candidates(text: str) -> list[str]:
     return [folded] if folded else []
 
 
+_WORD_RUN = re.compile(r"[^\W_]+")  # letters and digits (str.isalnum), without the underscore \w has
+
+
 def words(text: str) -> list[str]:
     """Lower-case runs of letters and digits, in order, each once."""
-    cleaned = "".join(c if c.isalnum() else " " for c in text.lower())
-    return list(dict.fromkeys(cleaned.split()))
+    return list(dict.fromkeys(_WORD_RUN.findall(text.lower())))
 
 
 def derive(label: str, properties: dict[str, Any]) -> dict[str, Any]:

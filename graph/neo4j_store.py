@@ -51,6 +51,21 @@ LOCK_PROPERTY = "_kg_lock"
 NEW_PROPERTY = "_kg_new"
 
 
+#: The most nodes and relationships one transaction of a load writes (a bigger load takes several).
+TX_ITEMS = 20_000
+
+
+def _transactions(batch: GraphBatch, size: int | None = None) -> list[GraphBatch]:
+    """The pieces a batch is written in: itself when small, else nodes then relationships in
+    pieces of ``size`` (``TX_ITEMS``)."""
+    size = size or TX_ITEMS
+    if len(batch.nodes) + len(batch.relationships) <= size:
+        return [batch]
+    return [GraphBatch(nodes=batch.nodes[i : i + size]) for i in range(0, len(batch.nodes), size)] + [
+        GraphBatch(relationships=batch.relationships[i : i + size]) for i in range(0, len(batch.relationships), size)
+    ]
+
+
 def schema_statements() -> list[str]:
     """Idempotent DDL: a uniqueness constraint on ``key`` per label, and the canned queries' indexes."""
     out = [
@@ -254,9 +269,21 @@ class Neo4jStore:
     # ---- merging ---------------------------------------------------------------------------
 
     def merge(self, batch: GraphBatch) -> MergeSummary:
-        return self._write(lambda tx: self._merge(tx, batch))
+        """Write a batch: in one transaction when it holds at most ``TX_ITEMS`` nodes and
+        relationships, else in transactions of that size, nodes first. A load stopped between two
+        of them leaves part of it; loading it again completes it, as merging is idempotent."""
+        self._write(self._rekey_papers)
+        known: dict[str, Label] = {}
+        for node in batch.nodes:
+            known.setdefault(node.key, node.label)
+        total = MergeSummary()
+        for piece in _transactions(batch):
+            done = self._write(lambda tx, piece=piece: self._merge(tx, piece, known))  # type: ignore[misc]
+            for field in MergeSummary.model_fields:
+                setattr(total, field, getattr(total, field) + getattr(done, field))
+        return total
 
-    def _merge(self, tx: neo4j.ManagedTransaction, batch: GraphBatch) -> MergeSummary:
+    def _merge(self, tx: neo4j.ManagedTransaction, batch: GraphBatch, known: dict[str, Label]) -> MergeSummary:
         # Runs inside one transaction (and again from the start if the driver retries it).
         # None-valued properties are dropped before merging, as Neo4j cannot hold them: otherwise
         # every load would "add" them again.
@@ -264,14 +291,16 @@ class Neo4jStore:
             nodes=[n.model_copy(update={"properties": _storable(n.properties)}) for n in batch.nodes],
             relationships=[r.model_copy(update={"properties": _storable(r.properties)}) for r in batch.relationships],
         )
-        self._rekey_papers(tx)
         labels: dict[str, Label] = {}
         for node in batch.nodes:
             labels.setdefault(node.key, node.label)
         existing_nodes, locked = self._lock_nodes(tx, labels)
         ends = {k for r in batch.relationships for k in (r.start, r.end)} - labels.keys()
-        stored_labels = self._labels_of(tx, ends)
-        endpoint_labels = {**stored_labels, **labels}
+        stored_labels = self._labels_of(tx, {k for k in ends if k not in known})
+        endpoint_labels = {**stored_labels, **{k: known[k] for k in ends if k in known}, **labels}
+        # relationships written without their nodes (a later transaction of a big load): their
+        # ends are locked too, so two loads still cannot drop each other's relationship lists
+        locked |= self._lock_existing(tx, {k: endpoint_labels[k] for k in ends if k in endpoint_labels})
         existing_rels = self._read_rels(tx, batch.relationships, endpoint_labels)
 
         nodes, rels, summary = plan_merge(batch, existing_nodes, existing_rels)
@@ -288,7 +317,7 @@ class Neo4jStore:
         unchanged: dict[Label, list[str]] = defaultdict(list)
         written = {n.key for n in nodes}
         for key in sorted(locked - written):
-            unchanged[labels[key]].append(key)
+            unchanged[endpoint_labels[key]].append(key)
         for label, keys in unchanged.items():
             for chunk in _chunks(keys):
                 tx.run(f"UNWIND $keys AS k MATCH (n:{_q(label.value)} {{key: k}}) REMOVE n.{LOCK_PROPERTY}", keys=chunk).consume()
@@ -330,6 +359,19 @@ class Neo4jStore:
                 moves=moves,
             ).single(strict=True)["n"]
         )
+
+    @staticmethod
+    def _lock_existing(tx: neo4j.ManagedTransaction, labels: dict[str, Label]) -> set[str]:
+        """Write-lock stored nodes (without creating any); returns the keys locked."""
+        by_label: dict[Label, list[str]] = defaultdict(list)
+        for key, label in labels.items():
+            by_label[label].append(key)
+        locked: set[str] = set()
+        for label in Label:
+            for chunk in _chunks(sorted(by_label.get(label, []))):
+                result = tx.run(f"UNWIND $keys AS k MATCH (n:{_q(label.value)} {{key: k}}) SET n.{LOCK_PROPERTY} = true RETURN k", keys=chunk)
+                locked.update(r["k"] for r in result)
+        return locked
 
     @staticmethod
     def _lock_nodes(tx: neo4j.ManagedTransaction, labels: dict[str, Label]) -> tuple[dict[str, dict[str, Any]], set[str]]:

@@ -81,3 +81,11 @@ def test_every_sentence_of_the_fresh_abstracts_passes_the_pre_checks_its_pattern
 @given(st.text(alphabet="ab_1é -.", max_size=12), st.sampled_from(["ab", "a", "b1", "é"]))
 def test_has_word_reads_word_boundaries_as_re_does(text: str, word: str) -> None:
     assert has_word(text, word) == bool(re.search(rf"\b{re.escape(word)}\b", text))
+
+
+@given(st.text(max_size=40))
+def test_search_words_are_the_runs_of_letters_and_digits(text: str) -> None:
+    from graph.lookup import words
+
+    cleaned = "".join(c if c.isalnum() else " " for c in text.lower())
+    assert words(text) == list(dict.fromkeys(cleaned.split()))

@@ -353,3 +353,58 @@ def test_a_full_disk_fails_the_load_in_one_line_and_keeps_the_store(tmp_path: Pa
     page = _kg(store, "viz", "-o", str(small_disk / "page.html"))  # an output too big for the disk
     assert page.returncode == 1 and "No space left on device" in page.stderr
     assert not [p for p in small_disk.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_parallel_extraction_builds_the_same_graph(tmp_path: Path) -> None:
+    from graph.build import MIN_PARALLEL_ENTRIES
+
+    listing = _listing(tmp_path / "many.txt", [f"Paper{i}: A System Number {i}" for i in range(MIN_PARALLEL_ENTRIES + 100)])
+    from conftest import FIXTURES
+
+    files = [str(listing), *map(str, sorted(FIXTURES.glob("*.txt")))]
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert _kg(one, "load", "-q", "--jobs", "1", *files).returncode == 0
+    assert _kg(two, "load", "-q", "--jobs", "2", *files).returncode == 0
+    assert _kg(one, "export").stdout == _kg(two, "export").stdout
+
+
+@pytest.mark.skipif(not Path(__file__).resolve().parents[2].joinpath("shared", "seeds").is_dir(), reason="../shared/seeds is not beside the checkout")
+def test_parallel_extraction_of_the_seeds_builds_the_same_graph(tmp_path: Path) -> None:
+    seeds = str(Path(__file__).resolve().parents[2] / "shared" / "seeds")
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert _kg(one, "load", "-q", "--jobs", "1", seeds).returncode == 0
+    assert _kg(two, "load", "-q", "--jobs", "2", seeds).returncode == 0
+    assert _kg(one, "export").stdout == _kg(two, "export").stdout
+
+
+@pytest.mark.neo4j
+def test_a_big_neo4j_load_in_many_transactions_stopped_midway_converges_when_run_again(
+    neo: Neo4jStore, neo4j_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import graph.neo4j_store as neo4j_store
+    from conftest import FIXTURES
+
+    listings = sorted(FIXTURES.glob("*.txt"))
+    embedded = tmp_path / "kg"
+    assert _kg(embedded, "load", "-q", *map(str, listings)).returncode == 0
+    want_nodes, want_rels = _graph(embedded)
+    monkeypatch.setattr(neo4j_store, "TX_ITEMS", 25)  # the fixtures' graph in a dozen transactions
+    neo.clear()
+    real_merge, calls = Neo4jStore._merge, []
+
+    def stopped(self: Neo4jStore, tx: object, batch: object, known: object) -> object:
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt  # the user gives up, or the machine goes down, midway
+        return real_merge(self, tx, batch, known)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Neo4jStore, "_merge", stopped)
+    with KnowledgeGraph.open(neo4j_settings) as kg, pytest.raises(KeyboardInterrupt):
+        kg.load(listings)
+    assert 0 < len(neo.nodes()) < len(want_nodes)  # three transactions were committed
+    monkeypatch.setattr(Neo4jStore, "_merge", real_merge)
+    with KnowledgeGraph.open(neo4j_settings) as kg:
+        kg.load(listings)
+    assert {n.key for n in neo.nodes()} == want_nodes and {r.key for r in neo.relationships()} == want_rels
+    assert not [n for n in neo.nodes() if "_kg_lock" in n.properties or "_kg_new" in n.properties]
+    neo.clear()
