@@ -36,14 +36,14 @@ def jobs_comparison(kg: Kg, corpus: Path, work: Path, jobs: int, size: int) -> d
 
 
 def measure_embedded(kg: Kg, corpus: Path, extra: Path, work: Path, size: int, query_runs: int,
-                     queries: list[dict[str, Any]], jobs: int | None) -> tuple[dict[str, Any], Path, dict[str, Any]]:
+                     queries: list[dict[str, Any]], jobs: int | None, extract_papers: int) -> tuple[dict[str, Any], Path, dict[str, Any]]:
     """The embedded measurements of one size; returns them, the export path and the picked parameters."""
     r: dict[str, Any] = {}
-    papers, rate = extraction_rate(corpus)
+    _, rate = extraction_rate(corpus, at_most=extract_papers)
     r["extract_1proc_pps"] = rate
     store = _fresh(work / "store")
     load = kg.load(store, [corpus], jobs=jobs)
-    r.update(embedded_load_s=load.seconds, embedded_load_pps=papers / load.seconds, embedded_load_peak_mib=load.peak_mib)
+    r.update(embedded_load_s=load.seconds, embedded_load_pps=size / load.seconds, embedded_load_peak_mib=load.peak_mib)
     loaded = re.search(r"([0-9,]+) distinct papers", load.stdout + load.stderr)
     r["papers_loaded"] = int(loaded.group(1).replace(",", "")) if loaded else None
     r["query_cli_wall_s"] = kg.query_wall(store, "most-compared")
@@ -53,7 +53,7 @@ def measure_embedded(kg: Kg, corpus: Path, extra: Path, work: Path, size: int, q
     api, opened = open_embedded(store)
     try:
         r["embedded_open_s"] = opened
-        timings = time_queries(api, picked, query_runs, budget_s=15.0)
+        timings = time_queries(api, picked, query_runs, budget_s=10.0)
     finally:
         api.close()
     r["queries"] = {"embedded": timings}

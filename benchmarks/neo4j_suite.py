@@ -29,7 +29,7 @@ def server_version(target: Neo4jTarget) -> str:
 
 
 def measure_neo4j(kg: Kg, target: Neo4jTarget, corpus: Path, export: Path, size: int,
-                  picked: dict[str, dict[str, Any]], query_runs: int, naive_papers: int, notes: list[str]) -> dict[str, Any]:
+                  picked: dict[str, dict[str, Any]], query_runs: int, naive_papers: int, jobs: int, notes: list[str]) -> dict[str, Any]:
     r: dict[str, Any] = {}
     graph = read_export(export)
     settings = Settings(backend="neo4j", neo4j_uri=target.uri, neo4j_username=target.username,
@@ -47,12 +47,12 @@ def measure_neo4j(kg: Kg, target: Neo4jTarget, corpus: Path, export: Path, size:
                      neo4j_load_peak_mib=load.peak_mib, neo4j_relationships=rels)
             api = KnowledgeGraph.open(settings)
             try:
-                timings = time_queries(api, picked, query_runs, budget_s=15.0)
+                timings = time_queries(api, picked, query_runs, budget_s=10.0)
             finally:
                 api.close()
             r["queries"] = {"neo4j": timings}
             r["neo4j_query_p95_max_ms"] = max(t["p95_ms"] for t in timings.values())
-        for name, write in (("kg_write", lambda: kg_store_write(settings, corpus, size)),
+        for name, write in (("kg_write", lambda: kg_store_write(settings, corpus, size, jobs)),
                             ("graphrag", lambda: graphrag_write(driver, db, graph)),
                             ("naive", lambda: naive_write(driver, db, graph, naive_papers))):
             clear(driver, db)

@@ -5,6 +5,7 @@ transaction per paper)."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,13 +70,15 @@ def graphrag_write(driver: neo4j.Driver, database: str, graph: ExportGraph) -> W
     return WriteRun(len(graph.papers()), len(graph.rels), seconds)
 
 
-def kg_store_write(settings: Any, corpus: Path, papers: int) -> WriteRun:
+def kg_store_write(settings: Any, corpus: Path, papers: int, jobs: int) -> WriteRun:
     """The project's own Neo4j store writing the graph of ``corpus`` (``GraphStore.merge``), with parsing
-    and extraction done beforehand and untimed: the same work the other two writers do."""
+    and extraction done beforehand (in ``jobs`` processes where the build has them) and untimed: the
+    same work the other two writers do."""
     from graph.api import open_store
     from graph.build import build_batch
 
-    batch, _ = build_batch([corpus])
+    parallel = "jobs" in inspect.signature(build_batch).parameters
+    batch, _ = build_batch([corpus], jobs=jobs) if parallel else build_batch([corpus])
     store = open_store(settings)
     try:
         t0 = time.perf_counter()

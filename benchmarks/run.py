@@ -46,6 +46,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="N of `kg load --jobs N` (default: all cores)")
     ap.add_argument("--jobs-papers", type=int, default=20000, help="corpus size of the --jobs 1 / --jobs N comparison (default 20000)")
+    ap.add_argument("--extract-papers", type=int, default=20000, help="papers the one-process extraction rate is measured on (default 20000)")
     ap.add_argument("--query-runs", type=int, default=30, help="timed runs per canned query (fewer when one is slow)")
     ap.add_argument("--naive-papers", type=int, default=1000, help="papers the naive Neo4j loader writes (it is slow)")
     ap.add_argument("--kg", type=Path, help="the kg executable (default .venv/bin/kg); it must run this checkout's code, "
@@ -107,7 +108,7 @@ def _one_size(a: argparse.Namespace, kg: Kg, nkg: Kg | None, target: Neo4jTarget
     _say(f"{size:,} papers: embedded store")
     try:
         r, export, picked = measure_embedded(kg, work / "corpus", work / "extra", work, size, a.query_runs,
-                                             queries, a.jobs if has_jobs else None)
+                                             queries, a.jobs if has_jobs else None, a.extract_papers)
     except BenchError as exc:
         notes.append(f"{size:,} papers: embedded measurements stopped, Neo4j skipped at this size: {exc}")
         return None
@@ -118,7 +119,7 @@ def _one_size(a: argparse.Namespace, kg: Kg, nkg: Kg | None, target: Neo4jTarget
         from benchmarks.neo4j_suite import measure_neo4j
 
         _say(f"{size:,} papers: Neo4j")
-        n = measure_neo4j(nkg, target, work / "corpus", export, size, picked, a.query_runs, min(a.naive_papers, size), notes)
+        n = measure_neo4j(nkg, target, work / "corpus", export, size, picked, a.query_runs, min(a.naive_papers, size), a.jobs, notes)
         r["queries"].update(n.pop("queries", {}))
         r.update(n)
     return r
@@ -132,7 +133,7 @@ def run(a: argparse.Namespace) -> dict[str, Any]:
         notes.append("`kg load` has no --jobs option yet: parallel extraction not measured")
     queries = list_queries(kg)
     results: dict[str, Any] = {"label": a.label, "sizes": {}, "notes": notes, "settings": {
-        "seed": a.seed, "jobs": a.jobs, "jobs_papers": a.jobs_papers, "query_runs": a.query_runs, "naive_papers": a.naive_papers}}
+        "seed": a.seed, "jobs": a.jobs, "jobs_papers": a.jobs_papers, "extract_papers": a.extract_papers, "query_runs": a.query_runs, "naive_papers": a.naive_papers}}
     neo4j_version = None
     with ExitStack() as stack:
         target = None if a.no_neo4j else _neo4j(a, stack)
