@@ -24,9 +24,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, DriverError, Neo4jError
-
 from graph.local_neo4j_config import NEO4J_VERSION, Layout, LocalNeo4jError, LocalSettings, write_config
 from graph.local_neo4j_fetch import fetch
 from graph.local_neo4j_process import (
@@ -175,6 +172,8 @@ class LocalNeo4j:
 
 def check_login(settings: LocalSettings, timeout: float = 5.0) -> str:
     """Log in with the configured credentials and run ``RETURN 1``; the server's agent string."""
+    from neo4j import GraphDatabase  # here, not at the top: `kg` starts faster without the driver
+
     with GraphDatabase.driver(settings.local_uri, auth=(settings.username, settings.password),
                               connection_timeout=timeout, connection_acquisition_timeout=timeout) as driver:
         with driver.session(database=settings.database) as session:
@@ -185,6 +184,8 @@ def check_login(settings: LocalSettings, timeout: float = 5.0) -> str:
 
 
 def _wait_until_ready(proc: subprocess.Popen[bytes], settings: LocalSettings, started: float) -> str:
+    from neo4j.exceptions import AuthError, DriverError, Neo4jError
+
     deadline = started + settings.start_timeout
     last_error = "no answer on the Bolt port yet"
     while True:
