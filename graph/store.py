@@ -223,15 +223,18 @@ class EmbeddedStore:
         data = {
             "format": "mlsys-kg",
             "version": FORMAT_VERSION,
-            "nodes": [n.model_dump(mode="json") for n in _nodes_of(g, derived=True)],
-            "relationships": [r.model_dump(mode="json") for r in _relationships_of(g)],
+            "nodes": [{"key": k, "label": Label(d["label"]).value, "properties": d["properties"]} for k, d in sorted(g.nodes(data=True))],
+            "relationships": [
+                {"type": t, "start": a, "end": b, "properties": d["properties"]}
+                for a, b, t, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+            ],
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".tmp", dir=self.directory)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(data, fh, ensure_ascii=False, indent=1)
+                    json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
                     fh.flush()
                     os.fsync(fh.fileno())
                 os.replace(tmp, self.path)
