@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
@@ -18,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -220,21 +221,21 @@ class EmbeddedStore:
         return g
 
     def _write(self, g: nx.MultiDiGraph) -> None:
-        data = {
-            "format": "mlsys-kg",
-            "version": FORMAT_VERSION,
-            "nodes": [{"key": k, "label": Label(d["label"]).value, "properties": d["properties"]} for k, d in sorted(g.nodes(data=True))],
-            "relationships": [
-                {"type": t, "start": a, "end": b, "properties": d["properties"]}
-                for a, b, t, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
-            ],
-        }
+        nodes = ({"key": k, "label": Label(d["label"]).value, "properties": d["properties"]} for k, d in sorted(g.nodes(data=True)))
+        rels = (
+            {"type": t, "start": a, "end": b, "properties": d["properties"]}
+            for a, b, t, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+        )
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".tmp", dir=self.directory)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+                    fh.write(f'{{"format":"mlsys-kg","version":{FORMAT_VERSION},"nodes":[')
+                    _write_items(fh, nodes)
+                    fh.write('],"relationships":[')
+                    _write_items(fh, rels)
+                    fh.write("]}")
                     fh.flush()
                     os.fsync(fh.fileno())
                 os.replace(tmp, self.path)
@@ -336,6 +337,18 @@ class EmbeddedStore:
 
     def close(self) -> None:
         self._graph = None
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_items(fh: IO[str], items: Iterator[dict[str, Any]], chunk: int = 2000) -> None:
+    """A JSON array's items, comma-separated, encoded a chunk at a time by the C encoder
+    (``json.dump`` to a file encodes in Python, several times slower) without one huge string."""
+    first = True
+    while batch := list(itertools.islice(items, chunk)):
+        fh.write(("" if first else ",") + ",".join(map(_ENCODER.encode, batch)))
+        first = False
 
 
 def unload_graph(g: nx.MultiDiGraph, files: set[str]) -> UnloadSummary:
