@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path
 
 import pytest
@@ -54,7 +54,7 @@ def test_a_failed_save_leaves_the_previous_store_intact(tmp_path: Path, monkeypa
     def crash(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(json, "dump", crash)
+    monkeypatch.setattr(os, "fsync", crash)  # the disk fills up as the new file is flushed
     other = _batch()
     other.nodes.append(Node(key="hardware:a100", label=Label.HARDWARE, properties={"name": "A100"}))
     with pytest.raises(StoreError, match="No space left"):
