@@ -6,17 +6,16 @@ import datetime as dt
 import os
 import platform
 import subprocess
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 
 def _ram_gib() -> float | None:
-    try:
+    with suppress(OSError):
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
                 return round(int(line.split()[1]) / 2**20, 1)
-    except OSError:
-        pass
     return None
 
 

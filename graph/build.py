@@ -11,6 +11,7 @@ Nothing is written until every file has parsed, so a bad file leaves the store a
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 from pathlib import Path
@@ -110,8 +111,7 @@ def extract_all(
             rels.extend(
                 Relationship.model_construct(type=RelType(t), start=a, end=b, properties=p) for t, a, b, p in chunk_rels
             )
-    for _ in ticks:
-        pass
+    deque(ticks, maxlen=0)  # let the bar finish
     return nodes, rels
 
 

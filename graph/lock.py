@@ -7,10 +7,12 @@ waits, up to a timeout (``KG_LOCK_TIMEOUT`` seconds, 600 by default).
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> with exclusive(d):
-...     try_exclusive(d)  # another holder cannot have it meanwhile
-False
->>> try_exclusive(d)
-True
+...     try:  # another writer cannot have it meanwhile: with no time to wait, it gives up
+...         with exclusive(d, timeout=0, on_wait=lambda d: None):
+...             pass
+...     except LockTimeout:
+...         print("taken")
+taken
 """
 
 from __future__ import annotations
@@ -62,15 +64,6 @@ def exclusive(directory: Path, timeout: float | None = None, on_wait: Callable[[
         yield
     finally:
         os.close(fd)  # releases the lock
-
-
-def try_exclusive(directory: Path) -> bool:
-    """Is the lock free right now? (Taken and released at once.)"""
-    fd = _open(directory)
-    try:
-        return _take(fd)
-    finally:
-        os.close(fd)
 
 
 def _take(fd: int) -> bool:

@@ -272,7 +272,7 @@ class Neo4jStore:
         """Write a batch: in one transaction when it holds at most ``TX_ITEMS`` nodes and
         relationships, else in transactions of that size, nodes first. A load stopped between two
         of them leaves part of it; loading it again completes it, as merging is idempotent."""
-        self._write(self._rekey_papers)
+        self._write(lambda tx: self._rekey_papers(tx, batch))
         known: dict[str, Label] = {}
         for node in batch.nodes:
             known.setdefault(node.key, node.label)
@@ -344,12 +344,22 @@ class Neo4jStore:
         return summary
 
     @staticmethod
-    def _rekey_papers(tx: neo4j.ManagedTransaction) -> int:
-        """Papers with a title outside ASCII get the keys of today (``Paper.key_for``): graphs
-        loaded before paper keys kept every script's letters hold them under their old keys, and a
-        later load of the same paper would make it twice. A key already taken is left as it was."""
-        found = tx.run("MATCH (p:Paper) WHERE p.title =~ $pattern RETURN p.key AS key, p.title AS title", pattern=r"(?s).*[^\x00-\x7F].*")
-        moves = [{"old": r["key"], "new": new} for r in found if (new := Paper.key_for(str(r["title"]))) != r["key"]]
+    def _rekey_papers(tx: neo4j.ManagedTransaction, batch: GraphBatch) -> int:
+        """The batch's papers with titles outside ASCII, stored under the key of graphs loaded
+        before paper keys kept every script's letters (a-z and 0-9 only), move to today's key
+        (``Paper.key_for``), so loading them again does not make them twice. Looked up by those
+        old keys in the key index; a stored title that folds otherwise, or a new key already
+        taken, is left as it was."""
+        wanted = {
+            f"paper:{re.sub(r'[^a-z0-9]', '', title.lower())}": n.key
+            for n in batch.nodes
+            if n.label is Label.PAPER and not (title := str(n.properties.get("title") or "")).isascii()
+        }
+        wanted = {old: new for old, new in wanted.items() if old != new}
+        if not wanted:
+            return 0
+        found = tx.run("UNWIND $keys AS k MATCH (p:Paper {key: k}) RETURN k AS key, p.title AS title", keys=sorted(wanted))
+        moves = [{"old": r["key"], "new": wanted[r["key"]]} for r in found if Paper.key_for(str(r["title"])) == wanted[r["key"]]]
         if not moves:
             return 0
         return int(

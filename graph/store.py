@@ -24,7 +24,7 @@ from typing import IO, Any, Protocol
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from graph.lock import LockTimeout, exclusive, try_exclusive
+from graph.lock import LockTimeout, exclusive
 from graph.lookup import derive, fold_name, visible
 from graph.merge import merge_properties
 from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
@@ -196,9 +196,10 @@ class EmbeddedStore:
         g = nx.MultiDiGraph()
         if not self.path.exists():
             return g
-        if any(self.directory.glob(".graph-*.tmp")) and try_exclusive(self.directory):
-            with suppress(StoreError), self._writing():
-                pass  # no writer is running: what is there was left by one that died
+        if any(self.directory.glob(".graph-*.tmp")):
+            # taken at once or not at all: with no writer running, they were left by one that died
+            with suppress(LockTimeout, OSError), exclusive(self.directory, timeout=0, on_wait=lambda d: None):
+                self._remove_leftovers()
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(data, dict):
@@ -371,8 +372,13 @@ def unload_graph(g: nx.MultiDiGraph, files: set[str]) -> UnloadSummary:
         elif after is not d["properties"]:
             d["properties"] = derive(Label(d["label"]).value, after)
             summary.items_updated += 1
-    papers = [k for k, d in g.nodes(data=True) if Label(d["label"]) is Label.PAPER]
-    reached = set(papers).union(*(nx.descendants(g, p) for p in papers))
+    reached = {k for k, d in g.nodes(data=True) if Label(d["label"]) is Label.PAPER}
+    frontier = list(reached)
+    while frontier:  # what the remaining papers reach, following relationships outwards
+        for nxt in g.successors(frontier.pop()):
+            if nxt not in reached:
+                reached.add(nxt)
+                frontier.append(nxt)
     for key in [k for k in g.nodes if k not in reached]:
         summary.relationships_removed += g.degree(key)
         g.remove_node(key)
@@ -395,9 +401,9 @@ def rekey_papers(g: nx.MultiDiGraph) -> dict[str, str]:
     return moves
 
 
-def _nodes_of(g: nx.MultiDiGraph, derived: bool = False) -> list[Node]:
+def _nodes_of(g: nx.MultiDiGraph) -> list[Node]:
     return [
-        Node(key=k, label=d["label"], properties=d["properties"] if derived else visible(d["properties"]))
+        Node(key=k, label=d["label"], properties=visible(d["properties"]))
         for k, d in sorted(g.nodes(data=True))
     ]
 

@@ -155,7 +155,7 @@ def test_titles_in_every_script_load_one_paper_each(tmp_path: Path) -> None:
 def test_a_store_written_with_ascii_only_keys_is_rekeyed_when_read(tmp_path: Path) -> None:
     store = tmp_path / "kg"
     store.mkdir()
-    old = {"key": "paper:nicdkernelsfusiononedgedevices", "label": "Paper", "properties": {"title": TITLES[4], "sources": ["old.txt:1"]}}
+    old = {"key": "paper:ncdkernelsfusionondgedevices", "label": "Paper", "properties": {"title": TITLES[4], "sources": ["old.txt:1"]}}
     (store / "graph.json").write_text(json.dumps({"format": "mlsys-kg", "version": 1, "nodes": [old], "relationships": []}), encoding="utf-8")
     assert _kg(store, "load", "-q", str(_listing(tmp_path / "one.txt", TITLES))).returncode == 0
     papers = _papers(store)
@@ -167,7 +167,7 @@ def test_a_store_written_with_ascii_only_keys_is_rekeyed_when_read(tmp_path: Pat
 def test_titles_in_every_script_load_one_paper_each_on_neo4j(neo: Neo4jStore, neo4j_settings: Settings, tmp_path: Path) -> None:
     neo.clear()
     with neo.driver.session(database=neo.database) as session:  # a paper loaded under the old key
-        session.run("CREATE (:Paper {key: 'paper:nicdkernelsfusiononedgedevices', title: $t, sources: ['old.txt:1']})", t=TITLES[4]).consume()
+        session.run("CREATE (:Paper {key: 'paper:ncdkernelsfusionondgedevices', title: $t, sources: ['old.txt:1']})", t=TITLES[4]).consume()
     with KnowledgeGraph.open(neo4j_settings) as kg:
         kg.load(_unicode_listings(tmp_path))
     papers = {n.properties["title"]: n.properties for n in neo.nodes() if n.label.value == "Paper"}
