@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 
@@ -64,6 +64,14 @@ class View:
                 head = self._heads[key] = (row[0], row[1])
         return head
 
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Read the labels and names of ``keys`` in a few statements, not one each."""
+        todo = [k for k in keys if k not in self._heads]
+        for i in range(0, len(todo), 500):
+            part = todo[i : i + 500]
+            rows = self.conn.execute(f"SELECT key, label, name FROM nodes WHERE key IN ({','.join('?' * len(part))})", part)
+            self._heads.update((k, (lab, n)) for k, lab, n in rows)
+
     def props(self, key: str) -> dict[str, Any]:
         """The node's visible properties."""
         if key not in self._props:
@@ -83,6 +91,10 @@ class View:
     def ends(self, rel: str) -> list[tuple[str, str]]:
         """(start, end) of every relationship of type ``rel``, without reading its properties."""
         return self.conn.execute('SELECT start, "end" FROM rels WHERE type = ?', (rel,)).fetchall()
+
+    def starts_per_end(self, rel: str) -> list[tuple[str, int]]:
+        """(end, how many distinct starts) over the relationships of type ``rel``."""
+        return self.conn.execute('SELECT "end", count(DISTINCT start) FROM rels WHERE type = ? GROUP BY "end"', (rel,)).fetchall()
 
     def into(self, key: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for s, p in self.conn.execute('SELECT start, props FROM rels WHERE "end" = ? AND type = ?', (key, rel)):
@@ -157,11 +169,11 @@ def _cite(r: dict[str, Any]) -> Row:
 
 
 def _distinct(rows: list[Row]) -> list[Row]:
-    seen: list[Row] = []
+    """Rows without repeats, in order (values are scalars or lists of scalars)."""
+    seen: dict[tuple[Any, ...], Row] = {}
     for row in rows:
-        if row not in seen:
-            seen.append(row)
-    return seen
+        seen.setdefault(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in row.items()), row)
+    return list(seen.values())
 
 
 def _order(rows: list[Row], *keys: str, desc: tuple[str, ...] = ()) -> list[Row]:
@@ -179,10 +191,9 @@ def _top_pairs(pairs: dict[tuple[str, str], set[str]], limit: int) -> list[Row]:
 
 @embedded("most-compared")
 def most_compared(v: View, limit: int) -> list[Row]:
-    papers: dict[str, set[str]] = {}
-    for s, e in v.ends("COMPARES_TO"):
-        papers.setdefault(e, set()).add(s)
-    rows = [{"baseline": v.name(e), "label": v.label(e), "papers": len(p)} for e, p in papers.items()]
+    counts = v.starts_per_end("COMPARES_TO")
+    v.prefetch(e for e, _ in counts)
+    rows = [{"baseline": v.name(e), "label": v.label(e), "papers": n} for e, n in counts]
     return _order(rows, "papers", "baseline", desc=("papers",))[:limit]
 
 
