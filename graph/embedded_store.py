@@ -62,7 +62,7 @@ CREATE TABLE rels (
     UNIQUE (start, type, "end")
 );
 CREATE INDEX rels_by_end ON rels ("end", type, start);
-CREATE INDEX rels_by_type ON rels (type, start, "end");
+CREATE INDEX rels_by_type ON rels (type, "end", start);
 """
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -64,14 +64,6 @@ class View:
                 head = self._heads[key] = (row[0], row[1])
         return head
 
-    def prefetch(self, keys: Iterable[str]) -> None:
-        """Read the labels and names of ``keys`` in a few statements, not one each."""
-        todo = [k for k in keys if k not in self._heads]
-        for i in range(0, len(todo), 500):
-            part = todo[i : i + 500]
-            rows = self.conn.execute(f"SELECT key, label, name FROM nodes WHERE key IN ({','.join('?' * len(part))})", part)
-            self._heads.update((k, (lab, n)) for k, lab, n in rows)
-
     def props(self, key: str) -> dict[str, Any]:
         """The node's visible properties."""
         if key not in self._props:
@@ -91,10 +83,6 @@ class View:
     def ends(self, rel: str) -> list[tuple[str, str]]:
         """(start, end) of every relationship of type ``rel``, without reading its properties."""
         return self.conn.execute('SELECT start, "end" FROM rels WHERE type = ?', (rel,)).fetchall()
-
-    def starts_per_end(self, rel: str) -> list[tuple[str, int]]:
-        """(end, how many distinct starts) over the relationships of type ``rel``."""
-        return self.conn.execute('SELECT "end", count(DISTINCT start) FROM rels WHERE type = ? GROUP BY "end"', (rel,)).fetchall()
 
     def into(self, key: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for s, p in self.conn.execute('SELECT start, props FROM rels WHERE "end" = ? AND type = ?', (key, rel)):
@@ -191,10 +179,12 @@ def _top_pairs(pairs: dict[tuple[str, str], set[str]], limit: int) -> list[Row]:
 
 @embedded("most-compared")
 def most_compared(v: View, limit: int) -> list[Row]:
-    counts = v.starts_per_end("COMPARES_TO")
-    v.prefetch(e for e, _ in counts)
-    rows = [{"baseline": v.name(e), "label": v.label(e), "papers": n} for e, n in counts]
-    return _order(rows, "papers", "baseline", desc=("papers",))[:limit]
+    # counted and ordered by SQLite through the index on (type, end): (start, type, end) is unique,
+    # so count(*) is the number of distinct papers; names order by code point as in Python
+    rows = v.conn.execute(
+        'SELECT n.name, n.label, c.papers FROM (SELECT "end" AS k, count(*) AS papers FROM rels WHERE type = ? GROUP BY "end") c '
+        "JOIN nodes n ON n.key = c.k ORDER BY c.papers DESC, n.name LIMIT ?", ("COMPARES_TO", limit))
+    return [{"baseline": name, "label": label, "papers": n} for name, label, n in rows]
 
 
 def _related_papers(v: View, name: str, rel: str, variants: bool) -> Iterator[tuple[str, str, dict[str, Any]]]:
