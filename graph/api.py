@@ -18,7 +18,9 @@ from typing import IO, Any
 import networkx as nx
 from pydantic import BaseModel
 
-from graph.build import build_batch
+from graph.build import Skipped, build_batch
+from graph.identity import KnownPapers, embedded_paper_keys
+from loaders.formats import ReadOptions
 from graph.chart import ClaimsChart
 from graph.claims import ClaimRow, claim_rows
 from graph.config import Settings
@@ -39,6 +41,8 @@ class LoadResult(BaseModel):
     entries: int
     papers: int
     summary: MergeSummary
+    skipped: list[Skipped] = []  # files met in folders and not loaded, with the reason
+    filtered: int = 0  # records the category filter left out
 
 
 def open_store(settings: Settings) -> GraphStore:
@@ -73,13 +77,28 @@ class KnowledgeGraph:
         paths: Iterable[str | Path],
         progress: Callable[[Iterable[ListingEntry]], Iterable[ListingEntry]] = lambda it: it,
         jobs: int = 1,
+        format: str | None = None,
+        categories: Iterable[str] = (),
     ) -> LoadResult:
-        """Parse, extract and merge listing files; nothing is written unless every file parses.
+        """Read, extract and merge source files (listings, arXiv JSON lines, HF daily-papers JSON,
+        BibTeX, CSV; gzip or not) and folders of them; nothing is written unless every file parses.
 
-        ``jobs`` processes extract at once (the graph is the same for any number)."""
-        batch, report = build_batch([Path(p) for p in paths], progress=progress, jobs=jobs)
+        ``format`` forces a format (:data:`loaders.formats.BY_NAME`); ``categories`` keeps only
+        arXiv records in one of them. ``jobs`` processes extract at once (the graph is the same
+        for any number)."""
+        options = ReadOptions(format=format, categories=frozenset(categories))
+        batch, report = build_batch([Path(p) for p in paths], progress=progress, jobs=jobs, options=options, known=self._known_papers())
         summary = self.store.merge(batch)
-        return LoadResult(files=report.files, entries=report.entries, papers=report.papers, summary=summary)
+        return LoadResult(files=report.files, entries=report.entries, papers=report.papers, summary=summary,
+                          skipped=report.skipped, filtered=report.filtered)
+
+    def _known_papers(self) -> KnownPapers:
+        """How the store names the papers it holds by title (:mod:`graph.identity`)."""
+        own = getattr(self.store, "paper_keys", None)
+        if own is not None:
+            return own
+        store = self.store
+        return lambda titles: embedded_paper_keys(store.graph, titles)  # type: ignore[attr-defined]
 
     def unload(self, paths: Iterable[str | Path]) -> UnloadSummary:
         """Take listing files back out of the graph: what only they cited goes (:mod:`graph.unload`).

@@ -21,25 +21,100 @@ from pydantic import BaseModel
 from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType
 from graph.store import GraphBatch, plan_merge
 from loaders.extract import Extractor, PaperFacts
-from loaders.listing import ListingError, iter_listing_files, read_listing
+from graph.identity import KnownPapers, resolve_papers
+from loaders.formats import KNOWN_SUFFIXES, ReadOptions, ReadStats, read_source
+from loaders.source_io import ListingError, NotASource, inner_suffix
+
+
+class Skipped(BaseModel):
+    """A file met in a folder and not loaded: ``reason`` is "not a source" or "unknown format"."""
+
+    path: str
+    reason: str
+    detail: str
 
 
 class BuildReport(BaseModel):
     files: int
     entries: int
     papers: int  # distinct papers among the entries
+    skipped: list[Skipped] = []
+    filtered: int = 0  # records left out by the category filter
+
+
+class SourceRead(BaseModel):
+    entries: list[ListingEntry]
+    files: int
+    skipped: list[Skipped]
+    filtered: int = 0
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every visible file under ``folder``, recursively, in sorted order (hidden folders left out)."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in rel) or not path.is_file():
+            continue
+        found.append(path)
+    return found
+
+
+def read_sources(paths: Iterable[Path], options: ReadOptions | None = None) -> SourceRead:
+    """Every entry of every source under ``paths``: named files must be sources (else ListingError);
+    folders are walked recursively, and their files of no known format, or holding no papers, are
+    skipped with the reason. A malformed record in a source fails the whole read."""
+    options = options or ReadOptions()
+    paths = list(map(Path, paths))
+    entries: list[ListingEntry] = []
+    skipped: list[Skipped] = []
+    seen: set[Path] = set()
+    files = filtered = 0
+    for named in paths:
+        if named.is_dir():
+            members, walking = _walk(named), True
+        elif named.exists() or named.is_symlink():
+            members, walking = [named], False
+        else:
+            raise ListingError(f"{named}: no such file or directory")
+        for path in members:
+            key = path.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            if walking and options.format is None and inner_suffix(path) not in KNOWN_SUFFIXES:
+                skipped.append(Skipped(path=str(path), reason="unknown format", detail=f"{path}: suffix {inner_suffix(path) or '(none)'}"))
+                continue
+            stats = ReadStats()
+            try:
+                got = list(read_source(path, path.name, options, stats))
+            except NotASource as exc:
+                if not walking:
+                    raise
+                skipped.append(Skipped(path=str(path), reason=exc.kind, detail=str(exc)))
+                continue
+            entries.extend(got)
+            files += 1
+            filtered += stats.filtered
+    if not files:
+        why = f" (skipped {describe_skips(skipped)})" if skipped else ""
+        raise ListingError(f"{', '.join(map(str, paths))}: no listing files or other paper sources found{why}")
+    return SourceRead(entries=entries, files=files, skipped=skipped, filtered=filtered)
+
+
+def describe_skips(skipped: list[Skipped]) -> str:
+    """'3 files: 2 not a source, 1 unknown format'."""
+    counts: dict[str, int] = {}
+    for s in skipped:
+        counts[s.reason] = counts.get(s.reason, 0) + 1
+    parts = ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return f"{len(skipped)} file{'s' if len(skipped) != 1 else ''}: {parts}"
 
 
 def read_entries(paths: Iterable[Path]) -> tuple[list[ListingEntry], int]:
-    """Every entry of every listing file under ``paths``; raises ListingError on the first bad one."""
-    paths = list(paths)
-    files = iter_listing_files(paths)
-    if not files:
-        raise ListingError(f"{', '.join(map(str, paths))}: no listing files (*.txt, *.md) found")
-    entries: list[ListingEntry] = []
-    for path in files:
-        entries.extend(read_listing(path))
-    return entries, len(files)
+    """Every entry of every source under ``paths``; raises ListingError on the first bad one."""
+    read = read_sources(paths)
+    return read.entries, read.files
 
 
 def build_batch(
@@ -47,10 +122,16 @@ def build_batch(
     extractor: Extractor | None = None,
     progress: Callable[[Iterable[ListingEntry]], Iterable[ListingEntry]] = lambda it: it,
     jobs: int = 1,
+    options: ReadOptions | None = None,
+    known: KnownPapers | None = None,
 ) -> tuple[GraphBatch, BuildReport]:
-    entries, n_files = read_entries(paths)
-    return batch_from_entries(entries, extractor, progress, jobs), BuildReport(
-        files=n_files, entries=len(entries), papers=len({Paper.key_for(e.title) for e in entries})
+    """Read, extract and fold; papers are keyed by :mod:`graph.identity` (``known`` finds the
+    keys a store already gives to titles)."""
+    read = read_sources(paths, options)
+    batch = resolve_papers(batch_from_entries(read.entries, extractor, progress, jobs), known)
+    papers = sum(1 for n in batch.nodes if n.label is Label.PAPER and n.properties.get("sources"))
+    return batch, BuildReport(
+        files=read.files, entries=len(read.entries), papers=papers, skipped=read.skipped, filtered=read.filtered
     )
 
 
