@@ -22,6 +22,7 @@ from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType
 from graph.store import GraphBatch, plan_merge
 from loaders.extract import Extractor, PaperFacts
 from graph.identity import KnownPapers, resolve_papers
+from loaders.origins import origin_facts
 from loaders.formats import KNOWN_SUFFIXES, ReadOptions, ReadStats, read_source
 from loaders.source_io import ListingError, NotASource, inner_suffix
 
@@ -128,7 +129,9 @@ def build_batch(
     """Read, extract and fold; papers are keyed by :mod:`graph.identity` (``known`` finds the
     keys a store already gives to titles)."""
     read = read_sources(paths, options)
-    batch = resolve_papers(batch_from_entries(read.entries, extractor, progress, jobs), known)
+    batch = batch_from_entries(read.entries, extractor, progress, jobs)
+    stubs, proposes = origin_facts(batch.nodes, extractor.matcher.catalogue if extractor else None)
+    batch = resolve_papers(GraphBatch(nodes=[*batch.nodes, *stubs], relationships=[*batch.relationships, *proposes]), known)
     papers = sum(1 for n in batch.nodes if n.label is Label.PAPER and n.properties.get("sources"))
     return batch, BuildReport(
         files=read.files, entries=len(read.entries), papers=papers, skipped=read.skipped, filtered=read.filtered

@@ -50,7 +50,8 @@ def resolve_papers(batch: GraphBatch, known: KnownPapers | None = None) -> Graph
         chosen = at_store or min((n.key for n in nodes), key=lambda k: (_rank(k), [n.key for n in nodes].index(k)))
         moves.update({n.key: chosen for n in nodes if n.key != chosen})
     if not moves:
-        return batch
+        merged_nodes, merged_rels, _ = plan_merge(batch, {}, {})
+        return GraphBatch(nodes=merged_nodes, relationships=merged_rels)
     nodes = [Node.model_construct(key=moves.get(n.key, n.key), label=n.label, properties=n.properties) for n in batch.nodes]
     rels = [
         Relationship.model_construct(type=r.type, start=moves.get(r.start, r.start), end=moves.get(r.end, r.end), properties=r.properties)

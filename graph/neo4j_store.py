@@ -613,6 +613,22 @@ class Neo4jStore:
 
     # ---- the rest --------------------------------------------------------------------------
 
+    def paper_keys(self, titles: list[str]) -> dict[str, str]:
+        """For each of ``titles``, the key of a stored paper whose title folds alike
+        (:func:`graph.identity.paper_keys_in`), found through the ``fold`` text index."""
+        from graph.identity import paper_keys_in
+        from graph.lookup import fold_name
+
+        folds = sorted({f for t in titles if (f := fold_name(t))})
+        if not folds:
+            return {}
+
+        def work(tx: neo4j.ManagedTransaction) -> list[tuple[str, dict[str, Any]]]:
+            found = tx.run("UNWIND $folds AS f MATCH (p:Paper) WHERE p.fold = f RETURN p.key AS key, p.title AS title", folds=folds)
+            return [(r["key"], {"title": r["title"]}) for r in found]
+
+        return paper_keys_in(self._read(work), titles)
+
     def unload(self, files: set[str]) -> UnloadSummary:
         """Take ``files`` back out (:mod:`graph.unload`), in one write transaction."""
         prefixes = sorted(f + ":" for f in files)
@@ -642,12 +658,18 @@ class Neo4jStore:
                 else:
                     summary.relationships_removed += len(gone)
                 summary.items_updated += len(kept)
+            # papers without sources are catalogue stubs (loaders.extract): they keep nothing alive
             orphans = tx.run(
-                "MATCH (n) WHERE NOT n:Paper AND NOT EXISTS { MATCH (:Paper)-[*1..6]->(n) } "
+                "MATCH (n) WHERE NOT n:Paper AND NOT EXISTS { MATCH (p:Paper)-[*1..6]->(n) WHERE size(coalesce(p.sources, [])) > 0 } "
                 "WITH n, COUNT { (n)--() } AS degree DETACH DELETE n RETURN count(n) AS nodes, sum(degree) AS rels"
             ).single(strict=True)
             summary.nodes_removed += orphans["nodes"]
             summary.relationships_removed += orphans["rels"] or 0
+            stubs = tx.run(
+                "MATCH (p:Paper) WHERE size(coalesce(p.sources, [])) = 0 AND NOT EXISTS { (p)-->() } "
+                "DELETE p RETURN count(p) AS n"
+            ).single(strict=True)
+            summary.nodes_removed += stubs["n"]
             return summary
 
         return self._write(work)

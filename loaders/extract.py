@@ -77,25 +77,10 @@ class _Builder:
             fact = f"{entry.name} is a {entry.hw_class}" + (f" by {entry.vendor}" if entry.vendor else "")
             self.relate(RelType.IS_A, key, class_key, {"evidence": fact, "source": "catalogue"})
         self.nodes.setdefault(key, Node(key=key, label=label, properties=props))
-        if entry.origin is not None:
-            self.origin(entry, key)
         family = self.catalogue.family_of(entry)
         if family is not None:
             self.relate(RelType.VARIANT_OF, key, self.catalogued(family), {"evidence": f"{entry.name} is a version of {family.name}", "source": "catalogue"})
         return key
-
-    def origin(self, entry: CatalogueEntry, key: str) -> None:
-        """The paper the catalogue says introduced ``entry``, as a stub (no sources, no abstract)
-        that a load of that paper fills in (:mod:`graph.identity`), PROPOSES it, citing the catalogue."""
-        o = entry.origin
-        assert o is not None
-        paper = Paper.key_of(o.arxiv, o.doi, o.title)
-        props: dict[str, Any] = {"title": o.title, "catalogued_at": [o.at]}
-        props.update({k: v for k, v in (("arxiv_id", o.arxiv), ("doi", o.doi), ("year", o.year)) if v is not None})
-        self.nodes.setdefault(paper, Node(key=paper, label=Label.PAPER, properties=props))
-        ident = f"arXiv {o.arxiv}" if o.arxiv else f"doi {o.doi}"
-        file, _, line = o.at.rpartition(":")
-        self.relate(RelType.PROPOSES, paper, key, {"evidence": f"{entry.name} was introduced by {o.title!r} ({ident})", "source": file, "line": int(line)})
 
     def discovered(self, name: str, aliases: list[str], label: Label, kind: str) -> str:
         known = self.catalogue.get(name)
