@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 import neo4j
 import neo4j.graph
+import neo4j.time
 from neo4j import exceptions as nx_exc
 
 from graph.config import Settings, redact
@@ -107,9 +108,22 @@ def _chunks(items: list[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
         yield items[i : i + size]
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _storable(props: dict[str, Any]) -> dict[str, Any]:
-    """What Neo4j can hold: properties whose value is None are left out."""
-    return {k: v for k, v in props.items() if v is not None}
+    """What Neo4j can hold: properties whose value is None are left out; a paper's ``published``
+    ISO day is stored as a Neo4j ``date`` (so Cypher can compare and truncate it)."""
+    out = {k: v for k, v in props.items() if v is not None}
+    published = out.get("published")
+    if isinstance(published, str) and _ISO_DAY.fullmatch(published):
+        out["published"] = neo4j.time.Date.from_iso_format(published)
+    return out
+
+
+def _readable(props: Any) -> dict[str, Any]:
+    """Stored properties as the other backend holds them: a ``date`` as its ISO text."""
+    return {k: v.iso_format() if isinstance(v, neo4j.time.Date) else v for k, v in dict(props).items()}
 
 
 def _one_line(text: str) -> str:
@@ -407,7 +421,7 @@ class Neo4jStore:
                     keys=chunk,
                 )
                 for record in result:
-                    props = dict(record["props"])
+                    props = _readable(record["props"])
                     locked.add(record["key"])
                     if props.pop(NEW_PROPERTY, None):
                         continue  # created just now: nothing was stored
@@ -452,7 +466,7 @@ class Neo4jStore:
                     rows=rows,
                 )
                 for record in result:
-                    out[(record["start"], rtype.value, record["end"])] = dict(record["props"])
+                    out[(record["start"], rtype.value, record["end"])] = _readable(record["props"])
         return out
 
     # ---- reading ---------------------------------------------------------------------------
@@ -462,7 +476,7 @@ class Neo4jStore:
             out: list[Node] = []
             for label in Label:
                 for record in tx.run(f"MATCH (n:{_q(label.value)}) RETURN properties(n) AS props"):
-                    props = visible(dict(record["props"]))
+                    props = visible(_readable(record["props"]))
                     key = props.pop("key", None)
                     if key is not None:
                         out.append(Node(key=key, label=label, properties=props))
@@ -480,7 +494,7 @@ class Neo4jStore:
                     "RETURN a.key AS start, b.key AS end, properties(r) AS props"
                 )
                 out.extend(
-                    Relationship(type=rtype, start=rec["start"], end=rec["end"], properties=dict(rec["props"]))
+                    Relationship(type=rtype, start=rec["start"], end=rec["end"], properties=_readable(rec["props"]))
                     for rec in result
                 )
             return out
@@ -560,14 +574,14 @@ class Neo4jStore:
         record = self._read(lambda tx: tx.run(query, key=key).single())
         if record is None:
             return None
-        props = dict(record["props"])
+        props = _readable(record["props"])
         props.pop("key", None)
         rels, others = [], {}
         for item in record["rels"]:
-            other = dict(item["other"])
+            other = _readable(item["other"])
             other_key = other.pop("key")
             others[other_key] = Node(key=other_key, label=Label(item["other_label"]), properties=other)
-            rels.append(Relationship(type=RelType(item["type"]), start=item["start"], end=item["end"], properties=dict(item["props"])))
+            rels.append(Relationship(type=RelType(item["type"]), start=item["start"], end=item["end"], properties=_readable(item["props"])))
         return Neighbourhood(node=Node(key=key, label=Label(label), properties=props), relationships=sorted(rels, key=lambda r: r.key), others=others)
 
     def run_cypher(self, statement: str, params: dict[str, Any], *, write: bool = False) -> list[dict[str, Any]]:
@@ -643,11 +657,11 @@ class Neo4jStore:
                 found = tx.run(f"{match} WHERE {cited} RETURN elementId(x) AS id, properties(x) AS props", prefixes=prefixes)
                 gone, kept = [], []
                 for record in found:
-                    after = trim(dict(record["props"]), files)
+                    after = trim(_readable(record["props"]), files)
                     if after is None:
                         gone.append({"id": record["id"]})
                     else:
-                        kept.append({"id": record["id"], "props": after})
+                        kept.append({"id": record["id"], "props": _storable(after)})
                 detach = "DETACH " if kind == "node" else ""
                 for rows in _chunks(gone):
                     tx.run(f"UNWIND $rows AS row {by_id} {detach}DELETE x", rows=rows).consume()

@@ -32,9 +32,10 @@ CONTENT_ONLY_OK = True
 
 
 def detect(start: bytes) -> bool:
-    """JSON objects, one a line, the first with a title and an abstract."""
+    """JSON objects, one a line, the first with a title (whether records carry abstracts is
+    checked on reading)."""
     first = start.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
-    return first.startswith(b"{") and b'"title"' in first and b'"abstract"' in first
+    return first.startswith(b"{") and b'"title"' in first
 
 
 def _published(record: dict[str, Any]) -> str | None:
