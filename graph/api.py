@@ -79,14 +79,16 @@ class KnowledgeGraph:
         jobs: int = 1,
         format: str | None = None,
         categories: Iterable[str] = (),
+        allow_title_only: bool = False,
     ) -> LoadResult:
         """Read, extract and merge source files (listings, arXiv JSON lines, HF daily-papers JSON,
         BibTeX, CSV; gzip or not) and folders of them; nothing is written unless every file parses.
 
         ``format`` forces a format (:data:`loaders.formats.BY_NAME`); ``categories`` keeps only
-        arXiv records in one of them. ``jobs`` processes extract at once (the graph is the same
+        arXiv records in one of them; ``allow_title_only`` takes a file whose entries have no
+        abstract (a list of titles) for a source. ``jobs`` processes extract at once (the graph is the same
         for any number)."""
-        options = ReadOptions(format=format, categories=frozenset(categories))
+        options = ReadOptions(format=format, categories=frozenset(categories), allow_title_only=allow_title_only)
         batch, report = build_batch([Path(p) for p in paths], progress=progress, jobs=jobs, options=options, known=self._known_papers())
         summary = self.store.merge(batch)
         return LoadResult(files=report.files, entries=report.entries, papers=report.papers, summary=summary,
@@ -186,7 +188,7 @@ class KnowledgeGraph:
 
         >>> import tempfile
         >>> kg = KnowledgeGraph.open(Settings(store=tempfile.mkdtemp()))
-        >>> _ = kg.load(["loaders/examples"])
+        >>> _ = kg.load(["loaders/examples/example_listing.txt"])
         >>> g = kg.to_networkx()
         >>> g.nodes["system:vllm"]["label"], g.nodes["system:vllm"]["name"]
         ('System', 'vLLM')
@@ -217,7 +219,7 @@ class KnowledgeGraph:
 
         >>> import tempfile
         >>> kg = KnowledgeGraph.open(Settings(store=tempfile.mkdtemp()))
-        >>> _ = kg.load(["loaders/examples"])
+        >>> _ = kg.load(["loaders/examples/example_listing.txt"])
         >>> view = kg.visualize("vllm", rels="COMPARES_TO,TARGETS")
         >>> view.nodes[0].caption, sorted({r.type for r in view.relationships})
         ('vLLM', ['COMPARES_TO', 'TARGETS'])
@@ -245,7 +247,7 @@ class KnowledgeGraph:
 
         >>> import tempfile
         >>> kg = KnowledgeGraph.open(Settings(store=tempfile.mkdtemp()))
-        >>> _ = kg.load(["loaders/examples"])
+        >>> _ = kg.load(["loaders/examples/example_listing.txt"])
         >>> rows = kg.claims("vllm")
         >>> rows[0].baseline, rows[0].claim, rows[0].cited_at
         ('vLLM', '1.8× throughput', 'example_listing.txt:15')

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType
+from graph.model import Label, ListingEntry, Node, Relationship, RelType
 from graph.store import GraphBatch, plan_merge
 from loaders.extract import Extractor, PaperFacts
 from graph.identity import KnownPapers, resolve_papers

@@ -104,8 +104,11 @@ def main(ctx: click.Context, backend: str | None, store: Path | None) -> None:
               help="Read every file as this format instead of detecting it.")
 @click.option("--category", "categories", default="",
               help="Keep only arXiv records in one of these categories (comma-separated: cs.DC,cs.AR).")
+@click.option("--allow-title-only", is_flag=True,
+              help="Load files whose entries have titles but no abstracts (lists of titles); refused otherwise.")
 @click.pass_context
-def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, jobs: int | None, fmt: str | None, categories: str) -> None:
+def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, jobs: int | None, fmt: str | None, categories: str,
+         allow_title_only: bool) -> None:
     """Load paper sources (or folders of them, walked recursively) into the graph.
 
     Sources: listings (.txt, .md), arXiv metadata JSON lines (.jsonl), Hugging Face daily-papers
@@ -122,7 +125,8 @@ def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, jobs: int | N
             yield from bar
 
     wanted = [c.strip() for c in categories.split(",") if c.strip()]
-    result = kg.load(paths, progress=progress, jobs=jobs or os.cpu_count() or 1, format=fmt, categories=wanted)
+    result = kg.load(paths, progress=progress, jobs=jobs or os.cpu_count() or 1, format=fmt, categories=wanted,
+                     allow_title_only=allow_title_only)
     s = result.summary
     click.echo(
         f"Loaded {result.files} file(s), {result.entries} entries, {result.papers} distinct papers: "

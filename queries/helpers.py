@@ -8,7 +8,7 @@ Each function runs the canned query of the same name through :meth:`graph.api.Kn
 >>> from graph.api import KnowledgeGraph
 >>> from graph.config import Settings
 >>> kg = KnowledgeGraph.open(Settings(store=tempfile.mkdtemp()))
->>> _ = kg.load(["loaders/examples"])
+>>> _ = kg.load(["loaders/examples/example_listing.txt"])
 >>> rows = papers_comparing_to(kg, "vllm")
 >>> rows[0].baseline, type(rows[0]).__name__
 ('vLLM', 'Comparison')

@@ -19,7 +19,7 @@ from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.model import title_key
 from graph.store import EmbeddedStore
-from loaders.formats import BY_NAME, ReadOptions, ReadStats, choose, read_source
+from loaders.formats import BY_NAME, ReadOptions, choose, read_source
 from loaders.source_io import ListingError, NotASource
 
 KG = str(Path(sys.executable).with_name("kg"))
@@ -152,6 +152,15 @@ def test_loading_the_shared_folder_walks_into_seeds_and_skips_the_rest_with_reas
     assert f"Skipped {len(others)} files: " in out.stdout and "not a source" in out.stdout, out.stdout
     for p in others:
         assert f"skipped {p}" in out.stderr
+
+
+def test_a_list_of_titles_is_refused_unless_title_only_is_allowed(tmp_path: Path) -> None:
+    titles = tmp_path / "titles.txt"
+    titles.write_text("Daily Papers\n\nKiloServe: Serving at Scale\n\nMegaTrain: Training at Scale\n", encoding="utf-8")
+    out = kg(tmp_path / "kg", "load", str(titles))
+    assert out.returncode == 1 and "no entry with both a title and an abstract" in out.stderr and "--allow-title-only" in out.stderr
+    out = kg(tmp_path / "kg", "load", "--allow-title-only", str(titles))
+    assert out.returncode == 0 and out.stdout.startswith("Loaded 1 file(s), 2 entries, 2 distinct papers"), out.stdout + out.stderr
 
 
 def test_a_folder_with_nothing_loadable_is_refused(tmp_path: Path) -> None:

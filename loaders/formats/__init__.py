@@ -15,10 +15,12 @@ record is a :class:`ListingError` naming the file and its line or record number.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from graph.model import ListingEntry
 from loaders.formats import arxiv_jsonl, bibtex, csv_table, hf_daily, listing
 from loaders.source_io import ListingError, NotASource, head, inner_suffix
 
@@ -34,6 +36,7 @@ class ReadOptions:
 
     format: str | None = None
     categories: frozenset[str] = frozenset()
+    allow_title_only: bool = False  # a file whose entries have titles only is still a source
 
 
 @dataclass
@@ -71,15 +74,15 @@ def choose(path: Path, forced: str | None = None) -> ModuleType:
     )
 
 
-def read_source(path: Path, source: str, options: ReadOptions, stats: ReadStats | None = None):
+def read_source(path: Path, source: str, options: ReadOptions, stats: ReadStats | None = None) -> Iterator[ListingEntry]:
     """The entries of one file, streamed; after the last one, a file with no entry carrying both
     a title and an abstract is refused (:class:`NotASource`)."""
     stats = stats if stats is not None else ReadStats()
     fmt = choose(path, options.format)
     yield from fmt.read(path, source, options, stats)
-    if stats.with_abstract == 0:
+    if stats.with_abstract == 0 and not (options.allow_title_only and stats.records):
         what = f"{stats.records} record(s)" if stats.records else "nothing"
-        raise NotASource(f"{path}: read as {fmt.NAME}, {what} but no entry with both a title and an abstract — not a paper source")
+        raise NotASource(f"{path}: read as {fmt.NAME}, {what} but no entry with both a title and an abstract — not a paper source (a list of titles? pass --allow-title-only)")
 
 
 __all__ = ["BY_NAME", "FORMATS", "KNOWN_SUFFIXES", "ReadOptions", "ReadStats", "choose", "read_source"]
