@@ -18,7 +18,9 @@ from typing import IO, Any
 import networkx as nx
 from pydantic import BaseModel
 
-from graph.build import extract_batches, read_entries, report_of
+from graph.build import Skipped, load_batches, read_sources, report_of
+from graph.identity import KnownPapers
+from loaders.formats import ReadOptions
 from graph.chart import ClaimsChart
 from graph.claims import ClaimRow, claim_rows
 from graph.config import Settings
@@ -40,6 +42,8 @@ class LoadResult(BaseModel):
     entries: int
     papers: int
     summary: MergeSummary
+    skipped: list[Skipped] = []  # files met in folders and not loaded, with the reason
+    filtered: int = 0  # records the category filter left out
 
 
 def open_store(settings: Settings) -> GraphStore:
@@ -74,14 +78,27 @@ class KnowledgeGraph:
         paths: Iterable[str | Path],
         progress: Callable[[Iterable[ListingEntry]], Iterable[ListingEntry]] = lambda it: it,
         jobs: int = 1,
+        format: str | None = None,
+        categories: Iterable[str] = (),
+        allow_title_only: bool = False,
     ) -> LoadResult:
-        """Parse, extract and merge listing files; nothing is written unless every file parses.
+        """Read, extract and merge source files (listings, arXiv JSON lines, HF daily-papers JSON,
+        BibTeX, CSV; gzip or not) and folders of them; nothing is written unless every file parses.
 
-        ``jobs`` processes extract at once (the graph is the same for any number)."""
-        entries, files = read_entries([Path(p) for p in paths])
-        summary = self.store.merge_all(extract_batches(entries, progress=progress, jobs=jobs))
-        report = report_of(entries, files)
-        return LoadResult(files=report.files, entries=report.entries, papers=report.papers, summary=summary)
+        ``format`` forces a format (:data:`loaders.formats.BY_NAME`); ``categories`` keeps only
+        arXiv records in one of them; ``allow_title_only`` takes a file whose entries have no
+        abstract (a list of titles) for a source. ``jobs`` processes extract at once (the graph is
+        the same for any number); the store merges the facts a batch at a time as they come."""
+        options = ReadOptions(format=format, categories=frozenset(categories), allow_title_only=allow_title_only)
+        read = read_sources([Path(p) for p in paths], options)
+        summary = self.store.merge_all(load_batches(read.entries, self._known_papers(), progress=progress, jobs=jobs))
+        report = report_of(read)
+        return LoadResult(files=report.files, entries=report.entries, papers=report.papers, summary=summary,
+                          skipped=report.skipped, filtered=report.filtered)
+
+    def _known_papers(self) -> KnownPapers:
+        """How the store names the papers it holds by title (:mod:`graph.identity`)."""
+        return self.store.paper_keys
 
     def unload(self, paths: Iterable[str | Path]) -> UnloadSummary:
         """Take listing files back out of the graph: what only they cited goes (:mod:`graph.unload`).
@@ -169,7 +186,7 @@ class KnowledgeGraph:
 
         >>> import tempfile
         >>> kg = KnowledgeGraph.open(Settings(store=tempfile.mkdtemp()))
-        >>> _ = kg.load(["loaders/examples"])
+        >>> _ = kg.load(["loaders/examples/example_listing.txt"])
         >>> g = kg.to_networkx()
         >>> g.nodes["system:vllm"]["label"], g.nodes["system:vllm"]["name"]
         ('System', 'vLLM')
@@ -200,7 +217,7 @@ class KnowledgeGraph:
 
         >>> import tempfile
         >>> kg = KnowledgeGraph.open(Settings(store=tempfile.mkdtemp()))
-        >>> _ = kg.load(["loaders/examples"])
+        >>> _ = kg.load(["loaders/examples/example_listing.txt"])
         >>> view = kg.visualize("vllm", rels="COMPARES_TO,TARGETS")
         >>> view.nodes[0].caption, sorted({r.type for r in view.relationships})
         ('vLLM', ['COMPARES_TO', 'TARGETS'])
@@ -228,7 +245,7 @@ class KnowledgeGraph:
 
         >>> import tempfile
         >>> kg = KnowledgeGraph.open(Settings(store=tempfile.mkdtemp()))
-        >>> _ = kg.load(["loaders/examples"])
+        >>> _ = kg.load(["loaders/examples/example_listing.txt"])
         >>> rows = kg.claims("vllm")
         >>> rows[0].baseline, rows[0].claim, rows[0].cited_at
         ('vLLM', '1.8× throughput', 'example_listing.txt:15')

@@ -22,25 +22,103 @@ from pydantic import BaseModel
 from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType
 from graph.store import GraphBatch, plan_merge
 from loaders.extract import Extractor, PaperFacts
-from loaders.listing import ListingError, iter_listing_files, read_listing
+from graph.identity import KnownPapers, apply_moves, key_moves
+from graph.lookup import derive
+from loaders.catalogue import load_catalogue
+from loaders.origins import origin_facts
+from loaders.formats import KNOWN_SUFFIXES, ReadOptions, ReadStats, read_source
+from loaders.source_io import ListingError, NotASource, inner_suffix
+
+
+class Skipped(BaseModel):
+    """A file met in a folder and not loaded: ``reason`` is "not a source" or "unknown format"."""
+
+    path: str
+    reason: str
+    detail: str
 
 
 class BuildReport(BaseModel):
     files: int
     entries: int
     papers: int  # distinct papers among the entries
+    skipped: list[Skipped] = []
+    filtered: int = 0  # records left out by the category filter
+
+
+class SourceRead(BaseModel):
+    entries: list[ListingEntry]
+    files: int
+    skipped: list[Skipped]
+    filtered: int = 0
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every visible file under ``folder``, recursively, in sorted order (hidden folders left out)."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in rel) or not path.is_file():
+            continue
+        found.append(path)
+    return found
+
+
+def read_sources(paths: Iterable[Path], options: ReadOptions | None = None) -> SourceRead:
+    """Every entry of every source under ``paths``: named files must be sources (else ListingError);
+    folders are walked recursively, and their files of no known format, or holding no papers, are
+    skipped with the reason. A malformed record in a source fails the whole read."""
+    options = options or ReadOptions()
+    paths = list(map(Path, paths))
+    entries: list[ListingEntry] = []
+    skipped: list[Skipped] = []
+    seen: set[Path] = set()
+    files = filtered = 0
+    for named in paths:
+        if named.is_dir():
+            members, walking = _walk(named), True
+        elif named.exists() or named.is_symlink():
+            members, walking = [named], False
+        else:
+            raise ListingError(f"{named}: no such file or directory")
+        for path in members:
+            key = path.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            if walking and options.format is None and inner_suffix(path) not in KNOWN_SUFFIXES:
+                skipped.append(Skipped(path=str(path), reason="unknown format", detail=f"{path}: suffix {inner_suffix(path) or '(none)'}"))
+                continue
+            stats = ReadStats()
+            try:
+                got = list(read_source(path, path.name, options, stats))
+            except NotASource as exc:
+                if not walking:
+                    raise
+                skipped.append(Skipped(path=str(path), reason=exc.kind, detail=str(exc)))
+                continue
+            entries.extend(got)
+            files += 1
+            filtered += stats.filtered
+    if not files:
+        why = f" (skipped {describe_skips(skipped)})" if skipped else ""
+        raise ListingError(f"{', '.join(map(str, paths))}: no listing files or other paper sources found{why}")
+    return SourceRead(entries=entries, files=files, skipped=skipped, filtered=filtered)
+
+
+def describe_skips(skipped: list[Skipped]) -> str:
+    """'3 files: 2 not a source, 1 unknown format'."""
+    counts: dict[str, int] = {}
+    for s in skipped:
+        counts[s.reason] = counts.get(s.reason, 0) + 1
+    parts = ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return f"{len(skipped)} file{'s' if len(skipped) != 1 else ''}: {parts}"
 
 
 def read_entries(paths: Iterable[Path]) -> tuple[list[ListingEntry], int]:
-    """Every entry of every listing file under ``paths``; raises ListingError on the first bad one."""
-    paths = list(paths)
-    files = iter_listing_files(paths)
-    if not files:
-        raise ListingError(f"{', '.join(map(str, paths))}: no listing files (*.txt, *.md) found")
-    entries: list[ListingEntry] = []
-    for path in files:
-        entries.extend(read_listing(path))
-    return entries, len(files)
+    """Every entry of every source under ``paths``; raises ListingError on the first bad one."""
+    read = read_sources(paths)
+    return read.entries, read.files
 
 
 def build_batch(
@@ -48,13 +126,56 @@ def build_batch(
     extractor: Extractor | None = None,
     progress: Callable[[Iterable[ListingEntry]], Iterable[ListingEntry]] = lambda it: it,
     jobs: int = 1,
+    options: ReadOptions | None = None,
+    known: KnownPapers | None = None,
 ) -> tuple[GraphBatch, BuildReport]:
-    entries, n_files = read_entries(paths)
-    return batch_from_entries(entries, extractor, progress, jobs), report_of(entries, n_files)
+    """Read, extract and fold a load into one batch (what :func:`load_batches` yields, folded);
+    papers are keyed by :mod:`graph.identity` (``known`` finds the keys a store already gives to titles)."""
+    read = read_sources(paths, options)
+    nodes: list[Node] = []
+    rels: list[Relationship] = []
+    for batch in load_batches(read.entries, known, extractor, progress, jobs):
+        nodes.extend(batch.nodes)
+        rels.extend(batch.relationships)
+    return _folded(nodes, rels, derived=True), report_of(read)
 
 
-def report_of(entries: list[ListingEntry], files: int) -> BuildReport:
-    return BuildReport(files=files, entries=len(entries), papers=len({Paper.key_for(e.title) for e in entries}))
+def report_of(read: SourceRead) -> BuildReport:
+    moves = paper_moves(read.entries)
+    papers = {moves.get(k, k) for k in map(_own_key, read.entries)}
+    return BuildReport(files=read.files, entries=len(read.entries), papers=len(papers), skipped=read.skipped, filtered=read.filtered)
+
+
+def _own_key(entry: ListingEntry) -> str:
+    return Paper.key_of(entry.arxiv_id, entry.doi, entry.title)
+
+
+def paper_moves(entries: list[ListingEntry], known: KnownPapers | None = None) -> dict[str, str]:
+    """Own key (:meth:`Paper.key_of`) -> the key the paper goes under in this load, for the papers
+    that move: those whose titles fold alike, the catalogue's origin papers among them, are one
+    paper (:func:`graph.identity.key_moves`)."""
+    own = [(_own_key(e), e.title) for e in entries]
+    origins = [(Paper.key_of(o.arxiv, o.doi, o.title), o.title) for entry in load_catalogue() if (o := entry.origin)]
+    return key_moves(own + origins, known)
+
+
+def load_batches(
+    entries: list[ListingEntry],
+    known: KnownPapers | None = None,
+    extractor: Extractor | None = None,
+    progress: Callable[[Iterable[ListingEntry]], Iterable[ListingEntry]] = lambda it: it,
+    jobs: int = 1,
+) -> Iterator[GraphBatch]:
+    """What a load merges, a batch at a time (:func:`extract_batches`): the facts of the entries,
+    with the catalogue's origin papers of the systems they name (:mod:`loaders.origins`), and
+    every paper under its one key. Keys are settled once for the whole load, from all its entries
+    and the store's papers (``known``, asked when the first batch is wanted, which is inside the
+    embedded store's write lock), so they do not depend on where batches begin."""
+    moves = paper_moves(entries, known)
+    for batch in extract_batches(entries, extractor, progress, jobs):
+        stubs, proposes = origin_facts(batch.nodes)
+        stubs = [Node.model_construct(key=n.key, label=n.label, properties=derive(Label.PAPER.value, n.properties)) for n in stubs]
+        yield apply_moves(GraphBatch.model_construct(nodes=[*batch.nodes, *stubs], relationships=[*batch.relationships, *proposes], derived=True), moves)
 
 
 #: Below this many entries one process is faster than starting others.

@@ -24,6 +24,8 @@ from graph.output import FORMATS, write_rows
 from graph.embedded_store import EmbeddedStore
 from graph.store import StoreError, StoreUnavailable
 from loaders.catalogue import CatalogueError
+from graph.build import describe_skips
+from loaders.formats import BY_NAME
 from loaders.listing import ListingError
 from queries.catalog import QueryError, get_query
 
@@ -99,12 +101,22 @@ def main(ctx: click.Context, backend: str | None, store: Path | None) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Processes that extract at once [default: every core]; the graph is the same for any number.")
+@click.option("--format", "-f", "fmt", type=click.Choice(list(BY_NAME)), default=None,
+              help="Read every file as this format instead of detecting it.")
+@click.option("--category", "categories", default="",
+              help="Keep only arXiv records in one of these categories (comma-separated: cs.DC,cs.AR).")
+@click.option("--allow-title-only", is_flag=True,
+              help="Load files whose entries have titles but no abstracts (lists of titles); refused otherwise.")
 @click.pass_context
-def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, jobs: int | None) -> None:
-    """Load listing files (or folders of them) into the graph.
+def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, jobs: int | None, fmt: str | None, categories: str,
+         allow_title_only: bool) -> None:
+    """Load paper sources (or folders of them, walked recursively) into the graph.
 
-    Every file is parsed before anything is written: one bad file leaves the store as it was.
-    Loading the same files again changes nothing.
+    Sources: listings (.txt, .md), arXiv metadata JSON lines (.jsonl), Hugging Face daily-papers
+    JSON (.json), BibTeX (.bib) and CSV with a header (.csv), each optionally gzipped (.gz).
+    A named file that is no paper source is refused; in folders such files are skipped and
+    counted. Every file is parsed before anything is written: one bad file leaves the store as it
+    was. Loading the same files again changes nothing.
     """
     kg = _kg(ctx, must_exist=False)
 
@@ -113,13 +125,22 @@ def load(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, jobs: int | N
         with click.progressbar(entries, label="Extracting", file=sys.stderr, hidden=quiet or len(entries) < 50) as bar:
             yield from bar
 
-    result = kg.load(paths, progress=progress, jobs=jobs or os.cpu_count() or 1)
+    wanted = [c.strip() for c in categories.split(",") if c.strip()]
+    result = kg.load(paths, progress=progress, jobs=jobs or os.cpu_count() or 1, format=fmt, categories=wanted,
+                     allow_title_only=allow_title_only)
     s = result.summary
     click.echo(
         f"Loaded {result.files} file(s), {result.entries} entries, {result.papers} distinct papers: "
         f"{s.nodes_created} nodes and {s.relationships_created} relationships added, "
         f"{s.nodes_updated} nodes and {s.relationships_updated} relationships updated."
     )
+    if result.filtered:
+        click.echo(f"Left out {result.filtered} record(s) in none of the categories {', '.join(wanted)}.")
+    if result.skipped:
+        click.echo(f"Skipped {describe_skips(result.skipped)}.")
+        for skip in result.skipped:
+            if not quiet:
+                click.echo(f"  skipped {skip.detail}", err=True)
 
 
 @main.command()

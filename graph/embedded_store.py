@@ -55,6 +55,7 @@ CREATE TABLE nodes (
     props TEXT NOT NULL                         -- the visible properties as JSON
 );
 CREATE INDEX nodes_by_label ON nodes (label);
+CREATE INDEX nodes_by_fold ON nodes (fold);
 CREATE TABLE lookup (folded TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (folded, key)) WITHOUT ROWID;
 CREATE INDEX lookup_by_key ON lookup (key);
 CREATE TABLE rels (
@@ -324,6 +325,20 @@ class EmbeddedStore:
             folds = dict(_rows_for(conn, "SELECT key, fold FROM nodes WHERE key IN ({})", keys))
             keys.sort(key=lambda k: (folds.get(k) != wanted, k))
             return _refs(conn, keys[:limit])
+
+    def paper_keys(self, titles: list[str]) -> dict[str, str]:
+        """Stored papers by title (:func:`graph.identity.paper_keys_in`), found through the index on
+        ``fold``; inside a load (this thread holds the write transaction) it reads what the load sees."""
+        from graph.identity import paper_keys_in
+
+        folds = sorted({f for t in titles if (f := fold_name(t))})
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and conn.in_transaction:
+            found = list(_rows_for(conn, "SELECT key, name FROM nodes WHERE label = 'Paper' AND fold IN ({})", folds))
+        else:
+            with self._reading() as conn:
+                found = [] if conn is None else list(_rows_for(conn, "SELECT key, name FROM nodes WHERE label = 'Paper' AND fold IN ({})", folds))
+        return paper_keys_in(((k, {"title": t}) for k, t in found), titles)
 
     def entity_names(self) -> list[str]:
         with self._reading() as conn:

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 import neo4j
 import neo4j.graph
+import neo4j.time
 from neo4j import exceptions as nx_exc
 
 from graph.config import Settings, redact
@@ -107,9 +108,22 @@ def _chunks(items: list[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
         yield items[i : i + size]
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _storable(props: dict[str, Any]) -> dict[str, Any]:
-    """What Neo4j can hold: properties whose value is None are left out."""
-    return {k: v for k, v in props.items() if v is not None}
+    """What Neo4j can hold: properties whose value is None are left out; a paper's ``published``
+    ISO day is stored as a Neo4j ``date`` (so Cypher can compare and truncate it)."""
+    out = {k: v for k, v in props.items() if v is not None}
+    published = out.get("published")
+    if isinstance(published, str) and _ISO_DAY.fullmatch(published):
+        out["published"] = neo4j.time.Date.from_iso_format(published)
+    return out
+
+
+def _readable(props: Any) -> dict[str, Any]:
+    """Stored properties as the other backend holds them: a ``date`` as its ISO text."""
+    return {k: v.iso_format() if isinstance(v, neo4j.time.Date) else v for k, v in dict(props).items()}
 
 
 def _one_line(text: str) -> str:
@@ -417,7 +431,7 @@ class Neo4jStore:
                     keys=chunk,
                 )
                 for record in result:
-                    props = dict(record["props"])
+                    props = _readable(record["props"])
                     locked.add(record["key"])
                     if props.pop(NEW_PROPERTY, None):
                         continue  # created just now: nothing was stored
@@ -462,7 +476,7 @@ class Neo4jStore:
                     rows=rows,
                 )
                 for record in result:
-                    out[(record["start"], rtype.value, record["end"])] = dict(record["props"])
+                    out[(record["start"], rtype.value, record["end"])] = _readable(record["props"])
         return out
 
     # ---- reading ---------------------------------------------------------------------------
@@ -472,7 +486,7 @@ class Neo4jStore:
             out: list[Node] = []
             for label in Label:
                 for record in tx.run(f"MATCH (n:{_q(label.value)}) RETURN properties(n) AS props"):
-                    props = visible(dict(record["props"]))
+                    props = visible(_readable(record["props"]))
                     key = props.pop("key", None)
                     if key is not None:
                         out.append(Node(key=key, label=label, properties=props))
@@ -490,7 +504,7 @@ class Neo4jStore:
                     "RETURN a.key AS start, b.key AS end, properties(r) AS props"
                 )
                 out.extend(
-                    Relationship(type=rtype, start=rec["start"], end=rec["end"], properties=dict(rec["props"]))
+                    Relationship(type=rtype, start=rec["start"], end=rec["end"], properties=_readable(rec["props"]))
                     for rec in result
                 )
             return out
@@ -570,14 +584,14 @@ class Neo4jStore:
         record = self._read(lambda tx: tx.run(query, key=key).single())
         if record is None:
             return None
-        props = dict(record["props"])
+        props = _readable(record["props"])
         props.pop("key", None)
         rels, others = [], {}
         for item in record["rels"]:
-            other = dict(item["other"])
+            other = _readable(item["other"])
             other_key = other.pop("key")
             others[other_key] = Node(key=other_key, label=Label(item["other_label"]), properties=other)
-            rels.append(Relationship(type=RelType(item["type"]), start=item["start"], end=item["end"], properties=dict(item["props"])))
+            rels.append(Relationship(type=RelType(item["type"]), start=item["start"], end=item["end"], properties=_readable(item["props"])))
         return Neighbourhood(node=Node(key=key, label=Label(label), properties=props), relationships=sorted(rels, key=lambda r: r.key), others=others)
 
     def run_cypher(self, statement: str, params: dict[str, Any], *, write: bool = False) -> list[dict[str, Any]]:
@@ -623,6 +637,22 @@ class Neo4jStore:
 
     # ---- the rest --------------------------------------------------------------------------
 
+    def paper_keys(self, titles: list[str]) -> dict[str, str]:
+        """For each of ``titles``, the key of a stored paper whose title folds alike
+        (:func:`graph.identity.paper_keys_in`), found through the ``fold`` text index."""
+        from graph.identity import paper_keys_in
+        from graph.lookup import fold_name
+
+        folds = sorted({f for t in titles if (f := fold_name(t))})
+        if not folds:
+            return {}
+
+        def work(tx: neo4j.ManagedTransaction) -> list[tuple[str, dict[str, Any]]]:
+            found = tx.run("UNWIND $folds AS f MATCH (p:Paper) WHERE p.fold = f RETURN p.key AS key, p.title AS title", folds=folds)
+            return [(r["key"], {"title": r["title"]}) for r in found]
+
+        return paper_keys_in(self._read(work), titles)
+
     def unload(self, files: set[str]) -> UnloadSummary:
         """Take ``files`` back out (:mod:`graph.unload`), in one write transaction."""
         prefixes = sorted(f + ":" for f in files)
@@ -637,11 +667,11 @@ class Neo4jStore:
                 found = tx.run(f"{match} WHERE {cited} RETURN elementId(x) AS id, properties(x) AS props", prefixes=prefixes)
                 gone, kept = [], []
                 for record in found:
-                    after = trim(dict(record["props"]), files)
+                    after = trim(_readable(record["props"]), files)
                     if after is None:
                         gone.append({"id": record["id"]})
                     else:
-                        kept.append({"id": record["id"], "props": after})
+                        kept.append({"id": record["id"], "props": _storable(after)})
                 detach = "DETACH " if kind == "node" else ""
                 for rows in _chunks(gone):
                     tx.run(f"UNWIND $rows AS row {by_id} {detach}DELETE x", rows=rows).consume()
@@ -652,12 +682,18 @@ class Neo4jStore:
                 else:
                     summary.relationships_removed += len(gone)
                 summary.items_updated += len(kept)
+            # papers without sources are catalogue stubs (loaders.extract): they keep nothing alive
             orphans = tx.run(
-                "MATCH (n) WHERE NOT n:Paper AND NOT EXISTS { MATCH (:Paper)-[*1..6]->(n) } "
+                "MATCH (n) WHERE NOT n:Paper AND NOT EXISTS { MATCH (p:Paper)-[*1..6]->(n) WHERE size(coalesce(p.sources, [])) > 0 } "
                 "WITH n, COUNT { (n)--() } AS degree DETACH DELETE n RETURN count(n) AS nodes, sum(degree) AS rels"
             ).single(strict=True)
             summary.nodes_removed += orphans["nodes"]
             summary.relationships_removed += orphans["rels"] or 0
+            stubs = tx.run(
+                "MATCH (p:Paper) WHERE size(coalesce(p.sources, [])) = 0 AND NOT EXISTS { (p)-->() } "
+                "DELETE p RETURN count(p) AS n"
+            ).single(strict=True)
+            summary.nodes_removed += stubs["n"]
             return summary
 
         return self._write(work)

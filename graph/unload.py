@@ -83,15 +83,20 @@ def unload_graph(g: nx.MultiDiGraph, files: set[str]) -> UnloadSummary:
         elif after is not d["properties"]:
             d["properties"] = derive(Label(d["label"]).value, after)
             summary.items_updated += 1
-    reached = {k for k, d in g.nodes(data=True) if Label(d["label"]) is Label.PAPER}
+    papers = {k for k, d in g.nodes(data=True) if Label(d["label"]) is Label.PAPER}
+    stubs = {k for k in papers if not g.nodes[k]["properties"].get("sources")}  # catalogue origins (loaders.origins)
+    reached = papers - stubs
     frontier = list(reached)
     while frontier:  # what the remaining papers reach, following relationships outwards
         for nxt in g.successors(frontier.pop()):
             if nxt not in reached:
                 reached.add(nxt)
                 frontier.append(nxt)
-    for key in [k for k in g.nodes if k not in reached]:
+    for key in [k for k in g.nodes if k not in reached and k not in stubs]:
         summary.relationships_removed += g.degree(key)
+        g.remove_node(key)
+        summary.nodes_removed += 1
+    for key in [k for k in stubs if g.out_degree(k) == 0]:  # a stub goes with the last thing it proposes
         g.remove_node(key)
         summary.nodes_removed += 1
     return summary

@@ -13,6 +13,9 @@ holds an array of tables ``[[entity]]``, one per entity::
     case_sensitive = true          # optional: match only as written (names that are common words)
     context = ["NVIDIA", "GPU"]    # optional: match only when the text also mentions one of these
     variant_of = "FlashAttention"  # optional: the family this entry is a version of
+    origin = { arxiv = "2205.14135", title = "FlashAttention: Fast and ..." }  # optional: the paper
+                                   # that introduced it (arxiv and/or doi, title; year = the arXiv id's
+                                   # unless given)
 
 An entry whose name is another entry's name plus a version ("FlashAttention-2", "Llama 3.1",
 "YOLOv8") is a variant of that entry without saying so; ``variant_of`` names a family the name does
@@ -71,6 +74,7 @@ __all__ = [
     "Catalogue",
     "CatalogueEntry",
     "CatalogueError",
+    "Origin",
     "fold_key",
     "load_catalogue",
 ]
@@ -86,7 +90,7 @@ CLASSLESS_KINDS = frozenset(
 _ENTITY_LABELS = (Label.SYSTEM, Label.HARDWARE, Label.TECHNIQUE)
 _KIND_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOML_KEYS = frozenset(
-    {"name", "label", "kind", "aliases", "vendor", "class", "case_sensitive", "context", "variant_of"}
+    {"name", "label", "kind", "aliases", "vendor", "class", "case_sensitive", "context", "variant_of", "origin"}
 )
 _VERSION_SUFFIX = re.compile(r"[\s-]*v?\d+(?:\.\d+)*$", re.IGNORECASE)
 _LIST_KEYS = ("aliases", "context")
@@ -122,6 +126,35 @@ def _clean_strings(values: Any, what: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+class Origin(BaseModel):
+    """The paper that introduced an entry: facts, so only ids known for certain are written."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str = Field(min_length=1)
+    arxiv: str | None = None
+    doi: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    at: str = ""  # "catalogue/systems.toml:23": where the catalogue says so (set by the loader)
+
+    @model_validator(mode="after")
+    def _ids(self) -> Origin:
+        from graph.model import arxiv_id, doi
+
+        if self.arxiv is None and self.doi is None:
+            raise ValueError("origin needs an arxiv id or a doi")
+        updates: dict[str, Any] = {}
+        if self.arxiv is not None:
+            updates["arxiv"] = arxiv_id(self.arxiv)
+            if self.year is None and re.fullmatch(r"[0-9]{4}\.[0-9]+", updates["arxiv"]):
+                updates["year"] = 2000 + int(updates["arxiv"][:2])
+        if self.doi is not None:
+            updates["doi"] = doi(self.doi)
+        for name, value in updates.items():
+            object.__setattr__(self, name, value)
+        return self
+
+
 class CatalogueEntry(BaseModel):
     """One curated entity. ``hw_class`` is the TOML key ``class``."""
 
@@ -136,6 +169,7 @@ class CatalogueEntry(BaseModel):
     case_sensitive: bool = False
     context: tuple[str, ...] = ()
     variant_of: str | None = None
+    origin: Origin | None = None
     sources: tuple[str, ...] = ()  # the files that defined or extended the entry (set by the loader)
 
     @field_validator("name")
@@ -332,6 +366,18 @@ def _read_tables(path: Path) -> list[dict[str, Any]]:
     return tables
 
 
+def _origin_lines(path: Path) -> dict[int, int]:
+    """Entity position (1-based) -> the line of its ``origin`` key."""
+    lines: dict[int, int] = {}
+    position = 0
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if re.match(r"\s*\[\[entity\]\]", line):
+            position += 1
+        elif position and re.match(r"\s*origin\s*=", line):
+            lines.setdefault(position, number)
+    return lines
+
+
 def _describe(path: Path, index: int, raw: dict[str, Any]) -> str:
     name = raw.get("name")
     shown = f" {name!r}" if isinstance(name, str) and name.strip() else ""
@@ -375,9 +421,13 @@ def _build(directories: list[Path]) -> Catalogue:
         if not directory.is_dir():
             raise CatalogueError(f"{directory}: catalogue directory does not exist")
         for path in sorted(directory.glob("*.toml")):
-            for position, raw in enumerate(_read_tables(path), start=1):
+            tables = _read_tables(path)
+            origin_lines = _origin_lines(path) if any("origin" in t for t in tables) else {}
+            for position, raw in enumerate(tables, start=1):
                 where = _describe(path, position, raw)
                 label, key = _check_raw(raw, where)
+                if isinstance(raw.get("origin"), dict):
+                    raw = {**raw, "origin": {**raw["origin"], "at": f"{path.parent.name}/{path.name}:{origin_lines.get(position, 1)}"}}
                 target = index.get((label, key))
                 if target is None:
                     target = _Pending(raw, path, where, number)

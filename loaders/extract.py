@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.merge import merge_properties
-from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType, entity_key
+from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType, entity_key, iso_date
 from loaders.attach import attach
 from loaders.automaton import CASE_FOLD
 from loaders.catalogue import Catalogue, CatalogueEntry
@@ -62,7 +62,7 @@ class _Builder:
 
     @property
     def paper_key(self) -> str:
-        return Paper.key_for(self.entry.title)
+        return paper_key(self.entry)
 
     def catalogued(self, entry: CatalogueEntry) -> str:
         label = Label(entry.label)
@@ -192,11 +192,22 @@ def _paper_node(entry: ListingEntry) -> Node:
         "sources": [f"{entry.source}:{entry.title_line}"],
         "listing_dates": [entry.listing_date] if entry.listing_date else [],
     }
-    for name in ("published", "authors", "organisation"):
+    for name in ("authors", "organisation", "arxiv_id", "doi"):
         value = getattr(entry, name)
         if value is not None:
             props[name] = value
-    return Node(key=Paper.key_for(entry.title), label=Label.PAPER, properties=props)
+    if entry.published:  # an ISO date when the source gives a year, else the text as shown ("Sep 27")
+        iso = iso_date(entry.published) or (entry.published if re.fullmatch(r"[0-9]{4}(-[0-9]{2})?", entry.published) else None)
+        props["published" if iso else "date_text"] = iso or entry.published
+    if entry.categories:
+        props["categories"] = list(entry.categories)
+    if entry.author_names:
+        props["author_names"] = list(entry.author_names)
+    return Node(key=paper_key(entry), label=Label.PAPER, properties=props)
+
+
+def paper_key(entry: ListingEntry) -> str:
+    return Paper.key_of(entry.arxiv_id, entry.doi, entry.title)
 
 
 _HARDWARE_CLASS_WORDS = (("FPGA", "FPGA"), ("PIM", "PIM"), ("processing-in-memory", "PIM"), ("processing in memory", "PIM"), ("NPU", "NPU"), ("ASIC", "ASIC"))

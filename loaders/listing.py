@@ -27,7 +27,7 @@ no title waiting for it (e.g. a second paragraph) is dropped rather than misattr
 >>> parse_listing("", "empty.txt")
 Traceback (most recent call last):
 ...
-loaders.listing.ListingError: empty.txt: file is empty — is this a paper listing?
+loaders.source_io.NotASource: empty.txt: file is empty — is this a paper listing?
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from graph.model import ListingEntry
+from loaders.source_io import MAX_FILE_BYTES, MAX_LINE_CHARS, ListingError, NotASource
 
-__all__ = ["ListingError", "parse_listing", "read_listing", "iter_listing_files"]
+__all__ = ["MAX_FILE_BYTES", "MAX_LINE_CHARS", "ListingError", "parse_listing", "read_listing", "iter_listing_files"]
 
 LISTING_SUFFIXES = (".txt", ".md")
 
@@ -66,10 +67,6 @@ _DOT = frozenset({"\u00b7", "\u2022", "\u22c5"})
 _HANDLE = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _ABBREV = re.compile(r"\b(?:vs|e\.g|i\.e|et al|etc|Dr|No|Fig|Eq|cf|al|St|Inc|Ltd)\.$")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-class ListingError(ValueError):
-    """A file that cannot be read as a paper listing; the message is one line naming it."""
 
 
 # Abstracts copied from LaTeX sources keep some markup: "\\textbf{HSPI}", "50\\%".
@@ -142,7 +139,7 @@ def _classify(text: str) -> list[tuple[int, str, str]]:
 def parse_listing(text: str, source: str) -> list[ListingEntry]:
     """Parse a listing's text; raise ListingError if it is empty or holds no entries."""
     if not text.strip():
-        raise ListingError(f"{source}: file is empty — is this a paper listing?")
+        raise NotASource(f"{source}: file is empty — is this a paper listing?")
     rows = _classify(text)
     entries: list[dict] = []
     listing_date: str | None = None
@@ -182,14 +179,8 @@ def parse_listing(text: str, source: str) -> list[ListingEntry]:
             entries[-1].update(abstract=value, abstract_line=number)
             open_entry = False
     if not entries:
-        raise ListingError(f"{source}: no paper entries found — is this a paper listing?")
+        raise NotASource(f"{source}: no paper entries found — is this a paper listing?")
     return [ListingEntry(**entry) for entry in entries]
-
-
-#: Limits that refuse absurd input before any work is done on it (the seeds' largest file is
-#: under 1 MB and their longest line under 3,000 characters; a 300 KB abstract still loads).
-MAX_FILE_BYTES = 256 * 1024 * 1024
-MAX_LINE_CHARS = 1_000_000
 
 
 def read_listing(path: Path, source: str | None = None) -> list[ListingEntry]:

@@ -21,7 +21,7 @@ Neo4j runs the file's Cypher; the embedded store runs its twin in :mod:`queries.
 returns the same rows in the same order.
 
 >>> [q.name for q in canned_queries()][:3]
-['baseline-chains', 'compared-together', 'curation-queue']
+['baseline-chains', 'beats-proposed-by', 'compared-together']
 >>> get_query("most-compared").bind({"limit": "3"})
 {'limit': 3}
 >>> get_query("papers-comparing-to").example

@@ -337,6 +337,17 @@ def baseline_chains(v: View, name: str, limit: int) -> list[Row]:
     return _order(rows, "steps", "chain", "papers", desc=("steps",))[:limit]
 
 
+@embedded("beats-proposed-by")
+def beats_proposed_by(v: View, title: str) -> list[Row]:
+    rows = [
+        {"proposed_by": v.name(a), "system": v.name(s), "paper": v.name(b), "claims": list(r.get("claims") or []), **_cite(r)}
+        for a, s, _, _ in _paper_edges(v, title, "PROPOSES")
+        for b, r in v.into(s, "COMPARES_TO")
+        if v.label(b) == "Paper" and b != a
+    ]
+    return _order(rows, "proposed_by", "system", "paper")
+
+
 @embedded("proposed-then-baseline")
 def proposed_then_baseline(v: View, limit: int) -> list[Row]:
     rows = []

@@ -8,7 +8,7 @@ Each function runs the canned query of the same name through :meth:`graph.api.Kn
 >>> from graph.api import KnowledgeGraph
 >>> from graph.config import Settings
 >>> kg = KnowledgeGraph.open(Settings(store=tempfile.mkdtemp()))
->>> _ = kg.load(["loaders/examples"])
+>>> _ = kg.load(["loaders/examples/example_listing.txt"])
 >>> rows = papers_comparing_to(kg, "vllm")
 >>> rows[0].baseline, type(rows[0]).__name__
 ('vLLM', 'Comparison')
@@ -69,6 +69,13 @@ class Baseline(BaseModel):
 class Comparison(Cited):
     paper: str
     baseline: str
+    claims: list[str]
+
+
+class BeatsProposed(Cited):
+    proposed_by: str
+    system: str
+    paper: str
     claims: list[str]
 
 
@@ -195,6 +202,12 @@ def paper_comparisons(kg: KnowledgeGraph, title: str) -> Rows[Comparison]:
     return _rows(kg, "paper-comparisons", Comparison, title=title)
 
 
+def beats_proposed_by(kg: KnowledgeGraph, title: str) -> Rows[BeatsProposed]:
+    """Papers that compare against what the papers whose title contains ``title`` propose (the
+    paper that introduced vLLM, say), with their claims."""
+    return _rows(kg, "beats-proposed-by", BeatsProposed, title=title)
+
+
 def paper_hardware(kg: KnowledgeGraph, title: str) -> Rows[PaperHardware]:
     """The hardware the papers whose title contains ``title`` run on."""
     return _rows(kg, "paper-hardware", PaperHardware, title=title)
@@ -266,6 +279,6 @@ HELPERS = {
     for fn in (
         most_compared, papers_comparing_to, leaderboard, papers_using, paper_comparisons, paper_hardware, paper,
         papers_targeting, systems_for_hardware, techniques_by_hardware, baseline_chains, proposed_then_baseline,
-        compared_together, hardware_together, curation_queue, search, neighbourhood, graph_stats,
+        compared_together, hardware_together, curation_queue, search, neighbourhood, graph_stats, beats_proposed_by,
     )
 }

@@ -1,0 +1,44 @@
+"""Where systems came from: the papers the catalogue names as their origins, as graph facts.
+
+For every catalogued node of a batch whose catalogue entry names an ``origin`` (see
+:mod:`loaders.catalogue`), the batch gains ``(:Paper)-[:PROPOSES]->(node)`` from a stub paper:
+keyed by its arXiv id (or DOI), with its title, year and ``catalogued_at`` (the catalogue file and
+line), but no ``sources`` and no abstract. The PROPOSES relationship cites the catalogue file and
+line. A load of the paper itself fills the stub in (:mod:`graph.identity` gives it the same key).
+
+>>> from graph.model import Label, Node
+>>> nodes, rels = origin_facts([Node(key="system:vllm", label=Label.SYSTEM, properties={"name": "vLLM", "catalogued": True})])
+>>> nodes[0].key, nodes[0].properties["year"], rels[0].properties["source"]
+('paper:arxiv:2309.06180', 2023, 'catalogue/systems.toml')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from graph.model import Label, Node, Paper, Relationship, RelType
+from loaders.catalogue import Catalogue, load_catalogue
+
+
+def origin_facts(nodes: Iterable[Node], catalogue: Catalogue | None = None) -> tuple[list[Node], list[Relationship]]:
+    """The stub papers and PROPOSES relationships of the catalogued ``nodes`` that have an origin."""
+    catalogue = catalogue or load_catalogue()
+    papers: dict[str, Node] = {}
+    rels: list[Relationship] = []
+    for node in nodes:
+        if node.label is Label.PAPER or not node.properties.get("catalogued"):
+            continue
+        entry = catalogue.get(str(node.properties.get("name") or ""), node.label)
+        if entry is None or entry.origin is None:
+            continue
+        o = entry.origin
+        key = Paper.key_of(o.arxiv, o.doi, o.title)
+        props: dict[str, Any] = {"title": o.title, "catalogued_at": [o.at]}
+        props.update({k: v for k, v in (("arxiv_id", o.arxiv), ("doi", o.doi), ("year", o.year)) if v is not None})
+        papers.setdefault(key, Node(key=key, label=Label.PAPER, properties=props))
+        file, _, line = o.at.rpartition(":")
+        ident = f"arXiv {o.arxiv}" if o.arxiv else f"DOI {o.doi}"
+        rels.append(Relationship(type=RelType.PROPOSES, start=key, end=node.key, properties={
+            "evidence": f"{entry.name} was introduced by {o.title!r} ({ident})", "source": file, "line": int(line)}))
+    return list(papers.values()), rels
