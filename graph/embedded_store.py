@@ -30,9 +30,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 
 from graph.legacy_json import LEGACY_FILE, read_legacy
 from graph.lock import LockTimeout, exclusive
@@ -40,6 +39,9 @@ from graph.lookup import derive, fold_name, visible
 from graph.model import Label, Node, Relationship, RelType
 from graph.store import GraphBatch, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, plan_merge
 from graph.unload import UnloadSummary, unload_graph
+
+if TYPE_CHECKING:
+    import networkx as nx  # imported where used: it costs a third of kg's start-up
 
 STORE_FILE = "graph.sqlite"
 # 3: SQLite (1 and 2 were graph.json; they are converted when first opened).
@@ -478,6 +480,8 @@ def _refs(conn: sqlite3.Connection, keys: list[str]) -> list[NodeRef]:
 
 
 def _whole_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     for k, label, p in conn.execute("SELECT key, label, props FROM nodes"):
         g.add_node(k, label=Label(label), properties=derive(label, json.loads(p)))

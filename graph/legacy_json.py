@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.lookup import derive
 from graph.model import Label, Paper
 from graph.store import StoreError
+
+if TYPE_CHECKING:
+    import networkx as nx  # imported where used: it costs a third of kg's start-up
 
 LEGACY_FILE = "graph.json"
 
@@ -20,6 +22,8 @@ LEGACY_FILE = "graph.json"
 def read_legacy(path: Path) -> nx.MultiDiGraph:
     """The graph in ``path``: nodes by key with ``label`` and ``properties`` (derived ones included),
     edges keyed by relationship type with ``properties``."""
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -43,6 +47,8 @@ def read_legacy(path: Path) -> nx.MultiDiGraph:
 def rekey_papers(g: nx.MultiDiGraph) -> dict[str, str]:
     """Give papers of a version-1 store the keys of today (``Paper.key_for`` of their title); a key
     another paper already has is left as it was. Returns old key -> new key."""
+    import networkx as nx
+
     taken = set(g.nodes)
     moves: dict[str, str] = {}
     for key, data in g.nodes(data=True):
