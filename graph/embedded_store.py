@@ -136,15 +136,8 @@ class EmbeddedStore:
 
     def _convert_legacy(self) -> None:
         """graph.json (format 1 or 2) -> graph.sqlite under the lock; the JSON is kept as .bak."""
-        try:
-            with exclusive(self.directory):
-                self._convert_legacy_locked()
-        except LockTimeout as exc:
-            raise StoreError(str(exc)) from None
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot convert {self.directory / LEGACY_FILE} to {STORE_FILE}: {exc}") from None
-        except OSError as exc:
-            raise StoreError(f"cannot convert {self.directory / LEGACY_FILE} to {STORE_FILE}: {exc.strerror or exc}") from None
+        with _as_store_errors(f"cannot convert {self.directory / LEGACY_FILE} to {STORE_FILE}"), exclusive(self.directory):
+            self._convert_legacy_locked()
 
     def _convert_legacy_locked(self) -> None:
         legacy = self.directory / LEGACY_FILE
@@ -183,29 +176,22 @@ class EmbeddedStore:
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
         """The directory's lock and one write transaction: committed whole or not at all."""
-        try:
-            with exclusive(self.directory):
-                self._remove_leftovers()
-                self._convert_legacy_locked()
-                if not self.path.is_file():
-                    with self._new_store() as conn:
-                        yield conn
-                    return
-                conn = self._conn()
-                assert conn is not None
-                conn.execute("BEGIN IMMEDIATE")
-                try:
+        with _as_store_errors(f"cannot write the store at {self.directory}"), exclusive(self.directory):
+            self._remove_leftovers()
+            self._convert_legacy_locked()
+            if not self.path.is_file():
+                with self._new_store() as conn:
                     yield conn
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
-        except LockTimeout as exc:
-            raise StoreError(str(exc)) from None
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot write the store at {self.directory}: {exc}") from None
-        except OSError as exc:
-            raise StoreError(f"cannot write the store at {self.directory}: {exc.strerror or exc}") from None
+                return
+            conn = self._conn()
+            assert conn is not None
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -371,6 +357,19 @@ class EmbeddedStore:
 
 
 # ---- rows in and out ----------------------------------------------------------------------------
+
+
+@contextmanager
+def _as_store_errors(what: str) -> Iterator[None]:
+    """The lock's timeout, SQLite's errors and the system's as one line for the user (StoreError)."""
+    try:
+        yield
+    except LockTimeout as exc:
+        raise StoreError(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise StoreError(f"{what}: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"{what}: {exc.strerror or exc}") from None
 
 
 def _open(path: Path) -> sqlite3.Connection:

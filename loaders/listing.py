@@ -32,16 +32,13 @@ loaders.source_io.NotASource: empty.txt: file is empty — is this a paper listi
 
 from __future__ import annotations
 
-import codecs
 import re
-import stat
-from collections.abc import Iterable
 from pathlib import Path
 
 from graph.model import ListingEntry
-from loaders.source_io import MAX_FILE_BYTES, MAX_LINE_CHARS, ListingError, NotASource
+from loaders.source_io import MAX_FILE_BYTES, MAX_LINE_CHARS, ListingError, NotASource, check_lines, decode_text, read_bytes
 
-__all__ = ["MAX_FILE_BYTES", "MAX_LINE_CHARS", "ListingError", "parse_listing", "read_listing", "iter_listing_files"]
+__all__ = ["MAX_FILE_BYTES", "MAX_LINE_CHARS", "ListingError", "parse_listing", "read_listing"]
 
 LISTING_SUFFIXES = (".txt", ".md")
 
@@ -189,66 +186,6 @@ def read_listing(path: Path, source: str | None = None) -> list[ListingEntry]:
     ``MAX_LINE_CHARS`` are refused before they are parsed."""
     path = Path(path)
     name = source if source is not None else path.name
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise ListingError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ListingError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ListingError(f"{path}: is a directory, not a listing file")
-    if not stat.S_ISREG(info.st_mode):
-        raise ListingError(f"{path}: not a regular file (a pipe, socket or device), not a listing")
-    if info.st_size > MAX_FILE_BYTES:
-        raise ListingError(f"{path}: {info.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one listing file")
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ListingError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ListingError(f"{path}: over the {MAX_FILE_BYTES:,}-byte limit for one listing file")
-    text = _decode(path, data)
-    longest = max((len(line) for line in text.splitlines()), default=0)
-    if longest > MAX_LINE_CHARS:
-        raise ListingError(f"{path}: a line of {longest:,} characters, over the {MAX_LINE_CHARS:,}-character limit for one line")
+    text = decode_text(path, read_bytes(path))
+    check_lines(path, text)
     return parse_listing(text, name)
-
-
-def _decode(path: Path, data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ListingError(f"{path}: starts as UTF-16 but is not valid UTF-16 (byte {exc.start})") from None
-    if b"\x00" in data:
-        raise ListingError(f"{path}: binary file, not a text listing")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ListingError(f"{path}: not valid UTF-8 (byte {exc.start}); save it as UTF-8") from None
-
-
-def iter_listing_files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders expanded to their visible *.txt/*.md files (sorted, not recursive).
-
-    A file reached twice (named and inside a named folder) is kept once, at its first place.
-    """
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for path in map(Path, paths):
-        if path.is_dir():
-            members = sorted(
-                p for p in path.iterdir()
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in LISTING_SUFFIXES
-            )
-        elif path.exists():
-            members = [path]
-        else:
-            raise ListingError(f"{path}: no such file or directory")
-        for member in members:
-            key = member.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(member)
-    return found

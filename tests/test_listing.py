@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.model import ListingEntry, title_key
-from loaders.listing import ListingError, iter_listing_files, parse_listing, read_listing
+from loaders.listing import ListingError, parse_listing, read_listing
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -241,19 +241,6 @@ def test_listing_error_is_a_value_error():
     assert issubclass(ListingError, ValueError)
     with pytest.raises(ValueError, match="x.txt: no paper entries"):
         parse_listing("\u00b7\n---\n", "x.txt")
-
-
-def test_iter_listing_files(tmp_path):
-    for name in ["b.txt", "a.md", ".hidden.txt", "notes.json"]:
-        (tmp_path / name).write_text("T\n")
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "c.txt").write_text("T\n")
-    extra = FIXTURES / "compact.txt"
-    assert iter_listing_files([tmp_path, extra]) == [tmp_path / "a.md", tmp_path / "b.txt", extra]
-    assert iter_listing_files([tmp_path / "notes.json"]) == [tmp_path / "notes.json"]
-    assert iter_listing_files([tmp_path / "b.txt", tmp_path]) == [tmp_path / "b.txt", tmp_path / "a.md"]
-    with pytest.raises(ListingError, match="missing.txt"):
-        iter_listing_files([tmp_path / "missing.txt"])
 
 
 # --- the real seed listings (read-only, outside the repo) -------------------------------

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from graph.model import ListingEntry
 from loaders.formats.common import admit
-from loaders.listing import parse_listing, read_listing
+from loaders.listing import parse_listing
 from loaders.source_io import NotASource, check_lines, decode_text, read_bytes
 
 if TYPE_CHECKING:
@@ -46,15 +46,9 @@ def markup_share(text: str) -> float:
 
 
 def read(path: Path, source: str, options: ReadOptions, stats: ReadStats) -> Iterator[ListingEntry]:
-    with path.open("rb") as fh:
-        compressed = fh.read(2) == b"\x1f\x8b"
-    if compressed:
-        text = decode_text(path, read_bytes(path))
-        check_lines(path, text)
-        entries = parse_listing(text, source)
-    else:  # the limits and messages of today's listing reader
-        entries = read_listing(path, source)
-        text = decode_text(path, path.read_bytes())
+    text = decode_text(path, read_bytes(path))
+    check_lines(path, text)
+    entries = parse_listing(text, source)
     share = markup_share(text)
     if share > MAX_MARKUP_SHARE:
         raise NotASource(f"{path}: {share:.0%} of its lines are Markdown/HTML markup — a document, not a paper listing")
