@@ -57,6 +57,8 @@ class GraphPool:
         self._opened: list[KnowledgeGraph] = []
         self._lock = threading.Lock()
         self._shared: KnowledgeGraph | None = None
+        self._memo: dict[str, object] = {}  # read and written on the event loop's thread only
+        self._memo_signature: tuple[tuple[str, int, int], ...] | None = None
         if settings.backend == "neo4j":
             self._shared = self._open()  # fails now, with its one-line reason, if the server is unreachable
 
@@ -84,6 +86,18 @@ class GraphPool:
     def call(self, fn: Callable[[KnowledgeGraph], T]) -> T:
         """``fn`` on the calling thread's graph (the workers use this)."""
         return fn(self.graph())
+
+    async def run_memo(self, key: str, fn: Callable[[KnowledgeGraph], T]) -> T:
+        """``run(fn)``, remembered until the embedded store changes (for answers that read the whole
+        graph, such as its counts); on Neo4j, where any client may write, every call runs."""
+        if self._shared is not None:
+            return await self.run(fn)
+        signature = store_signature(self.settings.store)
+        if self._memo_signature != signature:
+            self._memo, self._memo_signature = {}, signature
+        if key not in self._memo:
+            self._memo[key] = await self.run(fn)
+        return self._memo[key]  # type: ignore[no-any-return]
 
     async def run(self, fn: Callable[[KnowledgeGraph], T]) -> T:
         future = self._executor.submit(self.call, fn)
