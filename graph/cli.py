@@ -80,6 +80,7 @@ def main(ctx: click.Context, backend: str | None, store: Path | None) -> None:
       kg export -o graph.jsonl            APOC JSON-lines export
       kg viz vLLM                         vLLM's neighbourhood as an offline page (out/vllm.html)
       kg chart vLLM                       every claim against vLLM as a chart
+      kg serve                            pages and a JSON API at http://127.0.0.1:8000/
 
     Settings come from options, then the environment, then ./.env: KG_BACKEND, KG_STORE,
     NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.
@@ -398,7 +399,7 @@ def _fact_rows(p: Profile) -> list[dict[str, Any]]:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The interface to listen on; any other than the loopback needs KG_SERVE_TOKEN.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port (0: any free one).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="The port to listen on.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """Serve the graph read-only: pages for people, JSON for programs.
