@@ -118,7 +118,8 @@ def summarise(results: list[dict[str, Any]], wall: float, concurrency: int) -> d
 
 def markdown(report: dict[str, Any]) -> str:
     lines = [f"`kg serve` on the loopback ({report['graph']}): {report['requests']} requests, {report['concurrency']} at a time, "
-             f"{report['seconds']} s ({report['requests_per_s']} requests/s), {report['errors']} errors.", "",
+             f"{report['seconds']} s ({report['requests_per_s']} requests/s), {report['errors']} errors; client and server on "
+             f"{report['cores']} cores, load average {report['load_average_before']} before the run.", "",
              "| requests | count | errors | p50 ms | p95 ms | max ms |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for kind, k in report["by_kind"].items():
         lines.append(f"| {kind} | {k['requests']} | {k['errors']} | {k['p50_ms']} | {k['p95_ms']} | {k['max_ms']} |")
@@ -140,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             store = Path(tmp) / "kg"
             subprocess.run([KG, "--store", str(store), "load", "-q", str(source)], check=True, stdout=subprocess.DEVNULL)
             graph = "the seeds" if source == SEEDS else "the example listing"
+        load_before = round(os.getloadavg()[0], 2)  # other processes on the machine share its cores with client and server
         port = free_port()
         server = start_server(store, port)
         try:
@@ -150,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.terminate()
             server.wait(timeout=15)
-    report = {"graph": graph, **summarise(results, wall, args.concurrency)}
+    report = {"graph": graph, "cores": os.cpu_count(), "load_average_before": load_before, **summarise(results, wall, args.concurrency)}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     args.output.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
