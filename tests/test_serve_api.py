@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from hypothesis import given, settings as hsettings, strategies as st
 
 from conftest import FIXTURES, HOSTILE_TITLE, SEEDS, write_hostile_listing
 from graph.api import KnowledgeGraph
@@ -292,3 +293,21 @@ def test_on_neo4j_cypher_reads_with_a_row_cap_and_a_time_limit(neo_client: TestC
     assert write.status_code == 400 and "refused" in write.json()["error"]
     slow = neo_client.post("/api/cypher", json={"statement": "UNWIND range(1, 1000000000) AS i WITH i WHERE i % 7 = 3 RETURN count(i) AS n"})
     assert slow.status_code == 400 and "TimedOut" in slow.json()["error"] and "\n" not in slow.json()["error"], slow.text
+
+
+# ---- any query string: an answer or a one-line error, never a bug -----------------------------------
+
+_values = st.one_of(st.text(max_size=12), st.integers(-5, 100_001).map(str), st.sampled_from(["true", "no", "TPU", "vLLM", "", " "]))
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(query=st.sampled_from(canned_queries()), extra=st.dictionaries(st.sampled_from(["limit", "name", "q", "depth", "x"]), _values, max_size=3))
+def test_any_parameters_get_rows_or_a_one_line_error(client: TestClient, query: CannedQuery, extra: dict[str, str]) -> None:
+    params = {**api_params(query.example), **extra}
+    answer = client.get(f"/api/queries/{query.name}", params=params)
+    assert answer.status_code in (200, 400, 404), answer.text
+    if answer.status_code != 200:
+        error = answer.json()["error"]
+        assert error and "\n" not in error and "Traceback" not in error
+    else:
+        assert answer.json()["params"] == query.bind(params)

@@ -25,7 +25,6 @@ from typing import TypeVar
 
 from graph.api import KnowledgeGraph
 from graph.config import Settings
-from graph.lock import LOCK_FILE
 
 T = TypeVar("T")
 
@@ -35,10 +34,11 @@ class TooSlow(RuntimeError):
 
 
 def store_signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
-    """What changes when a writer replaces the store: its files' names, sizes and mtimes (the lock
-    file aside; a writer's temp files show too, which only costs one extra re-open)."""
+    """What changes when a writer changes the store: its files' names, sizes and mtimes. Left out:
+    hidden files (the lock, a writer's temp file: the write ends by replacing or changing a visible
+    one) and a database's ``-shm`` index, which readers touch too."""
     try:
-        entries = [e for e in os.scandir(directory) if e.name != LOCK_FILE and e.is_file()]
+        entries = [e for e in os.scandir(directory) if not e.name.startswith(".") and not e.name.endswith("-shm") and e.is_file()]
     except OSError:
         return ()
     return tuple(sorted((e.name, (st := e.stat()).st_size, st.st_mtime_ns) for e in entries))
