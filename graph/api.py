@@ -26,7 +26,8 @@ from graph.cypher import CypherNeedsNeo4j
 from graph.export import write_export
 from graph.lookup import fold_name, suggest, visible, words
 from graph.model import Label, ListingEntry, Node
-from graph.store import EmbeddedStore, GraphStore, MergeSummary, Neighbourhood, NodeRef, Stats
+from graph.embedded_store import EmbeddedStore
+from graph.store import GraphStore, MergeSummary, Neighbourhood, NodeRef, Stats
 from graph.unload import UnloadSummary
 from graph.view import NEIGHBOURHOOD_NODES, OVERVIEW_NODES, GraphView, neighbourhood_view, overview_view, parse_labels, parse_types
 from queries.catalog import CannedQuery, NameNotFound, QueryError, canned_queries, get_query

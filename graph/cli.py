@@ -21,7 +21,8 @@ from graph.cypher import parse_params, split_statements
 from graph.model import slug
 from graph.outfile import atomic_output
 from graph.output import FORMATS, write_rows
-from graph.store import STORE_FILE, StoreError, StoreUnavailable
+from graph.embedded_store import EmbeddedStore
+from graph.store import StoreError, StoreUnavailable
 from loaders.catalogue import CatalogueError
 from loaders.listing import ListingError
 from queries.catalog import QueryError, get_query
@@ -52,7 +53,7 @@ def _kg(ctx: click.Context, must_exist: bool = True) -> KnowledgeGraph:
     """The graph; commands that read it refuse an embedded store that was never written."""
     obj = ctx.find_root().obj
     settings: Settings = obj["settings"]
-    if must_exist and settings.backend == "embedded" and not (settings.store / STORE_FILE).is_file():
+    if must_exist and settings.backend == "embedded" and not EmbeddedStore(settings.store).exists():
         raise StoreError(f"no graph at {settings.store}; run 'kg load FILE...' first (or pass --store DIR)")
     if "kg" not in obj:
         obj["kg"] = KnowledgeGraph.open(obj["settings"])

@@ -16,7 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import networkx as nx
 from pydantic import BaseModel
+
+from graph.lookup import derive
+from graph.model import Label
 
 
 class UnloadSummary(BaseModel):
@@ -57,3 +61,37 @@ def trim(properties: dict[str, Any], files: set[str]) -> dict[str, Any] | None:
         if "line" in out and line.isdigit():
             out["line"] = int(line)
     return out
+
+
+def unload_graph(g: nx.MultiDiGraph, files: set[str]) -> UnloadSummary:
+    """Remove from ``g`` what only ``files`` cited, in place."""
+    summary = UnloadSummary(files=sorted(files))
+    for u, v, k, d in list(g.edges(keys=True, data=True)):
+        after = trim(d["properties"], files)
+        if after is None:
+            g.remove_edge(u, v, k)
+            summary.relationships_removed += 1
+        elif after is not d["properties"]:
+            d["properties"] = after
+            summary.items_updated += 1
+    for key, d in list(g.nodes(data=True)):
+        after = trim(d["properties"], files)
+        if after is None:
+            summary.relationships_removed += g.degree(key)
+            g.remove_node(key)
+            summary.papers_removed += 1
+        elif after is not d["properties"]:
+            d["properties"] = derive(Label(d["label"]).value, after)
+            summary.items_updated += 1
+    reached = {k for k, d in g.nodes(data=True) if Label(d["label"]) is Label.PAPER}
+    frontier = list(reached)
+    while frontier:  # what the remaining papers reach, following relationships outwards
+        for nxt in g.successors(frontier.pop()):
+            if nxt not in reached:
+                reached.add(nxt)
+                frontier.append(nxt)
+    for key in [k for k in g.nodes if k not in reached]:
+        summary.relationships_removed += g.degree(key)
+        g.remove_node(key)
+        summary.nodes_removed += 1
+    return summary

@@ -7,11 +7,12 @@ every query with its example on both backends). Names are looked up through the 
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import networkx as nx
 
 from graph.lookup import fold_name, name_candidates, words
 from queries.catalog import get_query
@@ -31,60 +32,116 @@ def embedded(name: str) -> Callable[[Callable[..., list[Row]]], Callable[..., li
     return register
 
 
-def run_embedded(g: nx.MultiDiGraph, name: str, raw_params: dict[str, Any]) -> list[Row]:
+def run_embedded(conn: sqlite3.Connection, name: str, raw_params: dict[str, Any]) -> list[Row]:
     params = get_query(name).bind(raw_params)
-    return EMBEDDED[name](View(g), **params)
+    return EMBEDDED[name](View(conn), **params)
 
 
 class View:
-    """Read helpers over the store's graph: properties, edges by type, name lookup."""
+    """Read helpers over the embedded store's tables (:mod:`graph.embedded_store`), through their
+    indexes: what a query touches is read, not the whole graph. A node's label and name are kept
+    once read; a query that turns out to need many of them has them all read in one pass."""
 
-    def __init__(self, g: nx.MultiDiGraph) -> None:
-        self.g = g
+    _BULK_AFTER = 256  # single-node reads before reading every node's label and name at once
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._heads: dict[str, tuple[str, Any]] = {}  # key -> (label, name)
+        self._props: dict[str, dict[str, Any]] = {}
+        self._single_reads = 0
+
+    def _head(self, key: str) -> tuple[str, Any]:
+        head = self._heads.get(key)
+        if head is None:
+            self._single_reads += 1
+            if self._single_reads == self._BULK_AFTER:
+                self._heads.update((k, (lab, n)) for k, lab, n in self.conn.execute("SELECT key, label, name FROM nodes"))
+                head = self._heads.get(key)
+            if head is None:
+                row = self.conn.execute("SELECT label, name FROM nodes WHERE key = ?", (key,)).fetchone()
+                if row is None:
+                    raise KeyError(key)
+                head = self._heads[key] = (row[0], row[1])
+        return head
 
     def props(self, key: str) -> dict[str, Any]:
-        return self.g.nodes[key]["properties"]
+        """The node's visible properties."""
+        if key not in self._props:
+            row = self.conn.execute("SELECT props FROM nodes WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                raise KeyError(key)
+            self._props[key] = json.loads(row[0])
+        return self._props[key]
 
     def label(self, key: str) -> str:
-        label = self.g.nodes[key]["label"]
-        return getattr(label, "value", label)
+        return self._head(key)[0]
 
     def name(self, key: str) -> Any:
-        p = self.props(key)
-        return p.get("name") if p.get("name") is not None else p.get("title")
+        """The name, or a paper's title."""
+        return self._head(key)[1]
 
-    def edges(self, rel: str | None = None) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        for s, e, t, d in self.g.edges(keys=True, data=True):
-            if rel is None or t == rel:
-                yield s, e, t, d["properties"]
+    def ends(self, rel: str) -> list[tuple[str, str]]:
+        """(start, end) of every relationship of type ``rel``, without reading its properties."""
+        return self.conn.execute('SELECT start, "end" FROM rels WHERE type = ?', (rel,)).fetchall()
 
     def into(self, key: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        for s, _, t, d in self.g.in_edges(key, keys=True, data=True):
-            if t == rel:
-                yield s, d["properties"]
+        for s, p in self.conn.execute('SELECT start, props FROM rels WHERE "end" = ? AND type = ?', (key, rel)):
+            yield s, json.loads(p)
 
     def out(self, key: str, rel: str | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        for _, e, t, d in self.g.out_edges(key, keys=True, data=True):
-            if rel is None or t == rel:
-                yield e, t, d["properties"]
+        sql = 'SELECT "end", type, props FROM rels WHERE start = ?'
+        rows = self.conn.execute(sql + " AND type = ?", (key, rel)) if rel else self.conn.execute(sql, (key,))
+        for e, t, p in rows:
+            yield e, t, json.loads(p)
+
+    def incident(self, key: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """(start, end, type, properties) of the relationships from and to ``key``."""
+        for s, e, t, p in self.conn.execute(
+            'SELECT start, "end", type, props FROM rels WHERE start = ? '
+            'UNION SELECT start, "end", type, props FROM rels WHERE "end" = ?', (key, key)
+        ):
+            yield s, e, t, json.loads(p)
+
+    def adjacent(self, key: str) -> list[str]:
+        """The nodes one relationship away, either way."""
+        rows = self.conn.execute('SELECT "end" FROM rels WHERE start = ? UNION SELECT start FROM rels WHERE "end" = ?', (key, key))
+        return [k for (k,) in rows]
 
     def resolve(self, name: str) -> list[str]:
         """Entity keys whose folded name or alias is ``name`` folded (else its singular)."""
-        index = self.g.graph.get("_lookup")
-        if index is None:
-            index = {}
-            for key, data in self.g.nodes(data=True):
-                for folded in data["properties"].get("lookup") or []:
-                    index.setdefault(folded, []).append(key)
-            self.g.graph["_lookup"] = index
         for candidate in name_candidates(name):
-            if candidate in index:
-                return sorted(index[candidate])
+            keys = [k for (k,) in self.conn.execute("SELECT key FROM lookup WHERE folded = ? ORDER BY key", (candidate,))]
+            if keys:
+                return keys
         return []
 
     def papers_titled(self, part: str) -> list[str]:
         wanted = fold_name(part)
-        return [k for k, d in self.g.nodes(data=True) if self.label(k) == "Paper" and wanted in d["properties"].get("fold", "")]
+        rows = self.conn.execute("SELECT key FROM nodes WHERE label = 'Paper' AND instr(fold, ?) > 0 ORDER BY key", (wanted,))
+        return [k for (k,) in rows]
+
+    def having_words(self, wanted: list[str]) -> list[tuple[str, str]]:
+        """(key, search_head) of the nodes whose name, aliases, title or abstract hold every word."""
+        text = "(' ' || coalesce(search_head, '') || ' ' || coalesce(search_body, '') || ' ')"
+        where = " AND ".join(f"instr({text}, ?) > 0" for _ in wanted)
+        return self.conn.execute(f"SELECT key, coalesce(search_head, '') FROM nodes WHERE {where} ORDER BY key",
+                                 [f" {w} " for w in wanted]).fetchall()
+
+    def uncatalogued(self) -> list[str]:
+        """Entities the extractor found but the catalogue does not know."""
+        rows = self.conn.execute("SELECT key FROM nodes WHERE label != 'Paper' AND json_extract(props, '$.catalogued') = 0 ORDER BY key")
+        return [k for (k,) in rows]
+
+    def incoming(self, key: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for s, t, p in self.conn.execute('SELECT start, type, props FROM rels WHERE "end" = ?', (key,)):
+            yield s, t, json.loads(p)
+
+    def counts(self) -> list[tuple[str, str, int]]:
+        """("node", label, n) and ("relationship", type, n)."""
+        return [
+            *(("node", lab, n) for lab, n in self.conn.execute("SELECT label, count(*) FROM nodes GROUP BY label")),
+            *(("relationship", t, n) for t, n in self.conn.execute("SELECT type, count(*) FROM rels GROUP BY type")),
+        ]
 
     def with_variants(self, key: str, include: bool) -> set[str]:
         found = {key}
@@ -123,7 +180,7 @@ def _top_pairs(pairs: dict[tuple[str, str], set[str]], limit: int) -> list[Row]:
 @embedded("most-compared")
 def most_compared(v: View, limit: int) -> list[Row]:
     papers: dict[str, set[str]] = {}
-    for s, e, _, _ in v.edges("COMPARES_TO"):
+    for s, e in v.ends("COMPARES_TO"):
         papers.setdefault(e, set()).add(s)
     rows = [{"baseline": v.name(e), "label": v.label(e), "papers": len(p)} for e, p in papers.items()]
     return _order(rows, "papers", "baseline", desc=("papers",))[:limit]
@@ -245,11 +302,11 @@ def systems_for_hardware(v: View, hardware: str) -> list[Row]:
 @embedded("techniques-by-hardware")
 def techniques_by_hardware(v: View, limit: int) -> list[Row]:
     classes: dict[str, set[str]] = {}
-    for s, e, _, _ in v.edges("TARGETS"):
+    for s, e in v.ends("TARGETS"):
         if v.label(s) == "Paper" and v.label(e) == "Hardware" and v.props(e).get("kind") == "class":
             classes.setdefault(s, set()).add(e)
     pairs: dict[tuple[str, str], set[str]] = {}
-    for s, e, _, _ in v.edges("USES"):
+    for s, e in v.ends("USES"):
         if v.label(s) == "Paper" and v.label(e) == "Technique":
             for h in classes.get(s, ()):
                 pairs.setdefault((v.name(e), v.name(h)), set()).add(s)
@@ -282,7 +339,7 @@ def baseline_chains(v: View, name: str, limit: int) -> list[Row]:
 @embedded("proposed-then-baseline")
 def proposed_then_baseline(v: View, limit: int) -> list[Row]:
     rows = []
-    for s in {e for _, e, _, _ in v.edges("PROPOSES")}:
+    for s in {e for _, e in v.ends("PROPOSES")}:
         proposers = {p for p, _ in v.into(s, "PROPOSES") if v.label(p) == "Paper"}
         comparers = {p for p, _ in v.into(s, "COMPARES_TO") if v.label(p) == "Paper"}
         pairs = [(a, b) for a in proposers for b in comparers if a != b]
@@ -297,7 +354,7 @@ def proposed_then_baseline(v: View, limit: int) -> list[Row]:
 @embedded("compared-together")
 def compared_together(v: View, limit: int) -> list[Row]:
     by_paper: dict[str, set[str]] = {}
-    for p, b, _, _ in v.edges("COMPARES_TO"):
+    for p, b in v.ends("COMPARES_TO"):
         if v.label(p) == "Paper":
             by_paper.setdefault(p, set()).add(b)
     pairs: dict[tuple[str, str], set[str]] = {}
@@ -312,10 +369,10 @@ def compared_together(v: View, limit: int) -> list[Row]:
 @embedded("hardware-together")
 def hardware_together(v: View, limit: int) -> list[Row]:
     by_paper: dict[str, set[str]] = {}
-    for p, h, _, _ in v.edges("TARGETS"):
+    for p, h in v.ends("TARGETS"):
         if v.label(p) == "Paper" and v.label(h) == "Hardware":
             by_paper.setdefault(p, set()).add(h)
-    linked = {frozenset((a, b)) for a, b, _, _ in v.edges("IS_A")}
+    linked = {frozenset((a, b)) for a, b in v.ends("IS_A")}
     pairs: dict[tuple[str, str], set[str]] = {}
     for p, hs in by_paper.items():
         for a in hs:
@@ -328,9 +385,10 @@ def hardware_together(v: View, limit: int) -> list[Row]:
 @embedded("curation-queue")
 def curation_queue(v: View, limit: int) -> list[Row]:
     found: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-    for p, n, t, r in v.edges():
-        if v.label(p) == "Paper" and v.props(n).get("catalogued") is False:
-            found.setdefault(n, []).append((v.name(p), t, r))
+    for n in v.uncatalogued():
+        for p, t, r in v.incoming(n):
+            if v.label(p) == "Paper":
+                found.setdefault(n, []).append((v.name(p), t, r))
     rows = []
     for n, facts in found.items():
         facts.sort(key=lambda f: (f[0], f[1]))
@@ -346,13 +404,9 @@ def curation_queue(v: View, limit: int) -> list[Row]:
 def search(v: View, q: str, limit: int) -> list[Row]:
     wanted = words(q)
     rows = []
-    for key, data in v.g.nodes(data=True):
-        p = data["properties"]
-        head = p.get("search_head") or ""
-        have = set(head.split()) | set((p.get("search_body") or "").split())
-        if wanted and all(w in have for w in wanted):
-            in_name = sum(1 for w in wanted if f" {w} " in f" {head} ")
-            rows.append({"label": v.label(key), "name": v.name(key), "key": key, "in_name": in_name, "_paper": v.label(key) == "Paper"})
+    for key, head in v.having_words(wanted) if wanted else []:
+        in_name = sum(1 for w in wanted if f" {w} " in f" {head} ")
+        rows.append({"label": v.label(key), "name": v.name(key), "key": key, "in_name": in_name, "_paper": v.label(key) == "Paper"})
     rows = _order(rows, "in_name", "_paper", "name", "key", desc=("in_name",))[:limit]
     return [{k: r[k] for k in ("label", "name", "key", "in_name")} for r in rows]
 
@@ -367,11 +421,12 @@ def neighbourhood(v: View, name: str, depth: int, limit: int) -> list[Row]:
             node = queue.popleft()
             if distance[node] >= depth:
                 continue
-            for other in [*v.g.successors(node), *v.g.predecessors(node)]:
+            for other in v.adjacent(node):
                 if other not in distance:
                     distance[other] = distance[node] + 1
                     queue.append(other)
-        for s, e, t, r in v.edges():
+        near_edges = {(s, t, e): r for n, d in distance.items() if d < depth for s, e, t, r in v.incident(n)}
+        for (s, t, e), r in near_edges.items():
             near = min(distance.get(s, depth), distance.get(e, depth))
             if near < depth:
                 rows.append({"distance": near + 1, "start": v.name(s), "type": t, "end": v.name(e), **_cite(r)})
@@ -380,9 +435,4 @@ def neighbourhood(v: View, name: str, depth: int, limit: int) -> list[Row]:
 
 @embedded("graph-stats")
 def graph_stats(v: View) -> list[Row]:
-    counts: dict[tuple[str, str], int] = {}
-    for key in v.g.nodes:
-        counts[("node", v.label(key))] = counts.get(("node", v.label(key)), 0) + 1
-    for _, _, t, _ in v.edges():
-        counts[("relationship", t)] = counts.get(("relationship", t), 0) + 1
-    return [{"kind": k, "name": n, "count": c} for (k, n), c in sorted(counts.items())]
+    return [{"kind": k, "name": n, "count": c} for k, n, c in sorted(v.counts())]

@@ -72,13 +72,13 @@ def test_loading_the_same_files_twice_leaves_the_export_unchanged(tmp_path: Path
 def test_a_bad_file_gives_one_line_and_leaves_the_store_as_it_was(tmp_path: Path, bad: str, message: str) -> None:
     store = tmp_path / "kg"
     kg(store, "load", str(FIXTURES / "compact.txt"))
-    before = (store / "graph.json").read_bytes()
+    before = (store / "graph.sqlite").read_bytes()
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00")
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     result = kg(store, "load", str(FIXTURES / "blank_separated.txt"), str(tmp_path / bad))
     assert result.returncode == 1
     assert message in _one_line_error(result).lower()
-    assert (store / "graph.json").read_bytes() == before
+    assert (store / "graph.sqlite").read_bytes() == before
 
 
 def test_queries_lists_every_canned_query_with_parameters(tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ from graph.config import Settings
 from graph.export import write_export
 from graph.model import Label, Node, Relationship, RelType
 from graph.neo4j_store import Neo4jStore, schema_name, schema_statements
-from graph.store import EmbeddedStore, GraphBatch, StoreError
+from graph.embedded_store import EmbeddedStore
+from graph.store import GraphBatch, StoreError
 from queries.catalog import CannedQuery, canned_queries
 
 pytestmark = pytest.mark.neo4j

@@ -20,7 +20,7 @@ import pytest
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.neo4j_store import Neo4jStore
-from graph.store import EmbeddedStore
+from graph.embedded_store import EmbeddedStore
 
 KG = str(Path(sys.executable).with_name("kg"))
 
@@ -56,7 +56,7 @@ def test_two_embedded_loads_at_once_lose_nothing(tmp_path: Path) -> None:
         papers = _papers(store)
         assert set(papers) == {"Alder: Paged Serving", "Birch: Tiled Kernels", "Common: A Shared Scheduler"}, round_
         assert {s.split(":")[0] for s in papers["Common: A Shared Scheduler"]["sources"]} == {"a.txt", "b.txt"}, round_
-        assert not list(store.glob(".graph-*.tmp"))
+        assert not list(store.glob(".graph-*"))
 
 
 def test_a_load_killed_at_any_moment_leaves_the_old_graph_or_the_new_one(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_a_load_killed_at_any_moment_leaves_the_old_graph_or_the_new_one(tmp_pat
         proc.wait()
         papers = set(_papers(store))  # the store opens, and is one graph or the other
         assert papers == old or len(papers) == 2001, (round_, len(papers))
-        assert not list(store.glob(".graph-*.tmp")), "the next command cleans up after a killed save"
+        assert not list(store.glob(".graph-*")), "the next command cleans up after a killed save"
 
 
 @pytest.mark.neo4j
@@ -184,7 +184,7 @@ def _refused(store: Path, path: Path | str, reason: str, limit: float = 5.0) -> 
     assert "Traceback" not in out.stderr
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and str(path) in lines[0] and reason in lines[0], out.stderr
-    assert not (store / "graph.json").exists(), "nothing was written"
+    assert not (store / "graph.sqlite").exists(), "nothing was written"
 
 
 def test_absurd_inputs_are_refused_in_one_line_within_seconds(tmp_path: Path) -> None:
@@ -234,7 +234,7 @@ def test_export_never_overwrites_the_store_and_a_failed_one_keeps_the_old_file(t
 
     store = tmp_path / "kg"
     assert _kg(store, "load", "-q", str(_listing(tmp_path / "a.txt", ["Alder: Paged Serving"]))).returncode == 0
-    for target in (store / "graph.json", store / "sub" / "x.jsonl", Path("/dev/null")):
+    for target in (store / "graph.sqlite", store / "sub" / "x.jsonl", Path("/dev/null")):
         out = _kg(store, "export", "-o", str(target))
         assert out.returncode == 1 and "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
     assert Path("/dev/null").is_char_device()
@@ -343,13 +343,13 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def test_a_full_disk_fails_the_load_in_one_line_and_keeps_the_store(tmp_path: Path, small_disk: Path) -> None:
     store = small_disk / "kg"
     assert _kg(store, "load", "-q", str(_listing(tmp_path / "a.txt", ["Alder: Paged Serving"]))).returncode == 0
-    before = (store / "graph.json").read_bytes()
+    before = (store / "graph.sqlite").read_bytes()
     big = _listing(tmp_path / "big.txt", [f"Paper{i}: A System Number {i}" for i in range(600)])
     out = _kg(store, "load", "-q", str(big))
-    assert out.returncode == 1 and "No space left on device" in out.stderr and "Traceback" not in out.stderr, out.stderr
+    assert out.returncode == 1 and "disk is full" in out.stderr and "Traceback" not in out.stderr, out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
-    assert (store / "graph.json").read_bytes() == before
-    assert sorted(p.name for p in store.iterdir()) == [".lock", "graph.json"]
+    assert (store / "graph.sqlite").read_bytes() == before
+    assert sorted(p.name for p in store.iterdir()) == [".lock", "graph.sqlite"]
     page = _kg(store, "viz", "-o", str(small_disk / "page.html"))  # an output too big for the disk
     assert page.returncode == 1 and "No space left on device" in page.stderr
     assert not [p for p in small_disk.iterdir() if p.name.endswith(".tmp")]

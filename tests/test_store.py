@@ -1,14 +1,18 @@
-"""The embedded store: merging, idempotence, atomic saves, and a store that is not a store."""
+"""The embedded store: merging, idempotence, atomic writes, snapshots, and a store that is not a store."""
 
 from __future__ import annotations
 
-import os
+import json
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
+import graph.embedded_store as embedded_store
+from graph.embedded_store import EmbeddedStore
 from graph.model import Label, Node, Relationship, RelType
-from graph.store import EmbeddedStore, GraphBatch, StoreError
+from graph.store import GraphBatch, StoreError
 
 
 def _batch(evidence: str = "P beats vLLM by 2x.", claims: list[str] | None = None) -> GraphBatch:
@@ -25,14 +29,21 @@ def _batch(evidence: str = "P beats vLLM by 2x.", claims: list[str] | None = Non
     )
 
 
+def _files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
 def test_merge_persists_and_a_second_merge_of_the_same_batch_changes_nothing(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "kg")
     first = store.merge(_batch())
     assert (first.nodes_created, first.relationships_created) == (2, 1)
-    before = (tmp_path / "kg" / "graph.json").read_bytes()
-    again = EmbeddedStore(tmp_path / "kg").merge(_batch())
-    assert not again.changed
-    assert (tmp_path / "kg" / "graph.json").read_bytes() == before
+    store.close()
+    before = _files(tmp_path / "kg")
+    assert "graph.sqlite" in before
+    again = EmbeddedStore(tmp_path / "kg")
+    assert not again.merge(_batch()).changed
+    again.close()
+    assert _files(tmp_path / "kg") == before, "not a byte of the store changed"
 
 
 def test_merge_keeps_first_scalars_and_grows_lists(tmp_path: Path) -> None:
@@ -46,44 +57,70 @@ def test_merge_keeps_first_scalars_and_grows_lists(tmp_path: Path) -> None:
     assert len(rel.properties["claim_values"]) == 2
 
 
-def test_a_failed_save_leaves_the_previous_store_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_that_fails_midway_leaves_the_previous_store_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = EmbeddedStore(tmp_path)
     store.merge(_batch())
-    before = (tmp_path / "graph.json").read_bytes()
+    before = (store.nodes(), store.relationships())
 
     def crash(*args: object, **kwargs: object) -> None:
-        raise OSError(28, "No space left on device")
+        raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(os, "fsync", crash)  # the disk fills up as the new file is flushed
-    other = _batch()
+    monkeypatch.setattr(embedded_store, "_put_rels", crash)  # the nodes are written, then the disk fills
+    other = _batch(evidence="Another sentence.", claims=["3× speed"])
     other.nodes.append(Node(key="hardware:a100", label=Label.HARDWARE, properties={"name": "A100"}))
-    with pytest.raises(StoreError, match="No space left"):
+    with pytest.raises(StoreError, match="disk is full"):
         store.merge(other)
-    assert (tmp_path / "graph.json").read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "graph.json"]  # no temporary file left behind
-    assert len(store.nodes()) == 2  # and the in-memory graph did not move either
+    assert (store.nodes(), store.relationships()) == before
+    assert (EmbeddedStore(tmp_path).nodes(), EmbeddedStore(tmp_path).relationships()) == before
+    assert not list(tmp_path.glob(".graph-*"))
+
+
+def test_a_first_load_that_fails_leaves_no_store(tmp_path: Path) -> None:
+    batch = GraphBatch(relationships=[Relationship(type=RelType.USES, start="paper:x", end="system:y", properties={})])
+    with pytest.raises(StoreError, match="missing node"):
+        EmbeddedStore(tmp_path).merge(batch)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock"]
+    assert not EmbeddedStore(tmp_path).exists()
 
 
 def test_a_corrupt_store_is_reported_not_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "graph.sqlite").write_bytes(b"{not a database" * 100)
+    with pytest.raises(StoreError, match="not a readable store"):
+        EmbeddedStore(tmp_path).stats()
+    with pytest.raises(StoreError, match="not a readable store"):
+        EmbeddedStore(tmp_path).merge(_batch())
+    assert (tmp_path / "graph.sqlite").read_bytes() == b"{not a database" * 100
+
+
+def test_a_corrupt_json_store_is_reported_not_converted(tmp_path: Path) -> None:
     (tmp_path / "graph.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(StoreError, match="not a readable store"):
         EmbeddedStore(tmp_path).stats()
     assert (tmp_path / "graph.json").read_text(encoding="utf-8") == "{not json"
+    assert not (tmp_path / "graph.sqlite").exists()
 
 
-def test_a_relationship_to_a_missing_node_is_refused(tmp_path: Path) -> None:
-    batch = GraphBatch(relationships=[Relationship(type=RelType.USES, start="paper:x", end="system:y", properties={})])
-    with pytest.raises(StoreError, match="missing node"):
-        EmbeddedStore(tmp_path).merge(batch)
+def test_a_json_store_is_converted_once_and_kept(tmp_path: Path) -> None:
+    nodes = [{"key": "paper:p", "label": "Paper", "properties": {"title": "P", "sources": ["a.txt:1"]}},
+             {"key": "system:vllm", "label": "System", "properties": {"name": "vLLM", "aliases": ["vllm"]}}]
+    rels = [{"type": "COMPARES_TO", "start": "paper:p", "end": "system:vllm", "properties": {"evidence": "P beats vLLM.", "sources": ["a.txt:2"]}}]
+    text = json.dumps({"format": "mlsys-kg", "version": 2, "nodes": nodes, "relationships": rels})
+    (tmp_path / "graph.json").write_text(text, encoding="utf-8")
+    store = EmbeddedStore(tmp_path)
+    assert [r.label for r in store.resolve("VLLM")] == ["System"]
+    assert [(n.key, n.properties) for n in store.nodes()] == [(n["key"], n["properties"]) for n in nodes]
+    assert [r.properties for r in store.relationships()] == [rels[0]["properties"]]
+    assert (tmp_path / "graph.json.bak").read_text(encoding="utf-8") == text
     assert not (tmp_path / "graph.json").exists()
 
 
-def test_the_next_command_removes_what_a_killed_save_left(tmp_path: Path) -> None:
+def test_the_next_command_removes_what_a_killed_write_left(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path)
     store.merge(_batch())
-    (tmp_path / ".graph-killed.tmp").write_text("{half a graph", encoding="utf-8")
+    (tmp_path / ".graph-killed.tmp").write_text("half a store", encoding="utf-8")
+    (tmp_path / ".graph-killed.tmp-wal").write_text("its log", encoding="utf-8")
     assert len(EmbeddedStore(tmp_path).nodes()) == 2  # a reader opens the store ...
-    assert not list(tmp_path.glob(".graph-*.tmp"))  # ... and, with no writer running, cleans up
+    assert not list(tmp_path.glob(".graph-*"))  # ... and, with no writer running, cleans up
 
 
 def test_a_running_writers_temp_file_is_left_alone(tmp_path: Path) -> None:
@@ -91,7 +128,57 @@ def test_a_running_writers_temp_file_is_left_alone(tmp_path: Path) -> None:
 
     EmbeddedStore(tmp_path).merge(_batch())
     live = tmp_path / ".graph-live.tmp"
-    with exclusive(tmp_path):  # another process is saving
-        live.write_text("{in progress", encoding="utf-8")
+    with exclusive(tmp_path):  # another process is building a store
+        live.write_text("in progress", encoding="utf-8")
         assert len(EmbeddedStore(tmp_path).nodes()) == 2
         assert live.exists()
+
+
+def test_a_query_reads_one_snapshot_while_a_load_is_writing(tmp_path: Path) -> None:
+    """Readers never wait for a writer and never see half of its load."""
+    EmbeddedStore(tmp_path).merge(_batch())
+    writer = sqlite3.connect(tmp_path / "graph.sqlite", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM rels")
+    writer.execute("DELETE FROM nodes WHERE key = 'paper:p'")
+    reader = EmbeddedStore(tmp_path)
+    rows = reader.run_query("papers-comparing-to", {"name": "vLLM"})
+    assert [r["paper"] for r in rows] == ["P"]
+    assert reader.stats().nodes == {"Paper": 1, "System": 1}
+    writer.execute("COMMIT")
+    writer.close()
+    assert reader.run_query("papers-comparing-to", {"name": "vLLM"}) == []
+    assert reader.stats().nodes == {"System": 1}
+
+
+def test_one_store_object_serves_several_threads(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path)
+    store.merge(_batch())
+    answers: list[object] = []
+
+    def ask() -> None:
+        for _ in range(20):
+            answers.append(store.run_query("most-compared", {"limit": 5}))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(answers) == 80
+    assert all(a == [{"baseline": "vLLM", "label": "System", "papers": 1}] for a in answers)
+
+
+def test_a_small_load_reads_only_what_it_touches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding to a big store costs what the new papers touch, not a read of the whole store."""
+    store = EmbeddedStore(tmp_path)
+    big = GraphBatch(nodes=[Node(key=f"paper:p{i}", label=Label.PAPER, properties={"title": f"P{i}", "sources": [f"a.txt:{i + 1}"]})
+                            for i in range(3000)])
+    store.merge(big)
+    seen: list[int] = []
+    real = embedded_store._node_properties
+    monkeypatch.setattr(embedded_store, "_node_properties", lambda conn, keys: seen.append(len(keys)) or real(conn, keys))
+    monkeypatch.setattr(embedded_store, "_whole_graph", lambda conn: pytest.fail("a load must not read the whole graph"))
+    summary = store.merge(_batch())
+    assert summary.nodes_created == 2 and seen == [2]
+    assert store.stats().nodes == {"Paper": 3001, "System": 1}

@@ -169,11 +169,11 @@ def test_writes_are_atomic_and_leave_nothing_behind_on_failure(tmp_path: Path, m
 
 
 def test_output_is_never_written_into_the_store(store: Path) -> None:
-    before = (store / "graph.json").read_bytes()
-    for args in (["viz", "vLLM", "-o", str(store / "graph.json")], ["chart", "vLLM", "-o", str(store / "x.html")]):
+    before = (store / "graph.sqlite").read_bytes()
+    for args in (["viz", "vLLM", "-o", str(store / "graph.sqlite")], ["chart", "vLLM", "-o", str(store / "x.html")]):
         assert "inside the store" in one_line_error(run(store, *args))
-    assert (store / "graph.json").read_bytes() == before
-    assert not [f for f in os.listdir(store) if f.endswith((".html", ".tmp")) or f.startswith(".graph.json.")]
+    assert (store / "graph.sqlite").read_bytes() == before
+    assert not [f for f in os.listdir(store) if f.endswith((".html", ".tmp")) or f.startswith(".graph-")]
 
 
 # ---- the command line --------------------------------------------------------------------------

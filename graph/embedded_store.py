@@ -1,0 +1,432 @@
+"""The embedded store: the graph in one SQLite file, ``DIR/graph.sqlite``, read and written in place.
+
+Opening the store reads nothing; a canned query reads the rows it needs through the tables'
+indexes (:class:`queries.embedded.View`), and a load reads and writes only the nodes and
+relationships its batch touches, in one transaction. So a query or a small load costs the same
+on a store of 1,000 papers as on one of 100,000.
+
+>>> import tempfile, pathlib
+>>> from graph.model import Label, Node
+>>> store = EmbeddedStore(pathlib.Path(tempfile.mkdtemp()) / "kg")
+>>> store.merge(GraphBatch(nodes=[Node(key="hardware:a100", label=Label.HARDWARE, properties={"name": "A100"})])).nodes_created
+1
+>>> EmbeddedStore(store.directory).stats().nodes
+{'Hardware': 1}
+
+Writers also hold the directory's lock (:mod:`graph.lock`) for the whole transaction, so a second
+``kg load`` says it is waiting (and gives up after ``KG_LOCK_TIMEOUT``) instead of failing on
+SQLite's own lock. Readers never wait: the file is in WAL mode, and every query reads one snapshot.
+A store of the older JSON format (``graph.json``) is converted on first use and kept as
+``graph.json.bak``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.legacy_json import LEGACY_FILE, read_legacy
+from graph.lock import LockTimeout, exclusive
+from graph.lookup import derive, fold_name, visible
+from graph.model import Label, Node, Relationship, RelType
+from graph.store import GraphBatch, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, plan_merge
+from graph.unload import UnloadSummary, unload_graph
+
+STORE_FILE = "graph.sqlite"
+# 3: SQLite (1 and 2 were graph.json; they are converted when first opened).
+FORMAT_VERSION = 3
+
+SCHEMA = f"""
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO meta VALUES ('format', 'mlsys-kg'), ('version', '{FORMAT_VERSION}');
+CREATE TABLE nodes (
+    key TEXT PRIMARY KEY, label TEXT NOT NULL,
+    name TEXT,                                  -- the name, or a paper's title
+    fold TEXT, search_head TEXT, search_body TEXT,  -- derived (graph.lookup), not in props
+    props TEXT NOT NULL                         -- the visible properties as JSON
+) WITHOUT ROWID;
+CREATE INDEX nodes_by_label ON nodes (label);
+CREATE TABLE lookup (folded TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (folded, key)) WITHOUT ROWID;
+CREATE INDEX lookup_by_key ON lookup (key);
+CREATE TABLE rels (
+    start TEXT NOT NULL, type TEXT NOT NULL, "end" TEXT NOT NULL, props TEXT NOT NULL,
+    PRIMARY KEY (start, type, "end")
+) WITHOUT ROWID;
+CREATE INDEX rels_by_end ON rels ("end", type, start);
+CREATE INDEX rels_by_type ON rels (type, start, "end");
+"""
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_CHUNK = 20_000  # rows per executemany, so a 100k-paper load never builds one huge list of rows
+#: How long a reader waits for SQLite's own short locks (a WAL checkpoint), in milliseconds.
+_BUSY_MS = 30_000
+
+
+class EmbeddedStore:
+    """The graph in ``DIR/graph.sqlite``; one connection per thread, so a web server's workers
+    can share the object."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / STORE_FILE
+        self._local = threading.local()
+
+    # ---- files and connections ----------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """Whether a graph was ever written here (in either format)."""
+        return self.path.is_file() or (self.directory / LEGACY_FILE).is_file()
+
+    def _conn(self) -> sqlite3.Connection | None:
+        """This thread's connection, or None while no store file exists."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        if not self.path.is_file() and (self.directory / LEGACY_FILE).is_file():
+            self._convert_legacy()
+        if any(self.directory.glob(".graph-*.tmp*")):
+            # taken at once or not at all: with no writer running, they were left by one that died
+            with suppress(LockTimeout, OSError), exclusive(self.directory, timeout=0, on_wait=lambda d: None):
+                self._remove_leftovers()
+        if not self.path.is_file():
+            return None
+        conn = self._local.conn = _open(self.path)
+        return conn
+
+    @contextmanager
+    def _new_store(self) -> Iterator[sqlite3.Connection]:
+        """A store file built aside in one transaction and renamed into place once it commits, so
+        a ``graph.sqlite`` always has its tables, and a first load that fails leaves no store."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".tmp", dir=self.directory)
+        os.close(fd)
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in _statements(SCHEMA):
+                conn.execute(statement)
+            yield conn
+            conn.execute("COMMIT")
+            conn.close()  # the last connection: its WAL is checkpointed into the file and removed
+            conn = None
+            os.replace(tmp, self.path)
+        finally:
+            if conn is not None:
+                conn.close()
+            for leftover in (tmp, tmp + "-wal", tmp + "-shm"):
+                with suppress(FileNotFoundError):
+                    os.unlink(leftover)
+
+    def _convert_legacy(self) -> None:
+        """graph.json (format 1 or 2) -> graph.sqlite under the lock; the JSON is kept as .bak."""
+        try:
+            with exclusive(self.directory):
+                self._convert_legacy_locked()
+        except LockTimeout as exc:
+            raise StoreError(str(exc)) from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot convert {self.directory / LEGACY_FILE} to {STORE_FILE}: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot convert {self.directory / LEGACY_FILE} to {STORE_FILE}: {exc.strerror or exc}") from None
+
+    def _convert_legacy_locked(self) -> None:
+        legacy = self.directory / LEGACY_FILE
+        if self.path.is_file() or not legacy.is_file():
+            return  # nothing to convert, or another process converted it while we waited
+        g = read_legacy(legacy)
+        with self._new_store() as conn:
+            _put_nodes(conn, (Node.model_construct(key=k, label=Label(d["label"]), properties=d["properties"]) for k, d in g.nodes(data=True)))
+            _put_rels(conn, (Relationship.model_construct(type=RelType(t), start=s, end=e, properties=d["properties"])
+                             for s, e, t, d in g.edges(keys=True, data=True)))
+        os.replace(legacy, legacy.with_name(LEGACY_FILE + ".bak"))
+
+    def _remove_leftovers(self) -> None:
+        """Temp files of stores being built when their process was killed: only the lock's
+        holder may remove them, as a live writer's temp file is always under the lock."""
+        for tmp in self.directory.glob(".graph-*.tmp*"):
+            with suppress(OSError):
+                tmp.unlink()
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection | None]:
+        """One snapshot of the store for everything read inside (None: nothing was ever written)."""
+        conn = self._conn()
+        if conn is None:
+            yield None
+            return
+        try:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot read the store ({exc})") from None
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """The directory's lock and one write transaction: committed whole or not at all."""
+        try:
+            with exclusive(self.directory):
+                self._remove_leftovers()
+                self._convert_legacy_locked()
+                if not self.path.is_file():
+                    with self._new_store() as conn:
+                        yield conn
+                    return
+                conn = self._conn()
+                assert conn is not None
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+        except LockTimeout as exc:
+            raise StoreError(str(exc)) from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the store at {self.directory}: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot write the store at {self.directory}: {exc.strerror or exc}") from None
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            self._local.conn = None
+            conn.close()
+
+    # ---- writes -----------------------------------------------------------------------------
+
+    def merge(self, batch: GraphBatch) -> MergeSummary:
+        with self._writing() as conn:
+            existing_nodes = _node_properties(conn, {n.key for n in batch.nodes})
+            existing_rels = _rel_properties(conn, {r.key for r in batch.relationships})
+            nodes, rels, summary = plan_merge(batch, existing_nodes, existing_rels)
+            ends = {k for r in rels for k in (r.start, r.end)} - {n.key for n in nodes} - existing_nodes.keys()
+            missing = ends - _present(conn, ends)
+            if missing:
+                rel = next(r for r in rels if r.start in missing or r.end in missing)
+                raise StoreError(f"relationship {rel.type.value} {rel.start} -> {rel.end} names a missing node")
+            _put_nodes(conn, nodes)
+            _put_rels(conn, rels)
+            return summary
+
+    def unload(self, files: set[str]) -> UnloadSummary:
+        """Take ``files`` back out (:mod:`graph.unload`): the graph is walked whole, in memory, as
+        what papers still reach is a question about all of it; only what changed is written."""
+        with self._writing() as conn:
+            g = _whole_graph(conn)
+            before = {k: d["properties"] for k, d in g.nodes(data=True)}
+            before_rels = {(s, t, e): d["properties"] for s, e, t, d in g.edges(keys=True, data=True)}
+            summary = unload_graph(g, files)
+            gone_nodes = before.keys() - set(g.nodes)
+            gone_rels = [k for k in before_rels if not g.has_edge(k[0], k[2], k[1])]
+            conn.executemany('DELETE FROM rels WHERE start = ? AND type = ? AND "end" = ?', gone_rels)
+            conn.executemany("DELETE FROM nodes WHERE key = ?", [(k,) for k in gone_nodes])
+            conn.executemany("DELETE FROM lookup WHERE key = ?", [(k,) for k in gone_nodes])
+            _put_nodes(conn, [Node.model_construct(key=k, label=Label(d["label"]), properties=d["properties"])
+                              for k, d in g.nodes(data=True) if d["properties"] is not before[k]])
+            _put_rels(conn, [Relationship.model_construct(type=RelType(t), start=s, end=e, properties=d["properties"])
+                             for s, e, t, d in g.edges(keys=True, data=True) if d["properties"] is not before_rels[(s, t, e)]])
+            return summary
+
+    def clear(self) -> None:
+        with self._writing() as conn:
+            for table in ("rels", "lookup", "nodes"):
+                conn.execute(f"DELETE FROM {table}")
+
+    # ---- reads ------------------------------------------------------------------------------
+
+    def nodes(self) -> list[Node]:
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute("SELECT key, label, props FROM nodes ORDER BY key")
+            return [Node(key=k, label=Label(label), properties=json.loads(p)) for k, label, p in rows]
+
+    def relationships(self) -> list[Relationship]:
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute('SELECT start, type, "end", props FROM rels ORDER BY start, type, "end"')
+            return [Relationship(type=RelType(t), start=s, end=e, properties=json.loads(p)) for s, t, e, p in rows]
+
+    def stats(self) -> Stats:
+        with self._reading() as conn:
+            if conn is None:
+                return Stats(nodes={}, relationships={})
+            nodes = dict(conn.execute("SELECT label, count(*) FROM nodes GROUP BY label ORDER BY label").fetchall())
+            rels = dict(conn.execute("SELECT type, count(*) FROM rels GROUP BY type ORDER BY type").fetchall())
+            return Stats(nodes=nodes, relationships=rels)
+
+    def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        from queries.embedded import run_embedded
+
+        with self._reading() as conn:
+            return run_embedded(conn or _empty(), name, params)
+
+    def resolve(self, name: str) -> list[NodeRef]:
+        from queries.embedded import View
+
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            return _refs(conn, View(conn).resolve(name))
+
+    def papers_titled(self, part: str, limit: int) -> list[NodeRef]:
+        from queries.embedded import View
+
+        wanted = fold_name(part)
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            keys = View(conn).papers_titled(part)
+            folds = dict(_rows_for(conn, "SELECT key, fold FROM nodes WHERE key IN ({})", keys))
+            keys.sort(key=lambda k: (folds.get(k) != wanted, k))
+            return _refs(conn, keys[:limit])
+
+    def entity_names(self) -> list[str]:
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            return [str(n) for (n,) in conn.execute("SELECT name FROM nodes WHERE label != 'Paper'")]
+
+    def neighbourhood(self, key: str, label: str) -> Neighbourhood | None:
+        with self._reading() as conn:
+            if conn is None:
+                return None
+            row = conn.execute("SELECT label, props FROM nodes WHERE key = ?", (key,)).fetchone()
+            if row is None or row[0] != label:
+                return None
+            rels = [
+                Relationship(type=RelType(t), start=s, end=e, properties=json.loads(p))
+                for s, t, e, p in conn.execute(
+                    'SELECT start, type, "end", props FROM rels WHERE start = ? '
+                    'UNION SELECT start, type, "end", props FROM rels WHERE "end" = ?', (key, key))
+            ]
+            rels.sort(key=lambda r: r.key)
+            other_keys = {k for r in rels for k in (r.start, r.end)} - {key}
+            others = {
+                k: Node(key=k, label=Label(lab), properties=json.loads(p))
+                for k, lab, p in _rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", other_keys)
+            }
+            return Neighbourhood(node=Node(key=key, label=Label(label), properties=json.loads(row[1])), relationships=rels, others=others)
+
+
+# ---- rows in and out ----------------------------------------------------------------------------
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL: a commit is durable once the OS has it
+        version = conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StoreError(f"{path}: not a readable store ({exc})") from None
+    if version is None or version[0] != str(FORMAT_VERSION):
+        conn.close()
+        raise StoreError(f"{path}: store format {version and version[0]!r} is not {FORMAT_VERSION}")
+    return conn
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _empty() -> sqlite3.Connection:
+    """An empty store in memory: what a query sees before anything was loaded."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    for statement in _statements(SCHEMA):
+        conn.execute(statement)
+    return conn
+
+
+def _rows_for(conn: sqlite3.Connection, sql: str, keys: Iterable[str], width: int = 500) -> Iterator[tuple[Any, ...]]:
+    """``sql`` (with one ``IN ({})``) run for ``keys`` a slice at a time (SQLite caps parameters)."""
+    keys = list(keys)
+    for i in range(0, len(keys), width):
+        part = keys[i:i + width]
+        yield from conn.execute(sql.format(",".join("?" * len(part))), part)
+
+
+def _present(conn: sqlite3.Connection, keys: set[str]) -> set[str]:
+    return {k for (k,) in _rows_for(conn, "SELECT key FROM nodes WHERE key IN ({})", keys)}
+
+
+def _node_properties(conn: sqlite3.Connection, keys: set[str]) -> dict[str, dict[str, Any]]:
+    """The stored properties of ``keys``, derived ones included, as :func:`plan_merge` compares them."""
+    return {
+        k: derive(label, json.loads(p))
+        for k, label, p in _rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", keys)
+    }
+
+
+def _rel_properties(conn: sqlite3.Connection, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    if not keys or conn.execute("SELECT 1 FROM rels LIMIT 1").fetchone() is None:
+        return {}
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    starts = sorted({k[0] for k in keys})
+    for s, t, e, p in _rows_for(conn, 'SELECT start, type, "end", props FROM rels WHERE start IN ({})', starts):
+        if (s, t, e) in keys:
+            found[(s, t, e)] = json.loads(p)
+    return found
+
+
+def _chunks(items: Iterable[Any]) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _put_nodes(conn: sqlite3.Connection, nodes: Iterable[Node]) -> None:
+    for chunk in _chunks(nodes):
+        rows, lookups = [], []
+        for n in chunk:
+            p = n.properties
+            name = p.get("name") if p.get("name") is not None else p.get("title")
+            rows.append((n.key, n.label.value, name, p.get("fold"), p.get("search_head"), p.get("search_body"), _ENCODE(visible(p))))
+            lookups.extend((f, n.key) for f in p.get("lookup") or [])
+        conn.executemany("DELETE FROM lookup WHERE key = ?", [(r[0],) for r in rows])
+        conn.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany("INSERT OR IGNORE INTO lookup VALUES (?, ?)", lookups)
+
+
+def _put_rels(conn: sqlite3.Connection, rels: Iterable[Relationship]) -> None:
+    for chunk in _chunks(rels):
+        conn.executemany(
+            "INSERT OR REPLACE INTO rels VALUES (?, ?, ?, ?)",
+            [(r.start, r.type.value, r.end, _ENCODE(r.properties)) for r in chunk],
+        )
+
+
+def _refs(conn: sqlite3.Connection, keys: list[str]) -> list[NodeRef]:
+    found = {k: (label, name) for k, label, name in _rows_for(conn, "SELECT key, label, name FROM nodes WHERE key IN ({})", keys)}
+    return [NodeRef(key=k, label=found[k][0], name=str(found[k][1] or k)) for k in keys if k in found]
+
+
+def _whole_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for k, label, p in conn.execute("SELECT key, label, props FROM nodes"):
+        g.add_node(k, label=Label(label), properties=derive(label, json.loads(p)))
+    for s, t, e, p in conn.execute('SELECT start, type, "end", props FROM rels'):
+        g.add_edge(s, e, key=t, properties=json.loads(p))
+    return g
