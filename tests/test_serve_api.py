@@ -177,6 +177,9 @@ def test_oversized_requests_are_refused(client: TestClient) -> None:
     big = client.post("/api/cypher", json={"statement": "RETURN 1", "params": {"x": "a" * 70_000}})
     assert big.status_code == 413 and "larger than 65536 bytes" in big.json()["error"]
     assert client.get("/api/search", params={"q": "a" * 5000}).status_code == 414
+    streamed = client.post("/api/cypher", content=iter([b'{"statement": "', b"x" * 40_000, b"y" * 40_000, b'"}']),
+                           headers={"content-type": "application/json"})  # no Content-Length: counted as it arrives
+    assert streamed.status_code == 413
 
 
 def test_every_value_on_a_page_is_escaped(tmp_path: Path) -> None:
@@ -241,6 +244,7 @@ def test_the_pages_link_entities_papers_and_queries(client: TestClient) -> None:
     assert csv.text.splitlines()[0] == "paper,hardware,evidence,source,line" and "attachment" in csv.headers["content-disposition"]
     assert client.get("/queries/papers-targeting.json", params={"hardware": "TPU"}).json() == \
         client.get("/api/queries/papers-targeting", params={"hardware": "TPU"}).json()["rows"]
+    assert client.get("/paper/nosuchpaperkey").status_code == 404
     bad = client.get("/queries/papers-targeting", params={"hardware": "TPX"})
     assert bad.status_code == 400 and "no hardware is named" in bad.text and 'value="TPX"' in bad.text
 

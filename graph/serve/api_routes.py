@@ -7,6 +7,7 @@ same one-line messages."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -57,8 +58,6 @@ class CypherResult(BaseModel):
 
 
 def query_url(q: CannedQuery, values: dict[str, Any], prefix: str = "/api/queries/") -> str:
-    from urllib.parse import quote, urlencode
-
     shown = {k: ("true" if v is True else "false" if v is False else v) for k, v in values.items()}
     return prefix + quote(q.name) + (f"?{urlencode(shown)}" if shown else "")
 

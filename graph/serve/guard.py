@@ -24,10 +24,6 @@ HEADERS = [
 Scope = dict[str, Any]
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class Guard:
     """Pure ASGI middleware (a body is counted as it streams in, whatever Content-Length says)."""
 
@@ -45,31 +41,33 @@ class Guard:
                 return None
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > self.max_body:
+        if not length.isdigit():
+            return await _error(send, 400, "the Content-Length header is not a number")
+        if int(length) > self.max_body:
             return await _error(send, 413, f"the request body is larger than {self.max_body} bytes")
         seen = 0
-        started = False
+        started = refused = False
 
         async def counted_receive() -> Any:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_body:
-                raise BodyTooLarge()
-            return message
+            if seen > self.max_body and not refused:
+                refused = True  # answered here; the app is told the client left, and what it sends is dropped
+                if not started:
+                    await _error(send, 413, f"the request body is larger than {self.max_body} bytes")
+            return {"type": "http.disconnect"} if refused else message
 
         async def guarded_send(message: Any) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
                 message = {**message, "headers": [*message.get("headers", []), *HEADERS]}
             await send(message)
 
-        try:
-            await self.app(scope, counted_receive, guarded_send)
-        except BodyTooLarge:
-            if not started:
-                await _error(send, 413, f"the request body is larger than {self.max_body} bytes")
+        await self.app(scope, counted_receive, guarded_send)
 
     async def _check_token(self, scope: Scope, send: Any) -> bool:
         """True when the request was answered here (refused, or redirected to set the cookie)."""

@@ -23,7 +23,7 @@ from graph.serve.api_routes import known_query, query_url
 from graph.serve.errors import ErrorBody, NotFound
 from graph.serve.pool import GraphPool
 from graph.store import NodeRef
-from queries.catalog import CannedQuery, canned_queries
+from queries.catalog import CannedQuery, QueryError, canned_queries
 
 PAPER_PREFIX = "paper:"
 # columns of canned queries whose values name an entity or a paper: linked to its page
@@ -36,7 +36,6 @@ HEADINGS = {
     ("out", "TARGETS"): "Targets", ("out", "USES"): "Uses", ("out", "IS_A"): "Is a", ("in", "IS_A"): "Kinds of it",
     ("out", "VARIANT_OF"): "Variant of", ("in", "VARIANT_OF"): "Variants",
 }
-HIDDEN = {"name", "title", "abstract", "aliases", "kind"}
 
 
 def entity_url(name: str) -> str:
@@ -144,9 +143,7 @@ def router(pool: GraphPool) -> APIRouter:
         def work(kg: KnowledgeGraph) -> Profile:
             try:
                 return kg.profile(ref)
-            except NotFound:
-                raise
-            except ValueError:  # QueryError: no such key
+            except QueryError:  # no paper with that key
                 raise NotFound(f"no paper with key {ref.key!r}") from None
 
         profile = await pool.run(work)
