@@ -111,9 +111,14 @@ def summarise(results: list[dict[str, Any]], wall: float, concurrency: int) -> d
         ms = [r["ms"] for r in rows]
         kinds[kind] = {"requests": len(rows), "errors": sum(r["status"] != 200 for r in rows),
                        "p50_ms": round(statistics.median(ms), 1), "p95_ms": round(percentile(ms, 95), 1), "max_ms": round(max(ms), 1)}
+    by_path: dict[str, list[float]] = {}
+    for r in results:
+        by_path.setdefault(r["path"], []).append(r["ms"])
+    slowest = sorted(((round(statistics.median(ms), 1), path) for path, ms in by_path.items()), reverse=True)[:5]
     errors = [r for r in results if r["status"] != 200]
     return {"requests": len(results), "concurrency": concurrency, "seconds": round(wall, 2),
-            "requests_per_s": round(len(results) / wall, 1), "errors": len(errors), "first_errors": errors[:5], "by_kind": kinds}
+            "requests_per_s": round(len(results) / wall, 1), "errors": len(errors), "first_errors": errors[:5], "by_kind": kinds,
+            "slowest_by_median": [{"path": path, "p50_ms": ms} for ms, path in slowest]}
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -123,6 +128,7 @@ def markdown(report: dict[str, Any]) -> str:
              "| requests | count | errors | p50 ms | p95 ms | max ms |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for kind, k in report["by_kind"].items():
         lines.append(f"| {kind} | {k['requests']} | {k['errors']} | {k['p50_ms']} | {k['p95_ms']} | {k['max_ms']} |")
+    lines += ["", "Slowest requests (median under this load): " + ", ".join(f"`{s['path']}` {s['p50_ms']} ms" for s in report["slowest_by_median"]) + "."]
     return "\n".join(lines) + "\n"
 
 
