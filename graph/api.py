@@ -18,7 +18,7 @@ from typing import IO, Any
 import networkx as nx
 from pydantic import BaseModel
 
-from graph.build import build_batch
+from graph.build import extract_batches, read_entries, report_of
 from graph.chart import ClaimsChart
 from graph.claims import ClaimRow, claim_rows
 from graph.config import Settings
@@ -78,8 +78,9 @@ class KnowledgeGraph:
         """Parse, extract and merge listing files; nothing is written unless every file parses.
 
         ``jobs`` processes extract at once (the graph is the same for any number)."""
-        batch, report = build_batch([Path(p) for p in paths], progress=progress, jobs=jobs)
-        summary = self.store.merge(batch)
+        entries, files = read_entries([Path(p) for p in paths])
+        summary = self.store.merge_all(extract_batches(entries, progress=progress, jobs=jobs))
+        report = report_of(entries, files)
         return LoadResult(files=report.files, entries=report.entries, papers=report.papers, summary=summary)
 
     def unload(self, paths: Iterable[str | Path]) -> UnloadSummary:

@@ -10,9 +10,10 @@ Nothing is written until every file has parsed, so a bad file leaves the store a
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from pathlib import Path
 
@@ -49,9 +50,11 @@ def build_batch(
     jobs: int = 1,
 ) -> tuple[GraphBatch, BuildReport]:
     entries, n_files = read_entries(paths)
-    return batch_from_entries(entries, extractor, progress, jobs), BuildReport(
-        files=n_files, entries=len(entries), papers=len({Paper.key_for(e.title) for e in entries})
-    )
+    return batch_from_entries(entries, extractor, progress, jobs), report_of(entries, n_files)
+
+
+def report_of(entries: list[ListingEntry], files: int) -> BuildReport:
+    return BuildReport(files=files, entries=len(entries), papers=len({Paper.key_for(e.title) for e in entries}))
 
 
 #: Below this many entries one process is faster than starting others.
@@ -82,26 +85,37 @@ def _facts_of(all_facts: Iterable[PaperFacts]) -> tuple[list[Node], list[Relatio
     return nodes, rels
 
 
-def extract_all(
+#: Entries whose facts are folded into one batch and handed to the store before the next ones:
+#: what bounds a big load's memory (the embedded store writes them all in one transaction).
+BATCH_ENTRIES = 5000
+
+
+def extract_batches(
     entries: list[ListingEntry],
     extractor: Extractor | None = None,
     progress: Callable[[Iterable[ListingEntry]], Iterable[ListingEntry]] = lambda it: it,
     jobs: int = 1,
-) -> tuple[list[Node], list[Relationship]]:
-    """The entries' nodes and relationships, in the entries' order, from ``jobs`` processes.
+    batch_entries: int = BATCH_ENTRIES,
+) -> Iterator[GraphBatch]:
+    """The entries' facts, folded ``batch_entries`` entries at a time, in the entries' order, from
+    ``jobs`` processes; while the caller writes one batch, the processes extract the next.
 
-    The result does not depend on ``jobs``: each entry is extracted alone, the chunks come back in
-    order, and folding a chunk first then the chunks in order is folding everything in order
+    Merging the batches in order gives the same graph for any ``jobs`` and any batch size: each
+    entry is extracted alone, and folding parts in order is folding everything in order
     (``graph.merge`` keeps first-seen values and orders)."""
     global _worker_extractor
     extractor = extractor or Extractor()
     if jobs <= 1 or len(entries) < MIN_PARALLEL_ENTRIES or "fork" not in multiprocessing.get_all_start_methods():
-        return _facts_of(extractor.extract(entry) for entry in progress(entries))
+        facts = (extractor.extract(entry) for entry in progress(entries))
+        while part := list(itertools.islice(facts, batch_entries)):
+            yield _folded(*_facts_of(part), derived=False)
+        return
     _worker_extractor = extractor
     size = max(16, min(256, len(entries) // (jobs * 8)))
     chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
     nodes: list[Node] = []
     rels: list[Relationship] = []
+    pending = 0
     ticks = iter(progress(entries))
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         for chunk, (chunk_nodes, chunk_rels) in zip(chunks, pool.imap(_extract_chunk, chunks)):
@@ -111,8 +125,19 @@ def extract_all(
             rels.extend(
                 Relationship.model_construct(type=RelType(t), start=a, end=b, properties=p) for t, a, b, p in chunk_rels
             )
+            pending += len(chunk)
+            if pending >= batch_entries:
+                yield _folded(nodes, rels, derived=True)
+                nodes, rels, pending = [], [], 0
+    if pending:
+        yield _folded(nodes, rels, derived=True)
     deque(ticks, maxlen=0)  # let the bar finish
-    return nodes, rels
+
+
+def _folded(nodes: list[Node], rels: list[Relationship], derived: bool) -> GraphBatch:
+    """Each node and relationship once, its occurrences merged, its derived properties computed."""
+    merged_nodes, merged_rels, _ = plan_merge(GraphBatch(nodes=nodes, relationships=rels, derived=derived), {}, {})
+    return GraphBatch(nodes=merged_nodes, relationships=merged_rels, derived=True)
 
 
 def batch_from_entries(
@@ -122,6 +147,9 @@ def batch_from_entries(
     jobs: int = 1,
 ) -> GraphBatch:
     """Extract each entry and fold the results so each node and relationship appears once."""
-    nodes, rels = extract_all(entries, extractor, progress, jobs)
-    merged_nodes, merged_rels, _ = plan_merge(GraphBatch(nodes=nodes, relationships=rels), {}, {})
-    return GraphBatch(nodes=merged_nodes, relationships=merged_rels)
+    nodes: list[Node] = []
+    rels: list[Relationship] = []
+    for batch in extract_batches(entries, extractor, progress, jobs):
+        nodes.extend(batch.nodes)
+        rels.extend(batch.relationships)
+    return _folded(nodes, rels, derived=True)

@@ -46,29 +46,31 @@ STORE_FILE = "graph.sqlite"
 FORMAT_VERSION = 3
 
 SCHEMA = f"""
-CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO meta VALUES ('format', 'mlsys-kg'), ('version', '{FORMAT_VERSION}');
 CREATE TABLE nodes (
-    key TEXT PRIMARY KEY, label TEXT NOT NULL,
+    key TEXT NOT NULL UNIQUE, label TEXT NOT NULL,
     name TEXT,                                  -- the name, or a paper's title
     fold TEXT, search_head TEXT, search_body TEXT,  -- derived (graph.lookup), not in props
     props TEXT NOT NULL                         -- the visible properties as JSON
-) WITHOUT ROWID;
+);
 CREATE INDEX nodes_by_label ON nodes (label);
 CREATE TABLE lookup (folded TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (folded, key)) WITHOUT ROWID;
 CREATE INDEX lookup_by_key ON lookup (key);
 CREATE TABLE rels (
     start TEXT NOT NULL, type TEXT NOT NULL, "end" TEXT NOT NULL, props TEXT NOT NULL,
-    PRIMARY KEY (start, type, "end")
-) WITHOUT ROWID;
+    UNIQUE (start, type, "end")
+);
 CREATE INDEX rels_by_end ON rels ("end", type, start);
-CREATE INDEX rels_by_type ON rels (type, start, "end");
+CREATE INDEX rels_by_type ON rels (type, "end", start);
 """
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _CHUNK = 20_000  # rows per executemany, so a 100k-paper load never builds one huge list of rows
 #: How long a reader waits for SQLite's own short locks (a WAL checkpoint), in milliseconds.
 _BUSY_MS = 30_000
+#: SQLite's page cache per connection (KiB): big loads touch index pages all over the file.
+_CACHE_KIB = 128 * 1024
 
 
 class EmbeddedStore:
@@ -113,6 +115,7 @@ class EmbeddedStore:
         try:
             conn = sqlite3.connect(tmp, isolation_level=None)
             conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
             conn.execute("BEGIN IMMEDIATE")
             for statement in _statements(SCHEMA):
                 conn.execute(statement)
@@ -210,18 +213,43 @@ class EmbeddedStore:
     # ---- writes -----------------------------------------------------------------------------
 
     def merge(self, batch: GraphBatch) -> MergeSummary:
+        return self.merge_all([batch])
+
+    def merge_all(self, batches: Iterable[GraphBatch]) -> MergeSummary:
+        """Each batch reads the stored rows of the keys it holds, folds itself into them and writes
+        what changed, all in one transaction: the load commits whole or not at all. The counts are
+        the load's: an item one batch creates and a later one extends is one created item."""
+        created: set[int] = set()  # hashes of the keys this load created: their later changes are not updates
+        updated: set[int] = set()
+        counts = {"nodes": [0, 0], "relationships": [0, 0]}
+
+        def count(kind: str, key: object, existed: bool) -> None:
+            h = hash((kind, key))
+            if not existed:
+                created.add(h)
+                counts[kind][0] += 1
+            elif h not in created and h not in updated:
+                updated.add(h)
+                counts[kind][1] += 1
+
         with self._writing() as conn:
-            existing_nodes = _node_properties(conn, {n.key for n in batch.nodes})
-            existing_rels = _rel_properties(conn, {r.key for r in batch.relationships})
-            nodes, rels, summary = plan_merge(batch, existing_nodes, existing_rels)
-            ends = {k for r in rels for k in (r.start, r.end)} - {n.key for n in nodes} - existing_nodes.keys()
-            missing = ends - _present(conn, ends)
-            if missing:
-                rel = next(r for r in rels if r.start in missing or r.end in missing)
-                raise StoreError(f"relationship {rel.type.value} {rel.start} -> {rel.end} names a missing node")
-            _put_nodes(conn, nodes)
-            _put_rels(conn, rels)
-            return summary
+            for batch in batches:
+                existing_nodes = _node_properties(conn, {n.key for n in batch.nodes})
+                existing_rels = _rel_properties(conn, {r.key for r in batch.relationships})
+                nodes, rels, _ = plan_merge(batch, existing_nodes, existing_rels)
+                ends = {k for r in rels for k in (r.start, r.end)} - {n.key for n in nodes} - existing_nodes.keys()
+                missing = ends - _present(conn, ends)
+                if missing:
+                    rel = next(r for r in rels if r.start in missing or r.end in missing)
+                    raise StoreError(f"relationship {rel.type.value} {rel.start} -> {rel.end} names a missing node")
+                for n in nodes:
+                    count("nodes", n.key, n.key in existing_nodes)
+                for r in rels:
+                    count("relationships", r.key, r.key in existing_rels)
+                _put_nodes(conn, nodes)
+                _put_rels(conn, rels)
+        return MergeSummary(nodes_created=counts["nodes"][0], nodes_updated=counts["nodes"][1],
+                            relationships_created=counts["relationships"][0], relationships_updated=counts["relationships"][1])
 
     def unload(self, files: set[str]) -> UnloadSummary:
         """Take ``files`` back out (:mod:`graph.unload`): the graph is walked whole, in memory, as
@@ -333,6 +361,7 @@ def _open(path: Path) -> sqlite3.Connection:
     try:
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
         conn.execute("PRAGMA synchronous = NORMAL")  # WAL: a commit is durable once the OS has it
+        conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
         version = conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
     except sqlite3.Error as exc:
         conn.close()
@@ -368,11 +397,22 @@ def _present(conn: sqlite3.Connection, keys: set[str]) -> set[str]:
 
 
 def _node_properties(conn: sqlite3.Connection, keys: set[str]) -> dict[str, dict[str, Any]]:
-    """The stored properties of ``keys``, derived ones included, as :func:`plan_merge` compares them."""
-    return {
-        k: derive(label, json.loads(p))
-        for k, label, p in _rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", keys)
-    }
+    """The stored properties of ``keys`` with their derived ones (as :func:`graph.lookup.derive`
+    gives them, read back from their columns), as :func:`plan_merge` compares them."""
+    if not keys or conn.execute("SELECT 1 FROM nodes LIMIT 1").fetchone() is None:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for k, label, p, fold, head, body in _rows_for(conn, "SELECT key, label, props, fold, search_head, search_body FROM nodes WHERE key IN ({})", keys):
+        props = json.loads(p)
+        if label == "Paper":
+            props.update(fold=fold, search_head=head, search_body=body)
+        else:
+            props.update(lookup=[], search_head=head)
+        found[k] = props
+    entities = [k for k, p in found.items() if "lookup" in p]
+    for k, folded in _rows_for(conn, "SELECT key, folded FROM lookup WHERE key IN ({}) ORDER BY key, folded", entities):
+        found[k]["lookup"].append(folded)
+    return found
 
 
 def _rel_properties(conn: sqlite3.Connection, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -405,6 +445,7 @@ def _put_nodes(conn: sqlite3.Connection, nodes: Iterable[Node]) -> None:
             name = p.get("name") if p.get("name") is not None else p.get("title")
             rows.append((n.key, n.label.value, name, p.get("fold"), p.get("search_head"), p.get("search_body"), _ENCODE(visible(p))))
             lookups.extend((f, n.key) for f in p.get("lookup") or [])
+        rows.sort()
         conn.executemany("DELETE FROM lookup WHERE key = ?", [(r[0],) for r in rows])
         conn.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany("INSERT OR IGNORE INTO lookup VALUES (?, ?)", lookups)
@@ -412,10 +453,8 @@ def _put_nodes(conn: sqlite3.Connection, nodes: Iterable[Node]) -> None:
 
 def _put_rels(conn: sqlite3.Connection, rels: Iterable[Relationship]) -> None:
     for chunk in _chunks(rels):
-        conn.executemany(
-            "INSERT OR REPLACE INTO rels VALUES (?, ?, ?, ?)",
-            [(r.start, r.type.value, r.end, _ENCODE(r.properties)) for r in chunk],
-        )
+        rows = sorted((r.start, r.type._value_, r.end, _ENCODE(r.properties)) for r in chunk)  # in index order: fewer pages touched
+        conn.executemany("INSERT OR REPLACE INTO rels VALUES (?, ?, ?, ?)", rows)
 
 
 def _refs(conn: sqlite3.Connection, keys: list[str]) -> list[NodeRef]:

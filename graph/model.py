@@ -133,7 +133,7 @@ class Relationship(BaseModel):
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return (self.start, self.type.value, self.end)
+        return (self.start, self.type._value_, self.end)  # _value_: .value is a slow descriptor, and this is hot
 
 
 class Paper:

@@ -269,6 +269,16 @@ class Neo4jStore:
 
     # ---- merging ---------------------------------------------------------------------------
 
+    def merge_all(self, batches: Iterable[GraphBatch]) -> MergeSummary:
+        """The batches as one: counts of created and updated items are the load's, not the sum of
+        each batch's (a node one batch creates and the next extends is one created node)."""
+        whole = GraphBatch(derived=True)
+        for batch in batches:
+            whole.derived = whole.derived and batch.derived
+            whole.nodes.extend(batch.nodes)
+            whole.relationships.extend(batch.relationships)
+        return self.merge(whole)
+
     def merge(self, batch: GraphBatch) -> MergeSummary:
         """Write a batch: in one transaction when it holds at most ``TX_ITEMS`` nodes and
         relationships, else in transactions of that size, nodes first. A load stopped between two

@@ -5,6 +5,7 @@ folds into what a store holds (:func:`plan_merge`). The backends: :mod:`graph.em
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
@@ -26,6 +27,9 @@ class StoreUnavailable(StoreError):
 class GraphBatch(BaseModel):
     nodes: list[Node] = Field(default_factory=list)
     relationships: list[Relationship] = Field(default_factory=list)
+    #: Every node's properties already hold their derived lookup values (the batch came out of
+    #: :func:`plan_merge`), so merging a new node need not compute them again.
+    derived: bool = False
 
 
 class MergeSummary(BaseModel):
@@ -77,6 +81,10 @@ class GraphStore(Protocol):
 
     def merge(self, batch: GraphBatch) -> MergeSummary: ...
 
+    def merge_all(self, batches: Iterable[GraphBatch]) -> MergeSummary:
+        """Merge ``batches`` in order, as one load: all of them or (on failure) none."""
+        ...
+
     def nodes(self) -> list[Node]: ...
 
     def relationships(self) -> list[Relationship]: ...
@@ -102,26 +110,37 @@ def plan_merge(
     """The nodes and relationships to write, with merged properties, and what changes.
 
     Only items whose properties change are returned, so a repeated load writes nothing. Nodes get
-    their derived lookup properties (:mod:`graph.lookup`) recomputed from the merged properties."""
+    their derived lookup properties (:mod:`graph.lookup`) recomputed from the merged properties
+    (kept as they are for a new node of a ``derived`` batch, whose properties hold them already)."""
     summary = MergeSummary()
     nodes: dict[str, Node] = {}
     for node in batch.nodes:
-        before = nodes[node.key].properties if node.key in nodes else existing_nodes.get(node.key)
-        after = derive(node.label.value, merge_properties(before, node.properties))
-        if node.key not in nodes and node.key not in existing_nodes:
+        key = node.key
+        seen = key in nodes
+        before = nodes[key].properties if seen else existing_nodes.get(key)
+        if before is None:
+            after = node.properties if batch.derived else derive(node.label.value, node.properties)
+        else:
+            merged = merge_properties(before, node.properties)
+            after = before if merged == before else derive(node.label.value, merged)
+        changed = after is not before and after != before
+        if not seen and key not in existing_nodes:
             summary.nodes_created += 1
-        elif after != before and node.key not in nodes:
+        elif changed and not seen:
             summary.nodes_updated += 1
-        if after != before:
-            nodes[node.key] = Node(key=node.key, label=node.label, properties=after)
+        if changed:
+            nodes[key] = node if after is node.properties else Node.model_construct(key=key, label=node.label, properties=after)
     rels: dict[tuple[str, str, str], Relationship] = {}
     for rel in batch.relationships:
-        before = rels[rel.key].properties if rel.key in rels else existing_rels.get(rel.key)
-        after = merge_properties(before, rel.properties)
-        if rel.key not in rels and rel.key not in existing_rels:
+        rkey = (rel.start, rel.type.value, rel.end)
+        seen = rkey in rels
+        before = rels[rkey].properties if seen else existing_rels.get(rkey)
+        after = rel.properties if before is None else merge_properties(before, rel.properties)
+        changed = after != before
+        if not seen and rkey not in existing_rels:
             summary.relationships_created += 1
-        elif after != before and rel.key not in rels:
+        elif changed and not seen:
             summary.relationships_updated += 1
-        if after != before:
-            rels[rel.key] = Relationship(type=rel.type, start=rel.start, end=rel.end, properties=after)
+        if changed:
+            rels[rkey] = rel if after is rel.properties else Relationship.model_construct(type=rel.type, start=rel.start, end=rel.end, properties=after)
     return list(nodes.values()), list(rels.values()), summary
