@@ -6,14 +6,15 @@ KG     := $(VENV)/bin/kg
 SEEDS  ?= ../shared/seeds
 OUT    ?= out
 
-.PHONY: install demo test test-fast bench score clean help
+.PHONY: install demo test test-fast bench bench-serve score clean help
 
 help:
 	@echo "make demo       build the graph from $(SEEDS) on the embedded store, answer canned queries, write $(OUT)/graph.html, vllm.html, vllm-claims.html and .png"
 	@echo "make test       install everything (Neo4j 5.26 included), start Neo4j, run the whole suite, stop Neo4j"
 	@echo "make test-fast  the suite without Neo4j (its tests are skipped)"
 	@echo "make score      score the export against ../shared/eval/dev_gold.jsonl and tests/data/project_gold.jsonl"
-	@echo "make bench      issue 11 benchmarks at 10k and 100k papers (BENCH_ARGS=--quick: 500 and 2,000) -> benchmarks/results/"
+	@echo "make bench      issue 11 benchmarks at 10k and 100k papers (BENCH_ARGS=--quick: 500 and 2,000), then make bench-serve -> benchmarks/results/"
+	@echo "make bench-serve  kg serve under load on the loopback: 2,000 requests, 20 at a time, on the seeds -> benchmarks/results/serve-load.md"
 	@echo "make neo4j-up / neo4j-down / neo4j-status / neo4j-reset / neo4j-fetch   the local Neo4j server for dev (kg neo4j ...)"
 
 $(VENV)/.installed: pyproject.toml
@@ -84,6 +85,11 @@ BENCH_ARGS ?=
 bench: install
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[bench]'
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
+	$(PY) -m benchmarks.serve_load
+
+bench-serve: install
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[bench]'
+	$(PY) -m benchmarks.serve_load
 
 clean:
 	rm -rf $(VENV) .kg $(OUT) *.egg-info .pytest_cache .hypothesis

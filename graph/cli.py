@@ -83,6 +83,7 @@ def main(ctx: click.Context, backend: str | None, store: Path | None) -> None:
       kg export -o graph.jsonl            APOC JSON-lines export
       kg viz vLLM                         vLLM's neighbourhood as an offline page (out/vllm.html)
       kg chart vLLM                       every claim against vLLM as a chart
+      kg serve                            pages and a JSON API at http://127.0.0.1:8000/
 
     Settings come from options, then the environment, then ./.env: KG_BACKEND, KG_STORE,
     NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.
@@ -415,6 +416,39 @@ def _fact_rows(p: Profile) -> list[dict[str, Any]]:
     facts = [f.model_dump(include={"direction", "type", "other", "other_key", "claims", "evidence", "source", "line"}) for f in p.facts]
     empty = dict.fromkeys(["direction", "type", "other", "other_key", "claims", "evidence", "source", "line"])
     return [node | empty | f for f in facts] or [node | empty]
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The interface to listen on; any other than the loopback needs KG_SERVE_TOKEN.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="The port to listen on.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the graph read-only: pages for people, JSON for programs.
+
+    The same functions as these commands, on either backend. Pages: a search box at /, an
+    entity's page at /entity/NAME (facts with their sentences and sources, its neighbourhood
+    picture and claims chart), a paper's at /paper/KEY, a page per canned query at
+    /queries/NAME with CSV and JSON downloads. The JSON API is documented at /docs: /api/stats,
+    /api/queries, /api/queries/NAME?PARAM=VALUE, /api/show/NAME, /api/search?q=WORDS,
+    /api/neighbourhood/NAME?depth=N, /api/claims/NAME, and POST /api/cypher (Neo4j backend:
+    read-only, at most 1,000 rows and 5 s). A `kg load` while serving shows in the next request.
+
+    Binds 127.0.0.1 unless told. With KG_SERVE_TOKEN set, every request needs it
+    (`Authorization: Bearer TOKEN`, or open a page once with ?token=TOKEN); any other --host
+    refuses to start without it. Requests over 10 s answer 503; bodies over 64 KiB 413.
+
+    \b
+    kg serve                               http://127.0.0.1:8000/
+    curl 'http://127.0.0.1:8000/api/queries/papers-targeting?hardware=TPU'
+    KG_SERVE_TOKEN=$(openssl rand -hex 16) kg serve --host 0.0.0.0 --port 8080
+    """
+    from graph.serve import ServeSettings
+    from graph.serve.run import serve as run_server  # the web stack loads only for this command
+
+    _kg(ctx)  # the same checks as every command that reads: a store that exists, a server that answers
+    token = os.environ.get("KG_SERVE_TOKEN") or None
+    run_server(ctx.find_root().obj["settings"], ServeSettings(host=host, port=port, token=token))
 
 
 main.add_command(neo4j_group)

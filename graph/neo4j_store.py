@@ -15,6 +15,7 @@ as absent (the embedded store keeps it as ``None``; merging treats both the same
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import urllib.parse
@@ -594,16 +595,20 @@ class Neo4jStore:
             rels.append(Relationship(type=RelType(item["type"]), start=item["start"], end=item["end"], properties=_readable(item["props"])))
         return Neighbourhood(node=Node(key=key, label=Label(label), properties=props), relationships=sorted(rels, key=lambda r: r.key), others=others)
 
-    def run_cypher(self, statement: str, params: dict[str, Any], *, write: bool = False) -> list[dict[str, Any]]:
+    def run_cypher(self, statement: str, params: dict[str, Any], *, write: bool = False,
+                   timeout: float | None = None, max_rows: int | None = None) -> list[dict[str, Any]]:
         """Rows of one ad-hoc statement as plain Python (see :func:`graph.cypher.to_plain`).
 
         Unless ``write``, the server first plans it (``EXPLAIN``) and anything but a read is refused;
-        the read then runs in a read-access transaction, which the server also holds to reading."""
+        the read then runs in a read-access transaction, which the server also holds to reading.
+        ``timeout`` (seconds) is enforced by the server; at most ``max_rows`` rows are read."""
         if not write:
             self._refuse_writes(statement, params)
 
+        @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            return [{k: to_plain(v) for k, v in record.items()} for record in tx.run(statement, params)]
+            records = itertools.islice(tx.run(statement, params), max_rows)
+            return [{k: to_plain(v) for k, v in record.items()} for record in records]
 
         return self._cypher(work, write=write)
 

@@ -127,14 +127,15 @@ class View:
         return self.conn.execute(f"SELECT key, coalesce(search_head, '') FROM nodes WHERE {where} ORDER BY key",
                                  [f" {w} " for w in wanted]).fetchall()
 
-    def uncatalogued(self) -> list[str]:
-        """Entities the extractor found but the catalogue does not know."""
-        rows = self.conn.execute("SELECT key FROM nodes WHERE label != 'Paper' AND json_extract(props, '$.catalogued') = 0 ORDER BY key")
-        return [k for (k,) in rows]
-
-    def incoming(self, key: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        for s, t, p in self.conn.execute('SELECT start, type, props FROM rels WHERE "end" = ?', (key,)):
-            yield s, t, json.loads(p)
+    def into_uncatalogued(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """(node, start, type, properties) of the relationships into entities the extractor found
+        but the catalogue does not know."""
+        rows = self.conn.execute(
+            'SELECT n.key, r.start, r.type, r.props FROM nodes n JOIN rels r ON r."end" = n.key '
+            "WHERE n.label != 'Paper' AND json_extract(n.props, '$.catalogued') = 0 ORDER BY n.key"
+        )
+        for n, s, t, p in rows:
+            yield n, s, t, json.loads(p)
 
     def counts(self) -> list[tuple[str, str, int]]:
         """("node", label, n) and ("relationship", type, n)."""
@@ -350,10 +351,17 @@ def beats_proposed_by(v: View, title: str) -> list[Row]:
 
 @embedded("proposed-then-baseline")
 def proposed_then_baseline(v: View, limit: int) -> list[Row]:
+    proposers_of: dict[str, set[str]] = {}
+    for p, s in v.ends("PROPOSES"):
+        proposers_of.setdefault(s, set()).add(p)
+    comparers_of: dict[str, set[str]] = {}
+    for p, s in v.ends("COMPARES_TO"):
+        if s in proposers_of:
+            comparers_of.setdefault(s, set()).add(p)
     rows = []
-    for s in {e for _, e in v.ends("PROPOSES")}:
-        proposers = {p for p, _ in v.into(s, "PROPOSES") if v.label(p) == "Paper"}
-        comparers = {p for p, _ in v.into(s, "COMPARES_TO") if v.label(p) == "Paper"}
+    for s, proposed in proposers_of.items():
+        proposers = {p for p in proposed if v.label(p) == "Paper"}
+        comparers = {p for p in comparers_of.get(s, ()) if v.label(p) == "Paper"}
         pairs = [(a, b) for a in proposers for b in comparers if a != b]
         if not pairs:
             continue
@@ -397,10 +405,9 @@ def hardware_together(v: View, limit: int) -> list[Row]:
 @embedded("curation-queue")
 def curation_queue(v: View, limit: int) -> list[Row]:
     found: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-    for n in v.uncatalogued():
-        for p, t, r in v.incoming(n):
-            if v.label(p) == "Paper":
-                found.setdefault(n, []).append((v.name(p), t, r))
+    for n, p, t, r in v.into_uncatalogued():
+        if v.label(p) == "Paper":
+            found.setdefault(n, []).append((v.name(p), t, r))
     rows = []
     for n, facts in found.items():
         facts.sort(key=lambda f: (f[0], f[1]))

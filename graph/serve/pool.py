@@ -1,0 +1,78 @@
+"""The graph as the server reads it: blocking KnowledgeGraph calls on a few threads of our own.
+
+One :class:`KnowledgeGraph` serves every worker thread. Both stores are made for that: the
+embedded store keeps one SQLite connection per thread and each query reads one snapshot of the
+file (WAL), so a ``kg load`` while serving shows in the next request; Neo4j's driver is
+thread-safe and every query sees what was committed before it.
+
+The pool is small (a few threads, not one per request), so a burst of requests queues instead of
+opening a connection per request; a call that outlasts its time limit answers 503 and its thread
+finishes in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from pathlib import Path
+from typing import TypeVar
+
+from graph.api import KnowledgeGraph
+from graph.config import Settings
+
+T = TypeVar("T")
+Signature = tuple[tuple[str, int, int], ...]
+
+
+class TooSlow(RuntimeError):
+    """A call took longer than the request time limit."""
+
+
+def store_signature(directory: Path) -> Signature:
+    """What changes when a writer changes the embedded store: its files' names, sizes and mtimes.
+    Left out: hidden files (the lock, temp files) and SQLite's ``-shm`` index, which readers touch."""
+    try:
+        entries = [e for e in os.scandir(directory) if not e.name.startswith(".") and not e.name.endswith("-shm") and e.is_file()]
+    except OSError:
+        return ()
+    return tuple(sorted((e.name, (st := e.stat()).st_size, st.st_mtime_ns) for e in entries))
+
+
+class GraphPool:
+    """Runs ``fn(kg)`` on a worker thread, within ``timeout`` seconds."""
+
+    def __init__(self, settings: Settings, workers: int = 4, timeout: float = 10.0,
+                 opener: Callable[[Settings], KnowledgeGraph] = KnowledgeGraph.open) -> None:
+        self.settings = settings
+        self.timeout = timeout
+        self.kg = opener(settings)  # an unreachable Neo4j fails here, with its one-line reason
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kg-serve")
+        self._memo: dict[str, object] = {}  # read and written on the event loop's thread only
+        self._memo_signature: Signature | None = None
+
+    async def run(self, fn: Callable[[KnowledgeGraph], T]) -> T:
+        future = self._executor.submit(fn, self.kg)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+        except TimeoutError:
+            raise TooSlow(f"the request took longer than {self.timeout:g} s and was stopped") from None
+
+    async def run_memo(self, key: str, fn: Callable[[KnowledgeGraph], T]) -> T:
+        """``run(fn)``, remembered until the embedded store's files change (for answers that read
+        the whole graph, such as its counts); on Neo4j, where any client may write, every call runs."""
+        if self.settings.backend != "embedded":
+            return await self.run(fn)
+        signature = store_signature(self.settings.store)
+        if self._memo_signature != signature:
+            self._memo, self._memo_signature = {}, signature
+        if key not in self._memo:
+            self._memo[key] = await self.run(fn)
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        with suppress(Exception):
+            self.kg.close()

@@ -1,0 +1,317 @@
+"""`kg serve`'s JSON API and pages through the ASGI test client, on the embedded store and on a real
+Neo4j: the canned queries answer with the rows `kg query NAME --format json` prints, errors are
+one line with the status the CLI's exit code stands for, and the guard holds (token, sizes, time)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from hypothesis import given, settings as hsettings, strategies as st
+
+from conftest import FIXTURES, HOSTILE_TITLE, SEEDS, write_hostile_listing
+from graph.api import KnowledgeGraph
+from graph.cli import main
+from graph.config import Settings
+from graph.neo4j_store import Neo4jStore
+from graph.serve import ServeError, ServeSettings, check_binding, create_app
+from graph.serve.pool import GraphPool
+from queries.catalog import CannedQuery, canned_queries
+
+INPUTS = [SEEDS] if SEEDS.is_dir() else sorted(FIXTURES.glob("*.txt"))
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def cli_params(values: dict[str, Any]) -> list[str]:
+    return [a for k, v in values.items() for a in ("-p", f"{k}={'true' if v is True else 'false' if v is False else v}")]
+
+
+def api_params(values: dict[str, Any]) -> dict[str, str]:
+    return {k: "true" if v is True else "false" if v is False else str(v) for k, v in values.items()}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("serve") / "kg"
+    KnowledgeGraph.open(Settings(store=path)).load(INPUTS)
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(store: Path) -> Any:
+    with TestClient(create_app(Settings(store=store))) as c:
+        yield c
+
+
+# ---- the canned queries answer as the CLI does ---------------------------------------------------
+
+
+@pytest.mark.parametrize("query", canned_queries(), ids=lambda q: q.name)
+def test_every_canned_query_answers_with_the_cli_rows(client: TestClient, store: Path, query: CannedQuery) -> None:
+    answer = client.get(f"/api/queries/{query.name}", params=api_params(query.example))
+    assert answer.status_code == 200, answer.text
+    printed = cli("--store", str(store), "query", query.name, *cli_params(query.example), "--format", "json")
+    assert printed.exit_code == 0, printed.output
+    assert answer.json()["rows"] == json.loads(printed.stdout)
+    assert answer.json()["params"] == query.bind(api_params(query.example))
+
+
+def test_rows_carry_their_citation(client: TestClient) -> None:
+    rows = client.get("/api/queries/papers-targeting", params={"hardware": "TPU"}).json()["rows"]
+    assert rows and all(r["evidence"] and r["source"].endswith(".txt") and r["line"] > 0 for r in rows)
+    facts = client.get("/api/show/vllm").json()["match"]["facts"]
+    assert facts and all(f["evidence"] and f["source"] and f["line"] for f in facts if f["type"] == "COMPARES_TO")
+    claims = client.get("/api/claims/vLLM").json()
+    assert claims and all(c["evidence"] and c["source"] and c["line"] for c in claims)
+    hood = client.get("/api/neighbourhood/vLLM", params={"depth": "2"}).json()
+    assert hood["params"]["depth"] == 2 and {r["distance"] for r in hood["rows"]} == {1, 2}
+    assert all(r["evidence"] for r in hood["rows"] if r["type"] != "IS_A")
+
+
+def test_queries_search_and_stats_list_what_the_cli_lists(client: TestClient, store: Path) -> None:
+    listed = client.get("/api/queries").json()
+    assert [q["name"] for q in listed] == [q.name for q in canned_queries()]
+    assert listed[0]["url"].startswith("/api/queries/") and client.get(listed[0]["url"]).status_code == 200
+    stats = cli("--store", str(store), "stats", "--format", "json")
+    assert client.get("/api/stats").json() == json.loads(stats.stdout)
+    found = client.get("/api/search", params={"q": "vllm"}).json()["rows"]
+    assert found[0]["name"] == "vLLM" and found[0]["label"] == "System"
+
+
+# ---- errors: one line, the right status, never a traceback ---------------------------------------
+
+
+@pytest.mark.parametrize("path, params, status, line", [
+    ("/api/queries/most-compared", {"limit": "x"}, 400, "parameter 'limit' of 'most-compared' must be a whole number, not 'x'"),
+    ("/api/queries/most-compared", {"limt": "3"}, 400, "query 'most-compared' has no parameter 'limt'"),
+    ("/api/queries/papers-targeting", {}, 400, "query 'papers-targeting' needs -p hardware="),
+    ("/api/queries/papers-comparing-to", {"name": "vLMM"}, 404, "closest: vLLM"),
+    ("/api/neighbourhood/vLLM", {"depth": "7"}, 400, "must be from 1 to 2, not 7"),
+    ("/api/search", {"q": "!!"}, 400, "needs at least one word"),
+])
+def test_a_bad_parameter_is_the_cli_error_as_json(client: TestClient, store: Path, path: str, params: dict[str, str], status: int, line: str) -> None:
+    answer = client.get(path, params=params)
+    assert answer.status_code == status and line in answer.json()["error"], answer.text
+    if path.startswith("/api/queries/"):
+        printed = CliRunner().invoke(main, ["--store", str(store), "query", path.rsplit("/", 1)[1], *cli_params(params)])
+        assert printed.exit_code == 1 and printed.stderr.strip() == f"error: {answer.json()['error']}"
+
+
+def test_unknown_names_answer_404_with_suggestions(client: TestClient) -> None:
+    answer = client.get("/api/queries/papers-targetting")
+    assert answer.status_code == 404 and answer.json()["suggestions"][0] == "papers-targeting"
+    shown = client.get("/api/show/vLMM")
+    assert shown.status_code == 404 and "vLLM" in shown.json()["suggestions"] and "\n" not in shown.json()["error"]
+    assert client.get("/api/claims/vLMM").status_code == 404
+    assert client.get("/api/nowhere").json() == {"error": "Not Found", "suggestions": []}
+    page = client.get("/entity/vLMM")
+    assert page.status_code == 404 and 'href="/entity/vLLM"' in page.text
+
+
+def test_cypher_on_the_embedded_store_is_501(client: TestClient) -> None:
+    answer = client.post("/api/cypher", json={"statement": "RETURN 1"})
+    assert answer.status_code == 501 and "Neo4j backend" in answer.json()["error"]
+    assert client.post("/api/cypher", json={}).status_code == 400
+
+
+class Broken(KnowledgeGraph):
+    def stats(self) -> Any:
+        raise RuntimeError("bolt://neo4j:s3cret@db:7687 said no")
+
+
+def test_a_bug_answers_500_without_its_message_or_traceback(store: Path) -> None:
+    pool = GraphPool(Settings(store=store), opener=lambda s: Broken(KnowledgeGraph.open(s).store))
+    with TestClient(create_app(Settings(store=store), pool=pool), raise_server_exceptions=False) as c:
+        for path in ("/api/stats", "/"):
+            answer = c.get(path)
+            assert answer.status_code == 500 and "s3cret" not in answer.text and "Traceback" not in answer.text
+        assert c.get("/api/stats").json()["error"] == "internal error (RuntimeError); the server's log says more"
+
+
+class Slow(KnowledgeGraph):
+    def stats(self) -> Any:
+        time.sleep(1.0)
+        return super().stats()
+
+
+def test_a_request_over_its_time_limit_answers_503(store: Path) -> None:
+    pool = GraphPool(Settings(store=store), timeout=0.2, opener=lambda s: Slow(KnowledgeGraph.open(s).store))
+    with TestClient(create_app(Settings(store=store), pool=pool)) as c:
+        answer = c.get("/api/stats")
+        assert answer.status_code == 503 and answer.json()["error"] == "the request took longer than 0.2 s and was stopped"
+
+
+# ---- safe by default ---------------------------------------------------------------------------------
+
+
+def test_a_token_guards_every_request(store: Path) -> None:
+    app = create_app(Settings(store=store), ServeSettings(token="t0ken-xyz"))
+    with TestClient(app) as c:
+        assert c.get("/api/stats").status_code == 401 and c.get("/").status_code == 401
+        assert c.get("/api/stats", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert c.get("/api/stats", headers={"Authorization": "Bearer t0ken-xyz"}).status_code == 200
+        opened = c.get("/queries/most-compared?token=t0ken-xyz&limit=3", follow_redirects=False)
+        assert opened.status_code == 303 and opened.headers["location"] == "/queries/most-compared?limit=3"
+        assert "HttpOnly" in opened.headers["set-cookie"] and c.get("/queries/most-compared?limit=3").status_code == 200
+
+
+def test_only_the_loopback_serves_without_a_token(store: Path) -> None:
+    check_binding(ServeSettings(host="127.0.0.1"))
+    check_binding(ServeSettings(host="0.0.0.0", token="x"))
+    with pytest.raises(ServeError, match="set KG_SERVE_TOKEN"):
+        check_binding(ServeSettings(host="0.0.0.0"))
+    printed = CliRunner().invoke(main, ["--store", str(store), "serve", "--host", "0.0.0.0"], env={"KG_SERVE_TOKEN": ""})
+    assert printed.exit_code == 1 and len(printed.stderr.splitlines()) == 1 and "KG_SERVE_TOKEN" in printed.stderr
+
+
+def test_oversized_requests_are_refused(client: TestClient) -> None:
+    big = client.post("/api/cypher", json={"statement": "RETURN 1", "params": {"x": "a" * 70_000}})
+    assert big.status_code == 413 and "larger than 65536 bytes" in big.json()["error"]
+    assert client.get("/api/search", params={"q": "a" * 5000}).status_code == 414
+    streamed = client.post("/api/cypher", content=iter([b'{"statement": "', b"x" * 40_000, b"y" * 40_000, b'"}']),
+                           headers={"content-type": "application/json"})  # no Content-Length: counted as it arrives
+    assert streamed.status_code == 413
+
+
+def test_every_value_on_a_page_is_escaped(tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    KnowledgeGraph.open(Settings(store=store)).load([write_hostile_listing(tmp_path)])
+    with TestClient(create_app(Settings(store=store))) as c:
+        page = c.get("/entity/SplitServe", follow_redirects=True)
+        assert page.status_code == 200 and page.url.path.startswith("/paper/")
+        assert "<script>alert(1)" not in page.text and "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; Merge" in page.text
+        assert "script-src 'none'" in page.headers["content-security-policy"]
+        search = c.get("/search", params={"q": "<b>bold</b> splitserve"})
+        assert "<b>bold</b>" not in search.text and "&lt;b&gt;bold&lt;/b&gt;" in search.text
+        assert HOSTILE_TITLE in c.get("/api/search", params={"q": "splitserve"}).json()["rows"][0]["name"]
+
+
+def test_a_load_while_serving_shows_in_the_next_request(tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    KnowledgeGraph.open(Settings(store=store)).load(["loaders/examples"])
+    with TestClient(create_app(Settings(store=store))) as c:
+        before = c.get("/api/stats").json()
+        assert c.get("/api/show/SplitServe").status_code == 404
+        printed = cli("--store", str(store), "load", "-q", str(write_hostile_listing(tmp_path)))
+        assert printed.exit_code == 0
+        assert c.get("/api/stats").json()["nodes"]["Paper"] == before["nodes"]["Paper"] + 1
+        assert c.get("/api/show/SplitServe").status_code == 200
+
+
+def test_concurrent_requests_read_consistent_answers(client: TestClient) -> None:
+    expected = client.get("/api/queries/papers-comparing-to", params={"name": "vLLM"}).json()
+    answers: list[Any] = []
+
+    def ask() -> None:
+        for _ in range(10):
+            answers.append(client.get("/api/queries/papers-comparing-to", params={"name": "vLLM"}).json())
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(answers) == 60 and all(a == expected for a in answers)
+
+
+# ---- pages ----------------------------------------------------------------------------------------
+
+
+def test_the_pages_link_entities_papers_and_queries(client: TestClient) -> None:
+    home = client.get("/")
+    assert home.status_code == 200 and 'action="/search"' in home.text and 'href="/queries/papers-targeting"' in home.text
+    entity = client.get("/entity/vllm")
+    text = entity.text
+    assert entity.status_code == 200 and '<h1 id="node-name">vLLM</h1>' in text
+    assert 'src="/neighbourhood/vLLM"' in text and 'src="/claims-chart/vLLM"' in text
+    assert 'href="/queries/papers-comparing-to?name=vLLM"' in text and 'href="/paper/' in text
+    paper = client.get(text.split('href="/paper/', 1)[1].split('"', 1)[0].join(["/paper/", ""]))
+    assert paper.status_code == 200 and 'href="/entity/vLLM"' in paper.text
+    assert client.get("/neighbourhood/vLLM").text.count("neo4j-viz-data") >= 1
+    assert "kg-claims-chart" in client.get("/claims-chart/vLLM").text
+    query = client.get("/queries/papers-targeting", params={"hardware": "TPU"})
+    assert query.status_code == 200 and '<table id="rows">' in query.text
+    csv = client.get("/queries/papers-targeting.csv", params={"hardware": "TPU"})
+    assert csv.text.splitlines()[0] == "paper,hardware,evidence,source,line" and "attachment" in csv.headers["content-disposition"]
+    assert client.get("/queries/papers-targeting.json", params={"hardware": "TPU"}).json() == \
+        client.get("/api/queries/papers-targeting", params={"hardware": "TPU"}).json()["rows"]
+    assert client.get("/paper/nosuchpaperkey").status_code == 404
+    bad = client.get("/queries/papers-targeting", params={"hardware": "TPX"})
+    assert bad.status_code == 400 and "no hardware is named" in bad.text and 'value="TPX"' in bad.text
+
+
+def test_docs_list_the_api_and_load_nothing_from_elsewhere(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/stats", "/api/queries", "/api/queries/{name}", "/api/show/{name}", "/api/search",
+                 "/api/neighbourhood/{name}", "/api/claims/{name}", "/api/cypher"):
+        assert path in paths
+    docs = client.get("/docs").text
+    assert "swagger-ui-bundle.js" in docs and "cdn" not in docs.lower() and "https://" not in docs
+
+
+# ---- Neo4j --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def neo_client(neo: Neo4jStore, neo4j_settings: Settings) -> Any:
+    neo.clear()
+    KnowledgeGraph(neo).load(INPUTS)
+    with TestClient(create_app(neo4j_settings, ServeSettings(cypher_rows=100, cypher_timeout=1.0))) as c:
+        yield c
+    neo.clear()
+
+
+def _neo4j_env(settings: Settings) -> dict[str, str]:
+    return {"KG_BACKEND": "neo4j", "NEO4J_URI": settings.neo4j_uri, "NEO4J_USERNAME": settings.neo4j_username,
+            "NEO4J_PASSWORD": settings.neo4j_password, "NEO4J_DATABASE": settings.neo4j_database}
+
+
+@pytest.mark.neo4j
+def test_on_neo4j_every_canned_query_answers_with_the_cli_rows(neo_client: TestClient, neo4j_settings: Settings) -> None:
+    env = _neo4j_env(neo4j_settings)
+    for query in canned_queries():
+        answer = neo_client.get(f"/api/queries/{query.name}", params=api_params(query.example))
+        printed = cli("query", query.name, *cli_params(query.example), "--format", "json", env=env)
+        assert answer.status_code == 200 and printed.exit_code == 0, (query.name, answer.text, printed.output)
+        assert answer.json()["rows"] == json.loads(printed.stdout), query.name
+    assert neo_client.get("/api/queries/papers-comparing-to", params={"name": "vLMM"}).status_code == 404
+    assert neo_client.get("/entity/vLLM").status_code == 200
+
+
+@pytest.mark.neo4j
+def test_on_neo4j_cypher_reads_with_a_row_cap_and_a_time_limit(neo_client: TestClient) -> None:
+    rows = neo_client.post("/api/cypher", json={"statement": "MATCH (h:Hardware {name: $hw}) RETURN h.name AS name", "params": {"hw": "TPU"}})
+    assert rows.status_code == 200 and rows.json() == {"rows": [{"name": "TPU"}], "truncated": False, "row_cap": 100}
+    capped = neo_client.post("/api/cypher", json={"statement": "UNWIND range(1, 5000) AS i RETURN i"}).json()
+    assert len(capped["rows"]) == 100 and capped["truncated"] is True
+    write = neo_client.post("/api/cypher", json={"statement": "CREATE (n:Paper {key: 'x'}) RETURN n"})
+    assert write.status_code == 400 and "refused" in write.json()["error"]
+    slow = neo_client.post("/api/cypher", json={"statement": "UNWIND range(1, 1000000000) AS i WITH i WHERE i % 7 = 3 RETURN count(i) AS n"})
+    assert slow.status_code == 400 and "TimedOut" in slow.json()["error"] and "\n" not in slow.json()["error"], slow.text
+
+
+# ---- any query string: an answer or a one-line error, never a bug -----------------------------------
+
+_values = st.one_of(st.text(max_size=12), st.integers(-5, 100_001).map(str), st.sampled_from(["true", "no", "TPU", "vLLM", "", " "]))
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(query=st.sampled_from(canned_queries()), extra=st.dictionaries(st.sampled_from(["limit", "name", "q", "depth", "x"]), _values, max_size=3))
+def test_any_parameters_get_rows_or_a_one_line_error(client: TestClient, query: CannedQuery, extra: dict[str, str]) -> None:
+    params = {**api_params(query.example), **extra}
+    answer = client.get(f"/api/queries/{query.name}", params=params)
+    assert answer.status_code in (200, 400, 404), answer.text
+    if answer.status_code != 200:
+        error = answer.json()["error"]
+        assert error and "\n" not in error and "Traceback" not in error
+    else:
+        assert answer.json()["params"] == query.bind(params)
