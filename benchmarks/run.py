@@ -151,6 +151,9 @@ def run(a: argparse.Namespace) -> dict[str, Any]:
             work = a.work / str(size)
             try:
                 r = _one_size(a, kg, nkg, target, queries, size, work, has_jobs, notes)
+            except Exception as exc:  # noqa: BLE001 - a size that fails is reported; the others still are
+                notes.append(f"{size:,} papers: failed ({exc.__class__.__name__}: {' '.join(str(exc).split())[:300]})")
+                r = None
             finally:
                 if not a.keep:
                     shutil.rmtree(work, ignore_errors=True)
