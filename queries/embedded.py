@@ -131,10 +131,12 @@ class View:
         """(node, start, type, properties) of the relationships into entities the extractor found
         but the catalogue does not know."""
         rows = self.conn.execute(
-            'SELECT n.key, r.start, r.type, r.props FROM nodes n JOIN rels r ON r."end" = n.key '
+            'SELECT n.key, n.props, r.start, r.type, r.props FROM nodes n JOIN rels r ON r."end" = n.key '
             "WHERE n.label != 'Paper' AND json_extract(n.props, '$.catalogued') = 0 ORDER BY n.key"
         )
-        for n, s, t, p in rows:
+        for n, node_props, s, t, p in rows:
+            if n not in self._props:
+                self._props[n] = json.loads(node_props)
             yield n, s, t, json.loads(p)
 
     def counts(self) -> list[tuple[str, str, int]]:
