@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+GNU_TIME = "/usr/bin/time"
+
 
 @dataclass(frozen=True)
 class CommandRun:
@@ -37,10 +39,16 @@ class CommandRun:
 
 
 def timed_command(argv: Sequence[str], env: Mapping[str, str] | None = None, cwd: str | None = None) -> CommandRun:
-    """Run ``argv`` to completion; its peak RSS comes from ``wait4`` (this child alone)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    """Run ``argv`` to completion; its peak RSS comes from GNU time where there is one, else ``wait4``.
+
+    ``wait4`` alone overstates it: a child started from this process records this process's own
+    peak RSS as its own when it calls exec (Linux keeps the larger of the two), and this process
+    may hold a whole exported graph. GNU time is small, so what it reports is the command's own."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        timed = [GNU_TIME, "-f", "%M", "-o", rss.name, *argv] if os.access(GNU_TIME, os.X_OK) else list(argv)
         t0 = time.perf_counter()
-        proc = subprocess.Popen(list(argv), stdout=out, stderr=err, text=True,
+        proc = subprocess.Popen(timed, stdout=out, stderr=err, text=True,
                                 env=dict(env) if env is not None else None, cwd=cwd)
         try:
             _, raw, usage = os.wait4(proc.pid, 0)
@@ -52,7 +60,9 @@ def timed_command(argv: Sequence[str], env: Mapping[str, str] | None = None, cwd
         proc.returncode = os.waitstatus_to_exitcode(raw)  # reaped here: Popen must not wait again
         out.seek(0)
         err.seek(0)
-        return CommandRun(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read())
+        lines = [line for line in rss.read().splitlines() if line.strip()]
+        peak_kib = int(lines[-1]) if lines and lines[-1].strip().isdigit() else usage.ru_maxrss
+        return CommandRun(seconds, peak_kib / 1024, proc.returncode, out.read(), err.read())
 
 
 def percentiles(call: Callable[[], object], runs: int, warmup: int = 1) -> tuple[float, float]:
