@@ -462,7 +462,7 @@ def _put_nodes(conn: sqlite3.Connection, nodes: Iterable[Node]) -> None:
             rows.append((n.key, n.label.value, name, p.get("fold"), p.get("search_head"), p.get("search_body"), _ENCODE(visible(p))))
             lookups.extend((f, n.key) for f in p.get("lookup") or [])
         rows.sort()
-        conn.executemany("DELETE FROM lookup WHERE key = ?", [(r[0],) for r in rows])
+        conn.executemany("DELETE FROM lookup WHERE key = ?", [(r[0],) for r in rows if r[1] != "Paper"])  # papers have none
         conn.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany("INSERT OR IGNORE INTO lookup VALUES (?, ?)", lookups)
 
