@@ -37,7 +37,7 @@ from graph.legacy_json import LEGACY_FILE, read_legacy
 from graph.lock import LockTimeout, exclusive
 from graph.lookup import derive, fold_name, visible
 from graph.model import Label, Node, Relationship, RelType
-from graph.store import GraphBatch, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, plan_merge
+from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, plan_merge
 from graph.unload import UnloadSummary, unload_graph
 
 if TYPE_CHECKING:
@@ -208,19 +208,7 @@ class EmbeddedStore:
         """Each batch reads the stored rows of the keys it holds, folds itself into them and writes
         what changed, all in one transaction: the load commits whole or not at all. The counts are
         the load's: an item one batch creates and a later one extends is one created item."""
-        created: set[int] = set()  # hashes of the keys this load created: their later changes are not updates
-        updated: set[int] = set()
-        counts = {"nodes": [0, 0], "relationships": [0, 0]}
-
-        def count(kind: str, key: object, existed: bool) -> None:
-            h = hash((kind, key))
-            if not existed:
-                created.add(h)
-                counts[kind][0] += 1
-            elif h not in created and h not in updated:
-                updated.add(h)
-                counts[kind][1] += 1
-
+        counts = LoadCounts()
         with self._writing() as conn:
             for batch in batches:
                 existing_nodes = _node_properties(conn, {n.key for n in batch.nodes})
@@ -232,13 +220,12 @@ class EmbeddedStore:
                     rel = next(r for r in rels if r.start in missing or r.end in missing)
                     raise StoreError(f"relationship {rel.type.value} {rel.start} -> {rel.end} names a missing node")
                 for n in nodes:
-                    count("nodes", n.key, n.key in existing_nodes)
+                    counts.count("nodes", n.key, n.key in existing_nodes)
                 for r in rels:
-                    count("relationships", r.key, r.key in existing_rels)
+                    counts.count("relationships", r.key, r.key in existing_rels)
                 _put_nodes(conn, nodes)
                 _put_rels(conn, rels)
-        return MergeSummary(nodes_created=counts["nodes"][0], nodes_updated=counts["nodes"][1],
-                            relationships_created=counts["relationships"][0], relationships_updated=counts["relationships"][1])
+        return counts.summary
 
     def unload(self, files: set[str]) -> UnloadSummary:
         """Take ``files`` back out (:mod:`graph.unload`): the graph is walked whole, in memory, as

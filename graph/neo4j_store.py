@@ -1,10 +1,11 @@
 """The Neo4j store: the same graph, the same merge and the same canned-query rows as the embedded store.
 
 Nodes carry their label (``Paper``, ``System``, ``Hardware``, ``Technique``) and a unique ``key``
-property; relationships are typed like :class:`graph.model.RelType`. A merge reads what the
-database already holds for the batch's keys, folds the batch in with :func:`graph.store.plan_merge`
-(exactly as :class:`graph.store.EmbeddedStore` does) and writes the result, all in one managed
-write transaction: it is retried on transient errors, and a failure leaves the database as it was.
+property; relationships are typed like :class:`graph.model.RelType`. A load is written batch by
+batch (:mod:`graph.neo4j_load`): each transaction reads what the database holds for its keys,
+folds its piece in with :func:`graph.store.plan_merge` (exactly as the embedded store does) and
+writes the result. Transactions are managed: retried on transient errors, and one that fails
+leaves the database as it was before it.
 
 Labels and relationship types in the Cypher text come only from the ``Label`` / ``RelType`` enums;
 every value is a query parameter.
@@ -19,8 +20,7 @@ import itertools
 import logging
 import re
 import urllib.parse
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import neo4j
@@ -31,9 +31,11 @@ from neo4j import exceptions as nx_exc
 from graph.config import Settings, redact
 from graph.cypher import CypherError, to_plain
 from graph.lookup import fold_name, name_candidates, visible
+from graph import neo4j_load
 from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
+from graph.neo4j_load import Written, chunks as _chunks, pieces, q as _q, readable as _readable, storable as _storable, write_piece
+from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, StoreUnavailable
 from graph.unload import UnloadSummary, trim
-from graph.store import GraphBatch, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, StoreUnavailable, plan_merge
 
 BATCH_SIZE = 1000
 CONNECTION_TIMEOUT = 10.0  # seconds to open a connection (the driver's default is 30)
@@ -45,27 +47,6 @@ SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 T = TypeVar("T")
-
-
-# Set on the batch's nodes while a load holds them, and on the nodes it created; the final write
-# of each node replaces all its properties, and the nodes left unchanged are cleared of it.
-LOCK_PROPERTY = "_kg_lock"
-NEW_PROPERTY = "_kg_new"
-
-
-#: The most nodes and relationships one transaction of a load writes (a bigger load takes several).
-TX_ITEMS = 20_000
-
-
-def _transactions(batch: GraphBatch, size: int | None = None) -> list[GraphBatch]:
-    """The pieces a batch is written in: itself when small, else nodes then relationships in
-    pieces of ``size`` (``TX_ITEMS``)."""
-    size = size or TX_ITEMS
-    if len(batch.nodes) + len(batch.relationships) <= size:
-        return [batch]
-    return [GraphBatch(nodes=batch.nodes[i : i + size]) for i in range(0, len(batch.nodes), size)] + [
-        GraphBatch(relationships=batch.relationships[i : i + size]) for i in range(0, len(batch.relationships), size)
-    ]
 
 
 def schema_statements() -> list[str]:
@@ -95,36 +76,6 @@ def schema_name(statement: str) -> tuple[str, str]:
     """('CONSTRAINT' or 'INDEX', name) of a statement of :func:`schema_statements`."""
     words = statement.split()
     return ("CONSTRAINT", words[2]) if words[1] == "CONSTRAINT" else ("INDEX", words[words.index("INDEX") + 1])
-
-
-def _q(name: str) -> str:
-    """A label or type from our enums, backquoted (they are plain identifiers; this is belt and braces)."""
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise ValueError(f"not an identifier: {name!r}")
-    return f"`{name}`"
-
-
-def _chunks(items: list[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _storable(props: dict[str, Any]) -> dict[str, Any]:
-    """What Neo4j can hold: properties whose value is None are left out; a paper's ``published``
-    ISO day is stored as a Neo4j ``date`` (so Cypher can compare and truncate it)."""
-    out = {k: v for k, v in props.items() if v is not None}
-    published = out.get("published")
-    if isinstance(published, str) and _ISO_DAY.fullmatch(published):
-        out["published"] = neo4j.time.Date.from_iso_format(published)
-    return out
-
-
-def _readable(props: Any) -> dict[str, Any]:
-    """Stored properties as the other backend holds them: a ``date`` as its ISO text."""
-    return {k: v.iso_format() if isinstance(v, neo4j.time.Date) else v for k, v in dict(props).items()}
 
 
 def _one_line(text: str) -> str:
@@ -284,92 +235,32 @@ class Neo4jStore:
     # ---- merging ---------------------------------------------------------------------------
 
     def merge_all(self, batches: Iterable[GraphBatch]) -> MergeSummary:
-        """The batches as one: counts of created and updated items are the load's, not the sum of
-        each batch's (a node one batch creates and the next extends is one created node)."""
-        whole = GraphBatch(derived=True)
+        """Write the batches one after another, each in one transaction when it holds at most
+        ``graph.neo4j_load.TX_ITEMS`` nodes and relationships, else in pieces of that size
+        (:mod:`graph.neo4j_load`). A load stopped between two transactions leaves part of it;
+        loading it again completes it, as merging is idempotent. The counts are the load's: a
+        node one batch creates and a later one extends is one created node."""
+        counts = LoadCounts()
+        known: dict[str, Label] = {}
         for batch in batches:
-            whole.derived = whole.derived and batch.derived
-            whole.nodes.extend(batch.nodes)
-            whole.relationships.extend(batch.relationships)
-        return self.merge(whole)
+            self._rekey_papers(batch)
+            for node in batch.nodes:
+                known.setdefault(node.key, node.label)
+            for piece in pieces(batch, neo4j_load.TX_ITEMS):
+                written = self._write(lambda tx, piece=piece: self._merge(tx, piece, known))  # type: ignore[misc]
+                for keys, kind, existed in ((written.nodes_created, "nodes", False), (written.nodes_updated, "nodes", True),
+                                            (written.rels_created, "relationships", False), (written.rels_updated, "relationships", True)):
+                    for key in keys:
+                        counts.count(kind, key, existed)
+        return counts.summary
 
     def merge(self, batch: GraphBatch) -> MergeSummary:
-        """Write a batch: in one transaction when it holds at most ``TX_ITEMS`` nodes and
-        relationships, else in transactions of that size, nodes first. A load stopped between two
-        of them leaves part of it; loading it again completes it, as merging is idempotent."""
-        self._write(lambda tx: self._rekey_papers(tx, batch))
-        known: dict[str, Label] = {}
-        for node in batch.nodes:
-            known.setdefault(node.key, node.label)
-        total = MergeSummary()
-        for piece in _transactions(batch):
-            done = self._write(lambda tx, piece=piece: self._merge(tx, piece, known))  # type: ignore[misc]
-            for field in MergeSummary.model_fields:
-                setattr(total, field, getattr(total, field) + getattr(done, field))
-        return total
+        return self.merge_all([batch])
 
-    def _merge(self, tx: neo4j.ManagedTransaction, batch: GraphBatch, known: dict[str, Label]) -> MergeSummary:
-        # Runs inside one transaction (and again from the start if the driver retries it).
-        # None-valued properties are dropped before merging, as Neo4j cannot hold them: otherwise
-        # every load would "add" them again.
-        batch = GraphBatch(
-            nodes=[n.model_copy(update={"properties": _storable(n.properties)}) for n in batch.nodes],
-            relationships=[r.model_copy(update={"properties": _storable(r.properties)}) for r in batch.relationships],
-        )
-        labels: dict[str, Label] = {}
-        for node in batch.nodes:
-            labels.setdefault(node.key, node.label)
-        existing_nodes, locked = self._lock_nodes(tx, labels)
-        ends = {k for r in batch.relationships for k in (r.start, r.end)} - labels.keys()
-        stored_labels = self._labels_of(tx, {k for k in ends if k not in known})
-        endpoint_labels = {**stored_labels, **{k: known[k] for k in ends if k in known}, **labels}
-        # relationships written without their nodes (a later transaction of a big load): their
-        # ends are locked too, so two loads still cannot drop each other's relationship lists
-        locked |= self._lock_existing(tx, {k: endpoint_labels[k] for k in ends if k in endpoint_labels})
-        existing_rels = self._read_rels(tx, batch.relationships, endpoint_labels)
+    def _merge(self, tx: neo4j.ManagedTransaction, batch: GraphBatch, known: dict[str, Label]) -> Written:
+        return write_piece(tx, batch, known)
 
-        nodes, rels, summary = plan_merge(batch, existing_nodes, existing_rels)
-
-        by_label: dict[Label, list[dict[str, Any]]] = defaultdict(list)
-        for node in nodes:
-            by_label[node.label].append({"key": node.key, "props": {**_storable(node.properties), "key": node.key}})
-        for label in Label:
-            for rows in _chunks(by_label.get(label, [])):
-                tx.run(
-                    f"UNWIND $rows AS row MERGE (n:{_q(label.value)} {{key: row.key}}) SET n = row.props",
-                    rows=rows,
-                ).consume()
-        unchanged: dict[Label, list[str]] = defaultdict(list)
-        written = {n.key for n in nodes}
-        for key in sorted(locked - written):
-            unchanged[endpoint_labels[key]].append(key)
-        for label, keys in unchanged.items():
-            for chunk in _chunks(keys):
-                tx.run(f"UNWIND $keys AS k MATCH (n:{_q(label.value)} {{key: k}}) REMOVE n.{LOCK_PROPERTY}", keys=chunk).consume()
-
-        groups: dict[tuple[RelType, Label, Label], list[dict[str, Any]]] = defaultdict(list)
-        for rel in rels:
-            if rel.start not in endpoint_labels or rel.end not in endpoint_labels:
-                raise StoreError(f"relationship {rel.type.value} {rel.start} -> {rel.end} names a missing node")
-            groups[(rel.type, endpoint_labels[rel.start], endpoint_labels[rel.end])].append(
-                {"start": rel.start, "end": rel.end, "props": _storable(rel.properties)}
-            )
-        for (rtype, start_label, end_label), all_rows in sorted(groups.items(), key=lambda kv: [x.value for x in kv[0]]):
-            for rows in _chunks(all_rows):
-                written = tx.run(
-                    f"UNWIND $rows AS row "
-                    f"MATCH (a:{_q(start_label.value)} {{key: row.start}}) "
-                    f"MATCH (b:{_q(end_label.value)} {{key: row.end}}) "
-                    f"MERGE (a)-[r:{_q(rtype.value)}]->(b) SET r = row.props "
-                    f"RETURN count(r) AS n",
-                    rows=rows,
-                ).single(strict=True)["n"]
-                if written != len(rows):  # an endpoint vanished under us: fail, rolling everything back
-                    raise StoreError(f"{len(rows) - written} {rtype.value} relationship(s) name a missing node")
-        return summary
-
-    @staticmethod
-    def _rekey_papers(tx: neo4j.ManagedTransaction, batch: GraphBatch) -> int:
+    def _rekey_papers(self, batch: GraphBatch) -> int:
         """The batch's papers with titles outside ASCII, stored under the key of graphs loaded
         before paper keys kept every script's letters (a-z and 0-9 only), move to today's key
         (``Paper.key_for``), so loading them again does not make them twice. Looked up by those
@@ -383,102 +274,21 @@ class Neo4jStore:
         wanted = {old: new for old, new in wanted.items() if old != new}
         if not wanted:
             return 0
-        found = tx.run("UNWIND $keys AS k MATCH (p:Paper {key: k}) RETURN k AS key, p.title AS title", keys=sorted(wanted))
-        moves = [{"old": r["key"], "new": wanted[r["key"]]} for r in found if Paper.key_for(str(r["title"])) == wanted[r["key"]]]
-        if not moves:
-            return 0
-        return int(
-            tx.run(
-                "UNWIND $moves AS m MATCH (p:Paper {key: m.old}) WHERE NOT EXISTS { MATCH (:Paper {key: m.new}) } "
-                "SET p.key = m.new RETURN count(p) AS n",
-                moves=moves,
-            ).single(strict=True)["n"]
-        )
 
-    @staticmethod
-    def _lock_existing(tx: neo4j.ManagedTransaction, labels: dict[str, Label]) -> set[str]:
-        """Write-lock stored nodes (without creating any); returns the keys locked."""
-        by_label: dict[Label, list[str]] = defaultdict(list)
-        for key, label in labels.items():
-            by_label[label].append(key)
-        locked: set[str] = set()
-        for label in Label:
-            for chunk in _chunks(sorted(by_label.get(label, []))):
-                result = tx.run(f"UNWIND $keys AS k MATCH (n:{_q(label.value)} {{key: k}}) SET n.{LOCK_PROPERTY} = true RETURN k", keys=chunk)
-                locked.update(r["k"] for r in result)
-        return locked
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            found = tx.run("UNWIND $keys AS k MATCH (p:Paper {key: k}) RETURN k AS key, p.title AS title", keys=sorted(wanted))
+            moves = [{"old": r["key"], "new": wanted[r["key"]]} for r in found if Paper.key_for(str(r["title"])) == wanted[r["key"]]]
+            if not moves:
+                return 0
+            return int(
+                tx.run(
+                    "UNWIND $moves AS m MATCH (p:Paper {key: m.old}) WHERE NOT EXISTS { MATCH (:Paper {key: m.new}) } "
+                    "SET p.key = m.new RETURN count(p) AS n",
+                    moves=moves,
+                ).single(strict=True)["n"]
+            )
 
-    @staticmethod
-    def _lock_nodes(tx: neo4j.ManagedTransaction, labels: dict[str, Label]) -> tuple[dict[str, dict[str, Any]], set[str]]:
-        """Write-lock every node of the batch (creating the new ones) before reading them.
-
-        Without the lock, two loads would both read a paper's ``sources``, each add its own and
-        the later write would drop the other's. Holding it, the second load waits until the first
-        commits, then reads what it wrote. Keys are locked in one order (label, then key), so two
-        loads seldom deadlock; when they do, the driver's managed retry runs the loser again.
-        Returns the stored properties of the nodes that existed, and every locked key."""
-        by_label: dict[Label, list[str]] = defaultdict(list)
-        for key, label in labels.items():
-            by_label[label].append(key)
-        out: dict[str, dict[str, Any]] = {}
-        locked: set[str] = set()
-        for label in Label:
-            for chunk in _chunks(sorted(by_label.get(label, []))):
-                result = tx.run(
-                    f"UNWIND $keys AS k MERGE (n:{_q(label.value)} {{key: k}}) "
-                    f"ON CREATE SET n.{NEW_PROPERTY} = true "
-                    f"SET n.{LOCK_PROPERTY} = true "
-                    f"RETURN k AS key, properties(n) AS props",
-                    keys=chunk,
-                )
-                for record in result:
-                    props = _readable(record["props"])
-                    locked.add(record["key"])
-                    if props.pop(NEW_PROPERTY, None):
-                        continue  # created just now: nothing was stored
-                    for name in ("key", LOCK_PROPERTY):
-                        props.pop(name, None)
-                    out[record["key"]] = props
-        return out, locked
-
-    @staticmethod
-    def _labels_of(tx: neo4j.ManagedTransaction, keys: Iterable[str]) -> dict[str, Label]:
-        """The labels of stored nodes named by relationships but not by the batch's nodes."""
-        wanted = sorted(keys)
-        out: dict[str, Label] = {}
-        if not wanted:
-            return out
-        for label in Label:
-            for chunk in _chunks(wanted):
-                result = tx.run(f"UNWIND $keys AS k MATCH (n:{_q(label.value)} {{key: k}}) RETURN k AS key", keys=chunk)
-                for record in result:
-                    out.setdefault(record["key"], label)
-        return out
-
-    @staticmethod
-    def _read_rels(
-        tx: neo4j.ManagedTransaction, rels: list[Relationship], labels: dict[str, Label]
-    ) -> dict[tuple[str, str, str], dict[str, Any]]:
-        groups: dict[tuple[RelType, Label, Label], list[dict[str, str]]] = defaultdict(list)
-        seen: set[tuple[str, str, str]] = set()
-        for rel in rels:
-            if rel.key in seen or rel.start not in labels or rel.end not in labels:
-                continue  # a relationship to a node that is not stored cannot exist yet
-            seen.add(rel.key)
-            groups[(rel.type, labels[rel.start], labels[rel.end])].append({"start": rel.start, "end": rel.end})
-        out: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for (rtype, start_label, end_label), all_rows in groups.items():
-            for rows in _chunks(all_rows):
-                result = tx.run(
-                    f"UNWIND $rows AS row "
-                    f"MATCH (a:{_q(start_label.value)} {{key: row.start}})-[r:{_q(rtype.value)}]->"
-                    f"(b:{_q(end_label.value)} {{key: row.end}}) "
-                    f"RETURN row.start AS start, row.end AS end, properties(r) AS props",
-                    rows=rows,
-                )
-                for record in result:
-                    out[(record["start"], rtype.value, record["end"])] = _readable(record["props"])
-        return out
+        return self._write(work)
 
     # ---- reading ---------------------------------------------------------------------------
 

@@ -43,6 +43,26 @@ class MergeSummary(BaseModel):
         return any((self.nodes_created, self.nodes_updated, self.relationships_created, self.relationships_updated))
 
 
+class LoadCounts:
+    """Created and updated items over a load written in several batches: an item one batch
+    creates and a later one extends is one created item, and an item is updated once."""
+
+    def __init__(self) -> None:
+        self._created: set[int] = set()  # hashes of the keys this load created
+        self._updated: set[int] = set()
+        self.summary = MergeSummary()
+
+    def count(self, kind: str, key: object, existed: bool) -> None:
+        """``kind`` is "nodes" or "relationships"."""
+        h = hash((kind, key))
+        if not existed:
+            self._created.add(h)
+            setattr(self.summary, f"{kind}_created", getattr(self.summary, f"{kind}_created") + 1)
+        elif h not in self._created and h not in self._updated:
+            self._updated.add(h)
+            setattr(self.summary, f"{kind}_updated", getattr(self.summary, f"{kind}_updated") + 1)
+
+
 class Stats(BaseModel):
     nodes: dict[str, int]
     relationships: dict[str, int]

@@ -382,14 +382,14 @@ def test_parallel_extraction_of_the_seeds_builds_the_same_graph(tmp_path: Path) 
 def test_a_big_neo4j_load_in_many_transactions_stopped_midway_converges_when_run_again(
     neo: Neo4jStore, neo4j_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import graph.neo4j_store as neo4j_store
+    import graph.neo4j_load as neo4j_load
     from conftest import FIXTURES
 
     listings = sorted(FIXTURES.glob("*.txt"))
     embedded = tmp_path / "kg"
     assert _kg(embedded, "load", "-q", *map(str, listings)).returncode == 0
     want_nodes, want_rels = _graph(embedded)
-    monkeypatch.setattr(neo4j_store, "TX_ITEMS", 25)  # the fixtures' graph in a dozen transactions
+    monkeypatch.setattr(neo4j_load, "TX_ITEMS", 25)  # the fixtures' graph in a dozen transactions
     neo.clear()
     real_merge, calls = Neo4jStore._merge, []
 
