@@ -218,8 +218,10 @@ def extract_batches(
     jobs: int = 1,
     batch_entries: int = BATCH_ENTRIES,
 ) -> Iterator[GraphBatch]:
-    """The entries' facts, folded ``batch_entries`` entries at a time, in the entries' order, from
-    ``jobs`` processes; while the caller writes one batch, the processes extract the next.
+    """The entries' facts, ``batch_entries`` entries at a time, in the entries' order, from ``jobs``
+    processes; while the caller writes one batch, the processes extract the next. A batch may
+    hold a node or relationship more than once (each process folds its own share): the store's
+    merge folds them, so the parent does not fold them first.
 
     Merging the batches in order gives the same graph for any ``jobs`` and any batch size: each
     entry is extracted alone, and folding parts in order is folding everything in order
@@ -248,10 +250,10 @@ def extract_batches(
             )
             pending += len(chunk)
             if pending >= batch_entries:
-                yield _folded(nodes, rels, derived=True)
+                yield GraphBatch.model_construct(nodes=nodes, relationships=rels, derived=True)
                 nodes, rels, pending = [], [], 0
     if pending:
-        yield _folded(nodes, rels, derived=True)
+        yield GraphBatch.model_construct(nodes=nodes, relationships=rels, derived=True)
     deque(ticks, maxlen=0)  # let the bar finish
 
 

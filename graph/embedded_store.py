@@ -56,14 +56,18 @@ CREATE TABLE nodes (
     fold TEXT, search_head TEXT, search_body TEXT,  -- derived (graph.lookup), not in props
     props TEXT NOT NULL                         -- the visible properties as JSON
 );
-CREATE INDEX nodes_by_label ON nodes (label);
-CREATE INDEX nodes_by_fold ON nodes (fold);
 CREATE TABLE lookup (folded TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (folded, key)) WITHOUT ROWID;
 CREATE INDEX lookup_by_key ON lookup (key);
 CREATE TABLE rels (
     start TEXT NOT NULL, type TEXT NOT NULL, "end" TEXT NOT NULL, props TEXT NOT NULL,
     UNIQUE (start, type, "end")
 );
+"""
+#: The queries' indexes. A first load, which builds its store aside, creates them once it has
+#: written every row: sorting a whole column once is much cheaper than a million inserts into it.
+QUERY_INDEXES = """
+CREATE INDEX nodes_by_label ON nodes (label);
+CREATE INDEX nodes_by_fold ON nodes (fold);
 CREATE INDEX rels_by_end ON rels ("end", type, start);
 CREATE INDEX rels_by_type ON rels (type, "end", start);
 """
@@ -117,15 +121,23 @@ class EmbeddedStore:
         conn: sqlite3.Connection | None = None
         try:
             conn = sqlite3.connect(tmp, isolation_level=None)
-            conn.execute("PRAGMA journal_mode = WAL")
+            # No journal and no syncs while building: a failed or killed build is deleted, not
+            # rolled back, and the file is synced once before it is renamed into place.
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
             conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
             conn.execute("BEGIN IMMEDIATE")
             for statement in _statements(SCHEMA):
                 conn.execute(statement)
             yield conn
+            for statement in _statements(QUERY_INDEXES):
+                conn.execute(statement)
             conn.execute("COMMIT")
-            conn.close()  # the last connection: its WAL is checkpointed into the file and removed
+            conn.execute("PRAGMA journal_mode = WAL")  # kept in the file: every later writer uses it
+            conn.close()
             conn = None
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
             os.replace(tmp, self.path)
         finally:
             if conn is not None:
@@ -382,7 +394,7 @@ def _statements(script: str) -> list[str]:
 def _empty() -> sqlite3.Connection:
     """An empty store in memory: what a query sees before anything was loaded."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
-    for statement in _statements(SCHEMA):
+    for statement in _statements(SCHEMA + QUERY_INDEXES):
         conn.execute(statement)
     return conn
 
