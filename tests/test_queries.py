@@ -48,6 +48,17 @@ def test_every_query_file_pastes_into_neo4j_browser_as_it_is() -> None:
         assert ":params" not in q.cypher and "$" in q.cypher or not q.parameters
 
 
+def test_queries_that_list_labels_and_types_by_name_list_every_one() -> None:
+    # graph-stats and most-compared name labels and types one by one (Neo4j's count and degree
+    # stores answer those at once): a label or type added to the model must be added there too
+    from graph.model import ENTITY_LABELS, Label, RelType
+
+    stats, compared = get_query("graph-stats").cypher, get_query("most-compared").cypher
+    assert all(f"(:{label.value})" in stats for label in Label)
+    assert all(f"[:{rtype.value}]" in stats for rtype in RelType)
+    assert all(f"(b:{label.value})" in compared for label in ENTITY_LABELS)
+
+
 @needs_seeds
 def test_every_query_answers_its_example_on_the_seeds(store: Path) -> None:
     kgraph = KnowledgeGraph.open(Settings(store=store))
