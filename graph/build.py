@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -185,6 +186,13 @@ _worker_extractor: Extractor | None = None  # set before the workers fork, so ea
 _Plain = tuple[list[tuple[str, str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]
 
 
+def _worker_signals() -> None:
+    """A worker dies on SIGTERM (the pool stops its workers so) and leaves Ctrl-C to the parent,
+    whatever handlers the parent process had when it forked."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _extract_chunk(entries: list[ListingEntry]) -> _Plain:
     """A worker's share: its entries' facts folded together, as plain tuples (cheap to send back)."""
     assert _worker_extractor is not None
@@ -240,7 +248,7 @@ def extract_batches(
     rels: list[Relationship] = []
     pending = 0
     ticks = iter(progress(entries))
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals) as pool:
         for chunk, (chunk_nodes, chunk_rels) in zip(chunks, pool.imap(_extract_chunk, chunks)):
             for _ in chunk:  # the bar moves as each chunk comes back
                 next(ticks, None)
