@@ -249,7 +249,10 @@ def _write_rels(tx: neo4j.ManagedTransaction, rels: list[Relationship], labels: 
             if create
             else f"UNWIND $rows AS row MATCH (a:{a} {{key: row.start}})-[r:{t}]->(b:{b} {{key: row.end}}) "
         ) + "SET r = row.props RETURN count(r) AS n"
-        for chunk in chunks([{"start": r.start, "end": r.end, "props": storable(r.properties)} for r in group]):
+        # new relationships hold the batch's properties, made storable above; an updated one is
+        # merged with what was read back, in the other backend's form
+        rows = [{"start": r.start, "end": r.end, "props": r.properties if create else storable(r.properties)} for r in group]
+        for chunk in chunks(rows):
             written = tx.run(statement, rows=chunk).single(strict=True)["n"]
             if written != len(chunk):  # an endpoint vanished under us: fail, rolling everything back
                 raise StoreError(f"{len(chunk) - written} {rtype.value} relationship(s) name a missing node")

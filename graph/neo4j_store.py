@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 
 import neo4j
 import neo4j.graph
-import neo4j.time
 from neo4j import exceptions as nx_exc
 
 from graph.config import Settings, redact
