@@ -10,6 +10,7 @@ Nothing is written until every file has parsed, so a bad file leaves the store a
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import signal
@@ -182,6 +183,7 @@ def load_batches(
 #: Below this many entries one process is faster than starting others.
 MIN_PARALLEL_ENTRIES = 400
 _worker_extractor: Extractor | None = None  # set before the workers fork, so each inherits it compiled
+_worker_entries: list[ListingEntry] = []  # likewise: a worker is sent index ranges, not pickled entries
 
 _Plain = tuple[list[tuple[str, str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]
 
@@ -193,10 +195,11 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _extract_chunk(entries: list[ListingEntry]) -> _Plain:
-    """A worker's share: its entries' facts folded together, as plain tuples (cheap to send back)."""
+def _extract_chunk(span: tuple[int, int]) -> _Plain:
+    """A worker's share, ``_worker_entries[start:end]``: its entries' facts folded together, as
+    plain tuples (cheap to send back)."""
     assert _worker_extractor is not None
-    nodes, rels = _facts_of(_worker_extractor.extract(e) for e in entries)
+    nodes, rels = _facts_of(_worker_extractor.extract(e) for e in _worker_entries[span[0] : span[1]])
     merged_nodes, merged_rels, _ = plan_merge(GraphBatch(nodes=nodes, relationships=rels), {}, {})
     return (
         [(n.key, n.label.value, n.properties) for n in merged_nodes],
@@ -234,35 +237,43 @@ def extract_batches(
     Merging the batches in order gives the same graph for any ``jobs`` and any batch size: each
     entry is extracted alone, and folding parts in order is folding everything in order
     (``graph.merge`` keeps first-seen values and orders)."""
-    global _worker_extractor
+    global _worker_extractor, _worker_entries
     extractor = extractor or Extractor()
     if jobs <= 1 or len(entries) < MIN_PARALLEL_ENTRIES or "fork" not in multiprocessing.get_all_start_methods():
         facts = (extractor.extract(entry) for entry in progress(entries))
         while part := list(itertools.islice(facts, batch_entries)):
             yield _folded(*_facts_of(part), derived=False)
         return
-    _worker_extractor = extractor
+    _worker_extractor, _worker_entries = extractor, entries
     size = max(16, min(256, len(entries) // (jobs * 8)))
-    chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
+    spans = [(i, min(i + size, len(entries))) for i in range(0, len(entries), size)]
+    ticks = iter(progress(entries))
+    gc.freeze()  # the workers' collections leave the inherited objects alone, so their pages stay shared
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals) as pool:
+            yield from _collect(pool.imap(_extract_chunk, spans), spans, ticks, batch_entries)
+    finally:
+        gc.unfreeze()
+        _worker_entries = []
+    deque(ticks, maxlen=0)  # let the bar finish
+
+
+def _collect(results: Iterator[_Plain], spans: list[tuple[int, int]], ticks: Iterator[Any], batch_entries: int) -> Iterator[GraphBatch]:
+    """The workers' results as batches of at least ``batch_entries`` entries, in order."""
     nodes: list[Node] = []
     rels: list[Relationship] = []
     pending = 0
-    ticks = iter(progress(entries))
-    with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals) as pool:
-        for chunk, (chunk_nodes, chunk_rels) in zip(chunks, pool.imap(_extract_chunk, chunks)):
-            for _ in chunk:  # the bar moves as each chunk comes back
-                next(ticks, None)
-            nodes.extend(Node.model_construct(key=k, label=Label(label), properties=p) for k, label, p in chunk_nodes)
-            rels.extend(
-                Relationship.model_construct(type=RelType(t), start=a, end=b, properties=p) for t, a, b, p in chunk_rels
-            )
-            pending += len(chunk)
-            if pending >= batch_entries:
-                yield GraphBatch.model_construct(nodes=nodes, relationships=rels, derived=True)
-                nodes, rels, pending = [], [], 0
+    for (start, end), (chunk_nodes, chunk_rels) in zip(spans, results):
+        for _ in range(start, end):  # the bar moves as each chunk comes back
+            next(ticks, None)
+        nodes.extend(Node.model_construct(key=k, label=Label(label), properties=p) for k, label, p in chunk_nodes)
+        rels.extend(Relationship.model_construct(type=RelType(t), start=a, end=b, properties=p) for t, a, b, p in chunk_rels)
+        pending += end - start
+        if pending >= batch_entries:
+            yield GraphBatch.model_construct(nodes=nodes, relationships=rels, derived=True)
+            nodes, rels, pending = [], [], 0
     if pending:
         yield GraphBatch.model_construct(nodes=nodes, relationships=rels, derived=True)
-    deque(ticks, maxlen=0)  # let the bar finish
 
 
 def _folded(nodes: list[Node], rels: list[Relationship], derived: bool) -> GraphBatch:
