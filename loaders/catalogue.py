@@ -65,7 +65,7 @@ from pydantic import (
     model_validator,
 )
 
-from graph.model import Label
+from graph.model import Label, entity_key
 
 __all__ = [
     "CATALOGUE_DIR",
@@ -257,6 +257,7 @@ class Catalogue:
         self.entries: list[CatalogueEntry] = list(entries)
         self._exact: dict[str, CatalogueEntry] = {}
         self._folded: dict[str, CatalogueEntry] = {}
+        self._by_key: dict[str, list[CatalogueEntry]] | None = None
         for entry in self.entries:
             for form in entry.surface_forms:
                 self._exact.setdefault(form.casefold(), entry)
@@ -294,6 +295,19 @@ class Catalogue:
             return None
         family = self._folded.get(fold_key(stem))
         return family if family is not None and family is not entry and family.label == entry.label else None
+
+    def with_key(self, key: str) -> list[CatalogueEntry]:
+        """The entries whose node has this key (:func:`graph.model.entity_key`), in catalogue order:
+        more than one where names differ only in what a key drops ("QuIP", "QuIP#").
+
+        >>> [e.name for e in load_catalogue().with_key("system:vllm")]
+        ['vLLM']
+        """
+        if self._by_key is None:
+            self._by_key = {}
+            for entry in self.entries:
+                self._by_key.setdefault(entity_key(entry.label, entry.name), []).append(entry)
+        return self._by_key.get(key, [])
 
     def classes(self) -> list[CatalogueEntry]:
         """The hardware class entries (GPU, CPU, FPGA, ...)."""

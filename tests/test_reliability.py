@@ -369,6 +369,39 @@ def test_parallel_extraction_builds_the_same_graph(tmp_path: Path) -> None:
     assert _kg(one, "export").stdout == _kg(two, "export").stdout
 
 
+def _entries_sharing_a_key() -> list[list[str]]:
+    """Names of catalogue entries whose nodes share a key (a key drops '#' and '+')."""
+    from collections import defaultdict
+
+    from graph.model import entity_key
+    from loaders.catalogue import load_catalogue
+
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for entry in load_catalogue():
+        by_key[entity_key(entry.label, entry.name)].append(entry.name)
+    return [names for names in by_key.values() if len(names) > 1]
+
+
+def test_parallel_extraction_is_the_same_when_papers_name_entries_that_share_a_node(tmp_path: Path) -> None:
+    """One node for two catalogue names: which name a batch saw first must not change the
+    catalogue's origin papers the load adds for it (it did, with --jobs 2 against --jobs 1)."""
+    from graph.build import MIN_PARALLEL_ENTRIES
+
+    shared = _entries_sharing_a_key()
+    assert shared, "the catalogue has no two entries with one key: this test no longer tests anything"
+    listing = tmp_path / "many.txt"
+    entries = []
+    for i in range(MIN_PARALLEL_ENTRIES + 100):
+        names = shared[i % len(shared)]
+        baseline = names[-1] if i < len(shared) else names[i // len(shared) % len(names)]  # the last name first
+        entries.append(f"Paper{i}: A System Number {i}\n\nWe present Paper{i}, which outperforms {baseline} by 2x on A100 GPUs.")
+    listing.write_text("\n\n".join(entries) + "\n", encoding="utf-8")
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert _kg(one, "load", "-q", "--jobs", "1", str(listing)).returncode == 0
+    assert _kg(two, "load", "-q", "--jobs", "2", str(listing)).returncode == 0
+    assert _kg(one, "export").stdout == _kg(two, "export").stdout
+
+
 @pytest.mark.skipif(not Path(__file__).resolve().parents[2].joinpath("shared", "seeds").is_dir(), reason="../shared/seeds is not beside the checkout")
 def test_parallel_extraction_of_the_seeds_builds_the_same_graph(tmp_path: Path) -> None:
     seeds = str(Path(__file__).resolve().parents[2] / "shared" / "seeds")

@@ -322,6 +322,22 @@ def test_at_least_100_catalogue_entries_name_their_origin_with_well_formed_ids()
     assert all(len(titles) == 1 for titles in by_id.values()), "one arXiv id, one title"
 
 
+def test_a_node_two_catalogue_entries_share_gets_the_same_origins_whichever_name_it_carries() -> None:
+    from graph.model import Label, Node, entity_key
+    from loaders.catalogue import load_catalogue
+    from loaders.origins import origin_facts
+
+    catalogue = load_catalogue()
+    keys = {entity_key(e.label, e.name) for e in catalogue}
+    shared = [key for key in keys if len(catalogue.with_key(key)) > 1]
+    assert shared and all(e.origin for key in shared for e in catalogue.with_key(key)[:1])
+    for key in shared:
+        entries = catalogue.with_key(key)
+        facts = [origin_facts([Node(key=key, label=Label(e.label), properties={"name": e.name, "catalogued": True})]) for e in entries]
+        assert all(f == facts[0] for f in facts), key
+        assert {n.properties["title"] for n in facts[0][0]} == {e.origin.title for e in entries if e.origin}
+
+
 @pytest.mark.neo4j
 def test_identity_and_dates_on_neo4j(tmp_path: Path, neo) -> None:
     g = KnowledgeGraph(neo)
