@@ -53,7 +53,7 @@ def measure_embedded(kg: Kg, corpus: Path, extra: Path, work: Path, size: int, q
     api, opened = open_embedded(store)
     try:
         r["embedded_open_s"] = opened
-        timings = time_queries(api, picked, query_runs, budget_s=10.0)
+        timings = time_queries(api, picked, query_runs)
     finally:
         api.close()
     r["queries"] = {"embedded": timings}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.kg_cli import BenchError, Kg, kg_for
@@ -18,6 +20,9 @@ class Neo4jTarget:
     username: str
     password: str
     database: str = "neo4j"
+    #: Start the server afresh with an empty database: set when the runner owns the server, where
+    #: that takes seconds and deleting a 100k-paper graph with Cypher takes most of a minute.
+    restart_empty: Callable[[], None] | None = field(default=None, compare=False)
 
     def env(self) -> dict[str, str]:
         return {"NEO4J_URI": self.uri, "NEO4J_USERNAME": self.username, "NEO4J_PASSWORD": self.password,
@@ -32,10 +37,18 @@ def own_server(project: Path, home: Path, bolt: int, http: int, password: str) -
     target = Neo4jTarget(f"bolt://127.0.0.1:{bolt}", "neo4j", password)
     kg: Kg = kg_for(project, {**target.env(), "KG_NEO4J_HOME": str(home), "NEO4J_BOLT_PORT": str(bolt),
                               "NEO4J_HTTP_PORT": str(http)})
-    up = kg.run("neo4j", "up", check=False)
-    if not up.ok:
-        raise BenchError(f"kg neo4j up: {up.error()}")
+
+    def up() -> None:
+        run = kg.run("neo4j", "up", check=False)
+        if not run.ok:
+            raise BenchError(f"kg neo4j up: {run.error()}")
+
+    def restart_empty() -> None:
+        kg.run("neo4j", "reset")
+        up()
+
+    up()
     try:
-        yield target
+        yield dataclasses.replace(target, restart_empty=restart_empty)
     finally:
         kg.run("neo4j", "down", check=False)

@@ -5,10 +5,8 @@ transaction per paper)."""
 from __future__ import annotations
 
 import asyncio
-import inspect
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import neo4j
@@ -74,15 +72,20 @@ def graphrag_write(driver: neo4j.Driver, database: str, graph: ExportGraph) -> W
     return WriteRun(len(graph.papers()), len(graph.rels), seconds)
 
 
-def kg_store_write(settings: Any, corpus: Path, papers: int, jobs: int) -> WriteRun:
-    """The project's own Neo4j store writing the graph of ``corpus`` (``GraphStore.merge``), with parsing
-    and extraction done beforehand (in ``jobs`` processes where the build has them) and untimed: the
-    same work the other two writers do."""
+def kg_store_write(settings: Any, graph: ExportGraph, papers: int) -> WriteRun:
+    """The project's own Neo4j store writing the exported graph (``GraphStore.merge``), with the
+    store's derived lookup properties computed beforehand and untimed: the same graph, and the same
+    work, as the other two writers."""
     from graph.api import open_store
-    from graph.build import build_batch
+    from graph.lookup import derive
+    from graph.model import Label, Node, Relationship, RelType
+    from graph.store import GraphBatch
 
-    parallel = "jobs" in inspect.signature(build_batch).parameters
-    batch, _ = build_batch([corpus], jobs=jobs) if parallel else build_batch([corpus])
+    batch = GraphBatch.model_construct(
+        nodes=[Node(key=n.key, label=Label(n.label), properties=derive(n.label, n.props)) for n in graph.nodes.values()],
+        relationships=[Relationship(type=RelType(r.type), start=r.start, end=r.end, properties=r.props) for r in graph.rels],
+        derived=True,
+    )
     store = open_store(settings)
     try:
         t0 = time.perf_counter()

@@ -119,7 +119,7 @@ def _one_size(a: argparse.Namespace, kg: Kg, nkg: Kg | None, target: Neo4jTarget
         from benchmarks.neo4j_suite import measure_neo4j
 
         _say(f"{size:,} papers: Neo4j")
-        n = measure_neo4j(nkg, target, work / "corpus", export, size, picked, a.query_runs, min(a.naive_papers, size), a.jobs, notes)
+        n = measure_neo4j(nkg, target, work / "corpus", export, size, picked, a.query_runs, min(a.naive_papers, size), notes)
         r["queries"].update(n.pop("queries", {}))
         r.update(n)
     return r
