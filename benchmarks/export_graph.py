@@ -33,6 +33,16 @@ class ExportGraph:
     def papers(self) -> list[str]:
         return [k for k, n in self.nodes.items() if n.label == "Paper"]
 
+    def first_papers(self, n: int) -> ExportGraph:
+        """The graph of the first ``n`` papers: them, the nodes they reach, and the relationships
+        among those nodes."""
+        keep = set(self.papers()[:n])
+        for rel in self.rels:
+            if rel.start in keep:
+                keep.add(rel.end)
+        return ExportGraph({k: v for k, v in self.nodes.items() if k in keep},
+                           [r for r in self.rels if r.start in keep and r.end in keep])
+
     def per_paper(self) -> tuple[list[tuple[list[ExNode], list[ExRel]]], list[ExRel]]:
         """For each paper: it and the nodes its relationships reach, and those relationships;
         then the relationships that start at no paper (IS_A, VARIANT_OF between entities)."""
