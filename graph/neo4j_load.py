@@ -154,6 +154,13 @@ def _by_label(nodes: Iterable[Node]) -> dict[Label, list[Node]]:
     return out
 
 
+def _keys_by_label(keys: Iterable[str], labels: dict[str, Label]) -> dict[Label, list[str]]:
+    out: dict[Label, list[str]] = defaultdict(list)
+    for key in keys:
+        out[labels[key]].append(key)
+    return out
+
+
 def _create_or_lock(tx: neo4j.ManagedTransaction, nodes: list[Node]) -> dict[str, dict[str, Any]]:
     """Create the nodes that are new, with their properties, and write-lock the stored ones; the
     stored properties of the latter. Keys are taken in one order (label, then key), so two loads
@@ -180,9 +187,7 @@ def _create_or_lock(tx: neo4j.ManagedTransaction, nodes: list[Node]) -> dict[str
 
 def _lock_stored(tx: neo4j.ManagedTransaction, labels: dict[str, Label]) -> set[str]:
     """Write-lock stored nodes (without creating any); the keys locked."""
-    by_label: dict[Label, list[str]] = defaultdict(list)
-    for key, label in labels.items():
-        by_label[label].append(key)
+    by_label = _keys_by_label(labels, labels)
     locked: set[str] = set()
     for label in Label:
         for chunk in chunks(sorted(by_label.get(label, []))):
@@ -211,10 +216,7 @@ def _set_nodes(tx: neo4j.ManagedTransaction, nodes: list[Node]) -> None:
 
 
 def _unlock(tx: neo4j.ManagedTransaction, keys: list[str], labels: dict[str, Label]) -> None:
-    by_label: dict[Label, list[str]] = defaultdict(list)
-    for key in keys:
-        by_label[labels[key]].append(key)
-    for label, group in by_label.items():
+    for label, group in _keys_by_label(keys, labels).items():
         for chunk in chunks(group):
             tx.run(f"UNWIND $keys AS k MATCH (n:{q(label.value)} {{key: k}}) REMOVE n.{LOCK_PROPERTY}", keys=chunk).consume()
 
