@@ -10,4 +10,4 @@ UNWIND CASE WHEN any(n IN hits WHERE f IN n.lookup) THEN [n IN hits WHERE f IN n
 MATCH (root) ((b)<-[:COMPARES_TO]-(p:Paper)-[:PROPOSES]->(x)){1,3} (last)
 RETURN [n IN reverse(x) | n.name] + [root.name] AS chain, [q IN reverse(p) | q.title] AS papers, size(p) AS steps
 ORDER BY steps DESC, chain ASC, papers ASC
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -6,4 +6,4 @@ MATCH (p:Paper)-[:COMPARES_TO]->(a), (p)-[:COMPARES_TO]->(b)
 WHERE a.key < b.key
 RETURN a.name AS first, b.name AS second, count(DISTINCT p) AS papers
 ORDER BY papers DESC, first ASC, second ASC
-LIMIT $limit
+LIMIT toInteger($limit)

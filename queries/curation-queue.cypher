@@ -9,4 +9,4 @@ WITH n, count(DISTINCT p) AS papers, collect(type(r)) AS types, collect(p.title)
 RETURN n.name AS name, labels(n)[0] AS label, n.kind AS kind, papers,
        [t IN ['COMPARES_TO', 'PROPOSES', 'TARGETS', 'USES'] WHERE t IN types] AS relations, example, evidence
 ORDER BY papers DESC, name ASC
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -6,4 +6,4 @@ MATCH (p:Paper)-[:TARGETS]->(a:Hardware), (p)-[:TARGETS]->(b:Hardware)
 WHERE a.key < b.key AND NOT (a)-[:IS_A]-(b)
 RETURN a.name AS first, b.name AS second, count(DISTINCT p) AS papers
 ORDER BY papers DESC, first ASC, second ASC
-LIMIT $limit
+LIMIT toInteger($limit)

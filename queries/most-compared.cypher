@@ -14,4 +14,4 @@ WITH b, COUNT { (b)<-[:COMPARES_TO]-() } AS papers
 WHERE papers > 0
 RETURN b.name AS baseline, labels(b)[0] AS label, papers
 ORDER BY papers DESC, baseline ASC
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -15,4 +15,4 @@ WITH r, min(d) AS distance
 RETURN distance, coalesce(startNode(r).name, startNode(r).title) AS start, type(r) AS type,
        coalesce(endNode(r).name, endNode(r).title) AS end, r.evidence AS evidence, r.source AS source, r.line AS line
 ORDER BY distance ASC, type ASC, start ASC, end ASC, source ASC, line ASC
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -10,4 +10,4 @@ WITH s,
      COLLECT { MATCH (a:Paper)-[:PROPOSES]->(s)<-[:COMPARES_TO]-(b:Paper) WHERE a <> b RETURN DISTINCT b.title AS t ORDER BY t } AS compared_by
 RETURN s.name AS system, labels(s)[0] AS label, size(compared_by) AS baseline_in, proposed_by, compared_by
 ORDER BY baseline_in DESC, system ASC
-LIMIT $limit
+LIMIT toInteger($limit)

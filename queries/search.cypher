@@ -8,4 +8,4 @@ CALL db.index.fulltext.queryNodes('search', reduce(s = '', w IN words | s + ' +'
 WITH node, size([w IN words WHERE (' ' + node.search_head + ' ') CONTAINS (' ' + w + ' ')]) AS in_name
 RETURN labels(node)[0] AS label, coalesce(node.name, node.title) AS name, node.key AS key, in_name
 ORDER BY in_name DESC, CASE label WHEN 'Paper' THEN 1 ELSE 0 END ASC, name ASC, key ASC
-LIMIT $limit
+LIMIT toInteger($limit)

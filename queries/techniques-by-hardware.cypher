@@ -5,4 +5,4 @@
 MATCH (p:Paper)-[:USES]->(t:Technique), (p)-[:TARGETS]->(h:Hardware {kind: 'class'})
 RETURN t.name AS technique, h.name AS hardware, count(DISTINCT p) AS papers
 ORDER BY papers DESC, technique ASC, hardware ASC
-LIMIT $limit
+LIMIT toInteger($limit)
