@@ -211,8 +211,11 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
         if not sep or not key:
             raise QueryError(f"parameter {item!r} is not KEY=VALUE")
         raw[key.strip()] = value
-    get_query(name).bind(raw)  # a mistake in the query is told before whether the store exists
-    write_rows(_kg(ctx).query(name, **raw), fmt, sys.stdout)
+    bound = get_query(name).bind(raw)  # a mistake in the query is told before whether the store exists
+    rows = _kg(ctx).query(name, **raw)
+    write_rows(rows, fmt, sys.stdout)
+    if "limit" in bound and len(rows) == bound["limit"]:
+        click.echo(f"kg: the first {len(rows)} rows (the limit); -p limit=N for up to N", err=True)
 
 
 @main.command()

@@ -25,7 +25,7 @@ returns the same rows in the same order.
 >>> get_query("most-compared").bind({"limit": "3"})
 {'limit': 3}
 >>> get_query("papers-comparing-to").example
-{'name': 'vLLM', 'variants': True}
+{'name': 'vLLM', 'variants': True, 'limit': 100}
 """
 
 from __future__ import annotations

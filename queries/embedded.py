@@ -201,22 +201,22 @@ def _related_papers(v: View, name: str, rel: str, variants: bool) -> Iterator[tu
 
 
 @embedded("papers-comparing-to")
-def papers_comparing_to(v: View, name: str, variants: bool) -> list[Row]:
+def papers_comparing_to(v: View, name: str, variants: bool, limit: int) -> list[Row]:
     rows = [
         {"paper": v.name(p), "baseline": v.name(b), "claims": list(r.get("claims") or []), **_cite(r)}
         for p, b, r in _related_papers(v, name, "COMPARES_TO", variants)
     ]
-    return _order(_distinct(rows), "paper", "baseline")
+    return _order(_distinct(rows), "paper", "baseline")[:limit]
 
 
 @embedded("papers-using")
-def papers_using(v: View, name: str, variants: bool) -> list[Row]:
+def papers_using(v: View, name: str, variants: bool, limit: int) -> list[Row]:
     rows = [{"paper": v.name(p), "used": v.name(b), **_cite(r)} for p, b, r in _related_papers(v, name, "USES", variants)]
-    return _order(_distinct(rows), "paper", "used")
+    return _order(_distinct(rows), "paper", "used")[:limit]
 
 
 @embedded("leaderboard")
-def leaderboard(v: View, name: str, metric: str, variants: bool) -> list[Row]:
+def leaderboard(v: View, name: str, metric: str, variants: bool, limit: int) -> list[Row]:
     rows = []
     for p, b, r in _related_papers(v, name, "COMPARES_TO", variants):
         best: dict[tuple[Any, Any], tuple[float, str]] = {}
@@ -230,7 +230,7 @@ def leaderboard(v: View, name: str, metric: str, variants: bool) -> list[Row]:
                 best[(m, unit)] = (value, claim)
         for (m, unit), (value, claim) in best.items():
             rows.append({"metric": m, "unit": unit, "best": value, "paper": v.name(p), "baseline": v.name(b), "claim": claim, **_cite(r)})
-    return _order(rows, "metric", "unit", "best", "paper", "baseline", desc=("best",))
+    return _order(rows, "metric", "unit", "best", "paper", "baseline", desc=("best",))[:limit]
 
 
 class _Rev(str):
@@ -283,26 +283,26 @@ def _hardware_and_products(v: View, hardware: str) -> set[str]:
 
 
 @embedded("papers-targeting")
-def papers_targeting(v: View, hardware: str) -> list[Row]:
+def papers_targeting(v: View, hardware: str, limit: int) -> list[Row]:
     rows = [
         {"paper": v.name(p), "hardware": v.name(h), **_cite(r)}
         for h in _hardware_and_products(v, hardware)
         for p, r in v.into(h, "TARGETS")
         if v.label(p) == "Paper"
     ]
-    return _order(_distinct(rows), "paper", "hardware")
+    return _order(_distinct(rows), "paper", "hardware")[:limit]
 
 
 @embedded("systems-for-hardware")
-def systems_for_hardware(v: View, hardware: str) -> list[Row]:
+def systems_for_hardware(v: View, hardware: str, limit: int) -> list[Row]:
     rows = [
-        {"proposed": v.name(s), "paper": v.name(p), "hardware": v.name(h)}
+        {"paper": v.name(p), "proposed": v.name(s), "hardware": v.name(h)}
         for h in _hardware_and_products(v, hardware)
         for p, _ in v.into(h, "TARGETS")
         if v.label(p) == "Paper"
         for s, _, _ in v.out(p, "PROPOSES")
     ]
-    return _order(_distinct(rows), "proposed", "paper", "hardware")
+    return _order(_distinct(rows), "paper", "proposed", "hardware")[:limit]
 
 
 @embedded("techniques-by-hardware")

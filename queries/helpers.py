@@ -111,8 +111,8 @@ class PaperFact(Cited):
 
 
 class Proposal(BaseModel):
-    proposed: str | None
     paper: str
+    proposed: str | None
     hardware: str
 
 
@@ -182,19 +182,21 @@ def most_compared(kg: KnowledgeGraph, limit: int = 10) -> Rows[Baseline]:
     return _rows(kg, "most-compared", Baseline, limit=limit)
 
 
-def papers_comparing_to(kg: KnowledgeGraph, name: str, variants: bool = True) -> Rows[Comparison]:
-    """Papers that compare against ``name`` (any spelling), with their claims and citation."""
-    return _rows(kg, "papers-comparing-to", Comparison, name=name, variants=variants)
+def papers_comparing_to(kg: KnowledgeGraph, name: str, variants: bool = True, limit: int = 100) -> Rows[Comparison]:
+    """Papers that compare against ``name`` (any spelling), with their claims and citation; the
+    first ``limit`` rows by title."""
+    return _rows(kg, "papers-comparing-to", Comparison, name=name, variants=variants, limit=limit)
 
 
-def leaderboard(kg: KnowledgeGraph, name: str, metric: str = "any", variants: bool = True) -> Rows[BestClaim]:
-    """Each paper's best stated factor per metric against ``name``."""
-    return _rows(kg, "leaderboard", BestClaim, name=name, metric=metric, variants=variants)
+def leaderboard(kg: KnowledgeGraph, name: str, metric: str = "any", variants: bool = True,
+                limit: int = 100) -> Rows[BestClaim]:
+    """Each paper's best stated factor per metric against ``name``; the first ``limit`` rows."""
+    return _rows(kg, "leaderboard", BestClaim, name=name, metric=metric, variants=variants, limit=limit)
 
 
-def papers_using(kg: KnowledgeGraph, name: str, variants: bool = True) -> Rows[Use]:
-    """Papers built on or about a system or technique."""
-    return _rows(kg, "papers-using", Use, name=name, variants=variants)
+def papers_using(kg: KnowledgeGraph, name: str, variants: bool = True, limit: int = 100) -> Rows[Use]:
+    """Papers built on or about a system or technique; the first ``limit`` rows by title."""
+    return _rows(kg, "papers-using", Use, name=name, variants=variants, limit=limit)
 
 
 def paper_comparisons(kg: KnowledgeGraph, title: str) -> Rows[Comparison]:
@@ -218,14 +220,15 @@ def paper(kg: KnowledgeGraph, title: str) -> Rows[PaperFact]:
     return _rows(kg, "paper", PaperFact, title=title)
 
 
-def papers_targeting(kg: KnowledgeGraph, hardware: str) -> Rows[Target]:
-    """Papers that target a hardware product or class (a class includes its products)."""
-    return _rows(kg, "papers-targeting", Target, hardware=hardware)
+def papers_targeting(kg: KnowledgeGraph, hardware: str, limit: int = 100) -> Rows[Target]:
+    """Papers that target a hardware product or class (a class includes its products); the first
+    ``limit`` rows by title."""
+    return _rows(kg, "papers-targeting", Target, hardware=hardware, limit=limit)
 
 
-def systems_for_hardware(kg: KnowledgeGraph, hardware: str) -> Rows[Proposal]:
-    """What papers targeting ``hardware`` propose."""
-    return _rows(kg, "systems-for-hardware", Proposal, hardware=hardware)
+def systems_for_hardware(kg: KnowledgeGraph, hardware: str, limit: int = 100) -> Rows[Proposal]:
+    """What papers targeting ``hardware`` propose; the first ``limit`` rows by paper title."""
+    return _rows(kg, "systems-for-hardware", Proposal, hardware=hardware, limit=limit)
 
 
 def techniques_by_hardware(kg: KnowledgeGraph, limit: int = 20) -> Rows[TechniqueOnHardware]:

@@ -3,7 +3,8 @@
 // param: name: entity — the baseline, any spelling (vLLM, Flash-Attention 2)
 // param: metric: str = any — only this metric (throughput, latency, memory, energy, accuracy, cost, speed, other)
 // param: variants: bool = true — count its variants too (FlashAttention-2 and -3 for FlashAttention)
-:params {name: 'vLLM', metric: 'any', variants: true};
+// param: limit: int = 100 (1..1000000) — how many rows at most
+:params {name: 'vLLM', metric: 'any', variants: true, limit: 100};
 WITH reduce(f = '', c IN split(replace(replace(toLower($name), '+', 'plus'), '#', 'sharp'), '') | f + CASE WHEN c =~ '[a-z0-9]' THEN c ELSE '' END) AS f
 CALL db.index.fulltext.queryNodes('entity_lookup', f + CASE WHEN size(f) > 2 AND f ENDS WITH 's' THEN ' ' + left(f, size(f) - 1) ELSE '' END) YIELD node
 WITH f, collect(node) AS hits
@@ -17,3 +18,4 @@ WITH p, b, r, metric, unit, value, claim ORDER BY value DESC, claim ASC
 WITH p, b, r, metric, unit, collect(claim)[0] AS claim, max(value) AS best
 RETURN metric, unit, best, p.title AS paper, b.name AS baseline, claim, r.evidence AS evidence, r.source AS source, r.line AS line
 ORDER BY metric ASC, unit ASC, best DESC, paper ASC, baseline ASC
+LIMIT toInteger($limit)

@@ -85,7 +85,7 @@ def test_queries_lists_every_canned_query_with_parameters(tmp_path: Path) -> Non
     result = kg(tmp_path / "kg", "queries", "--format", "json")
     listed = {q["name"]: q for q in json.loads(result.stdout)}
     assert len(listed) >= 5
-    assert [p["name"] for p in listed["papers-targeting"]["parameters"]] == ["hardware"]
+    assert [p["name"] for p in listed["papers-targeting"]["parameters"]] == ["hardware", "limit"]
 
 
 def test_query_answers_with_citations_in_json(tmp_path: Path) -> None:

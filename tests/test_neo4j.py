@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from conftest import FIXTURES, SEEDS, needs_seeds  # the fixtures neo4j_settings and neo live there too
+from benchmarks.generate import write_listings
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.export import write_export
@@ -30,7 +31,7 @@ from graph.model import Label, Node, Relationship, RelType
 from graph.neo4j_store import Neo4jStore, schema_name, schema_statements
 from graph.embedded_store import EmbeddedStore
 from graph.store import GraphBatch, StoreError
-from queries.catalog import CannedQuery, canned_queries
+from queries.catalog import CannedQuery, canned_queries, get_query
 
 pytestmark = pytest.mark.neo4j
 
@@ -86,7 +87,7 @@ def _param_sets(query: CannedQuery, store: EmbeddedStore) -> list[dict[str, Any]
         "name": ["vLLM", "vllm", *most_compared, "no-such-system"],
         "hardware": ["GPU", "A100", "tpu", "FPGA", "no-such-hardware"],
         "title": _title_words(store, RelType.TARGETS if "hardware" in query.name else RelType.COMPARES_TO),
-        "limit": [1000],
+        "limit": [1, 1000],  # 1 reads a hub in title order, 1000 its relationships (the listing queries)
         "q": ["speculative decoding", "GPU kernels", "zz-no-such-word"],
         "depth": [2],
         "metric": ["throughput", "latency"],
@@ -160,6 +161,33 @@ def test_anchored_queries_start_from_an_index_not_a_scan(seeded: Seeded, query: 
     leaves, everything = _plan_operators(plan, leaves_only=True), _plan_operators(plan)
     assert not SCANS & set(leaves), f"{query.name} starts with a scan: {leaves}"
     assert any(op in ("ProcedureCall", "NodeIndexContainsScan", "NodeIndexSeek", "NodeUniqueIndexSeek") for op in everything), everything
+
+
+def _rows_read_from_the_title_index(plan: dict[str, Any]) -> int:
+    here = plan.get("rows", 0) if plan["operatorType"].startswith("NodeIndexSeekByRange") else 0
+    return here + sum(_rows_read_from_the_title_index(c) for c in plan.get("children", []))
+
+
+LISTINGS = {"papers-targeting": ("hardware", "TARGETS"), "systems-for-hardware": ("hardware", "TARGETS"),
+            "papers-comparing-to": ("name", "COMPARES_TO"), "papers-using": ("name", "USES")}
+
+
+def test_a_listing_reads_a_hub_in_title_order_and_anything_smaller_from_its_relationships(neo: Neo4jStore, tmp_path: Path) -> None:
+    KnowledgeGraph(neo).load(write_listings(tmp_path, 600, seed=5))  # hubs of 30 papers and more
+    for query, (param, rel) in LISTINGS.items():
+        with neo.driver.session(database=neo.database) as session:
+            name, papers = session.run(
+                f"MATCH (n)<-[:{rel}]-(:Paper) WHERE n.catalogued WITH n, count(*) AS c ORDER BY c DESC, n.key LIMIT 1 "
+                "RETURN n.name AS name, COUNT { (:Paper) } AS papers").single(strict=True)
+            everything = neo.run_query(query, {param: name, "limit": 100000})
+            # A hub has more than sqrt(limit * papers) rows: with limit 1, more than sqrt(papers).
+            assert len(everything) ** 2 > papers, (query, name, len(everything), papers)
+            for limit, hub in ((1, True), (3, None), (100000, False)):
+                result = session.run("PROFILE " + get_query(query).cypher, {param: name, "limit": limit, "variants": True})
+                assert [dict(r) for r in result] == everything[:limit], (query, limit)
+                read = _rows_read_from_the_title_index(result.consume().profile)
+                if hub is not None:  # the title index is read, and only until the rows are found, for a hub alone
+                    assert 0 < read < papers / 2 if hub else read == 0, (query, limit, read)
 
 
 @needs_seeds

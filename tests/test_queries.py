@@ -46,6 +46,8 @@ def test_every_query_file_pastes_into_neo4j_browser_as_it_is() -> None:
         params = [line for line in lines if line.startswith(":params")]
         assert len(params) == 1 and params[0].endswith("};"), q.name  # Browser runs it, then the query
         assert ":params" not in q.cypher and "$" in q.cypher or not q.parameters
+        # Browser joins a statement's lines: a comment after Cypher would hide the lines below it
+        assert all(line.lstrip().startswith("//") for line in lines if "//" in line.replace("://", "")), q.name
 
 
 def test_queries_that_list_labels_and_types_by_name_list_every_one() -> None:
@@ -146,3 +148,14 @@ def test_every_query_that_takes_a_name_folds_it_like_the_python_lookup() -> None
         for p in q.parameters:
             if p.type in ("entity", "hardware", "paper"):
                 assert FOLD_CYPHER.format(param=f"${p.name}") in q.cypher, (q.name, p.name)
+
+
+@needs_seeds
+def test_a_listing_stops_at_its_limit_and_says_so_where_the_rows_are_not(store: Path) -> None:
+    everything = json.loads(kg(store, "query", "papers-targeting", "-p", "hardware=GPU", "-p", "limit=100000", "--format", "json").stdout)
+    assert len(everything) > 3
+    cut = kg(store, "query", "papers-targeting", "-p", "hardware=GPU", "-p", "limit=3", "--format", "json")
+    assert cut.returncode == 0 and json.loads(cut.stdout) == everything[:3]
+    assert cut.stderr.strip() == "kg: the first 3 rows (the limit); -p limit=N for up to N"
+    whole = kg(store, "query", "papers-targeting", "-p", "hardware=GPU", "-p", f"limit={len(everything) + 1}", "--format", "json")
+    assert json.loads(whole.stdout) == everything and whole.stderr == ""

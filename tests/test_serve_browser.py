@@ -126,14 +126,16 @@ def test_the_papers_targeting_page_shows_the_cli_rows(browser: Any, server: tupl
         page.fill("input[name=hardware]", "TPU")
         page.click("#query-form button")
         page.locator("#rows").wait_for()
-        assert page.url == base + "/queries/papers-targeting?hardware=TPU"
+        assert page.url == base + "/queries/papers-targeting?hardware=TPU&limit=100"
         shown = page.evaluate("() => [...document.querySelectorAll('#rows tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
-        assert shown == expected
+        assert shown == expected and page.locator("#at-limit").count() == 0
         headers = page.evaluate("() => [...document.querySelectorAll('#rows th')].map(c => c.textContent)")
         assert headers == ["paper", "hardware", "evidence", "source", "line"]
         page.locator("#rows td.col-paper a").first.click()
         page.locator("#node-name").wait_for()
         assert page.url.startswith(base + "/paper/") and page.locator("#node-name").inner_text() == expected[0][0]
+        page.goto(base + "/queries/papers-targeting?hardware=TPU&limit=1")
+        assert page.locator("#rows tbody tr").count() == 1 and "the limit" in page.locator("#at-limit").inner_text()
         opened.clean()
 
 

@@ -176,14 +176,15 @@ def router(pool: GraphPool) -> APIRouter:
         raw = _form_values(request)
         runs = bool(raw) or not any(p.required for p in query.parameters)
         values = {p.name: raw.get(p.name, "" if runs else _text(p.example)) for p in query.parameters}
-        rows, error = None, None
+        rows, error, at_limit = None, None, False
         if runs:
             try:
                 rows = await pool.run(lambda kg: kg.query(query.name, **raw))
+                at_limit = len(rows) == query.bind(raw).get("limit")
             except ValueError as exc:  # a bad parameter: shown above the form, which keeps what was typed
                 error = " ".join(str(exc).split())
         suffix = "?" + request.url.query if request.url.query else ""
-        return render(request, "query.html", status=400 if error else 200, query=query, values=values, rows=rows,
+        return render(request, "query.html", status=400 if error else 200, query=query, values=values, rows=rows, at_limit=at_limit,
                       columns=columns_of(rows or []), error=error, csv_url=f"/queries/{quote(query.name)}.csv{suffix}",
                       json_url=f"/queries/{quote(query.name)}.json{suffix}", q="")
 
