@@ -211,10 +211,11 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
         if not sep or not key:
             raise QueryError(f"parameter {item!r} is not KEY=VALUE")
         raw[key.strip()] = value
-    bound = get_query(name).bind(raw)  # a mistake in the query is told before whether the store exists
+    query = get_query(name)
+    query.bind(raw)  # a mistake in the query is told before whether the store exists
     rows = _kg(ctx).query(name, **raw)
     write_rows(rows, fmt, sys.stdout)
-    if "limit" in bound and len(rows) == bound["limit"]:
+    if query.stopped_at_limit(raw, rows):
         click.echo(f"kg: the first {len(rows)} rows (the limit); -p limit=N for up to N", err=True)
 
 

@@ -125,6 +125,14 @@ class CannedQuery(BaseModel):
         """The ``:params`` line's values: a call that answers on the seeds."""
         return {p.name: p.example for p in self.parameters}
 
+    def stopped_at_limit(self, raw: dict[str, Any], rows: list[Any]) -> bool:
+        """Whether ``rows``, answered for ``raw``, fill the query's ``limit``: more may be left.
+
+        >>> get_query("most-compared").stopped_at_limit({"limit": "2"}, ["a", "b"])
+        True
+        """
+        return len(rows) == self.bind(raw).get("limit")
+
     def bind(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Check and convert parameters; missing optional ones take their defaults."""
         known = {p.name: p for p in self.parameters}

@@ -180,7 +180,7 @@ def router(pool: GraphPool) -> APIRouter:
         if runs:
             try:
                 rows = await pool.run(lambda kg: kg.query(query.name, **raw))
-                at_limit = len(rows) == query.bind(raw).get("limit")
+                at_limit = query.stopped_at_limit(raw, rows)
             except ValueError as exc:  # a bad parameter: shown above the form, which keeps what was typed
                 error = " ".join(str(exc).split())
         suffix = "?" + request.url.query if request.url.query else ""
