@@ -20,6 +20,7 @@ import bibtexparser
 
 from graph.model import ListingEntry, arxiv_id, iso_date
 from loaders.formats.common import admit, clean, make_entry, record_error
+from loaders.markup import plain_text
 from loaders.source_io import check_lines, decode_text, read_bytes
 
 if TYPE_CHECKING:
@@ -30,8 +31,6 @@ SUFFIXES = (".bib", ".bibtex")
 CONTENT_ONLY_OK = True
 _ENTRY_START = re.compile(rb"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbk]\s*\{?([A-Za-z])\}?")
-_COMMAND = re.compile(r"\\(?:textbf|textit|emph|texttt|textsc|mathrm|text)\s*\{([^{}]*)\}")
 
 
 def detect(start: bytes) -> bool:
@@ -41,9 +40,7 @@ def detect(start: bytes) -> bool:
 def _text(value: str | None) -> str:
     if not value:
         return ""
-    value = _COMMAND.sub(r"\1", value)
-    value = _ACCENT.sub(r"\1", value).replace("\\&", "&").replace("\\%", "%").replace("\\_", "_").replace("~", " ")
-    return clean(value.replace("{", "").replace("}", ""))
+    return plain_text(clean(re.sub(r"(?<!\\)~", " ", value)))  # BibTeX's tie is a space
 
 
 def _published(fields: dict[str, str]) -> str | None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from graph.model import ListingEntry
+from loaders.markup import plain_text
 from loaders.source_io import ListingError
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ def make_entry(path: Path, where: str, **fields: Any) -> ListingEntry:
     """A ListingEntry, or a ListingError naming the file, the record ('line 12') and the problem."""
     if not clean(fields.get("title")):
         raise record_error(path, where, "no title")
-    fields["title"] = clean(fields["title"])
-    fields["abstract"] = clean(fields.get("abstract"))
+    fields["title"] = plain_text(clean(fields["title"]))  # TeX, HTML and BibTeX markup read as a reader sees it
+    fields["abstract"] = plain_text(clean(fields.get("abstract")))
     try:
         return ListingEntry(**fields)
     except ValidationError as exc:

@@ -115,6 +115,14 @@ def score_as_user(gold: Path, kg: Path) -> Score:
         return score_export(export, gold)
 
 
+def score_batches(batches: list[str]) -> Score:
+    """The current extractor on the labelled batches together, as a user would run it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        gold = Path(tmp, "gold.jsonl")
+        gold.write_text("".join(gold_file(b).read_text(encoding="utf-8") for b in batches), encoding="utf-8")
+        return score_as_user(gold, Path(sys.executable).with_name("kg"))
+
+
 def first_scores() -> list[dict]:
     if not FIRST_SCORES.exists():
         return []
@@ -140,6 +148,10 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["first-score"] and len(argv) >= 2:
         for batch in argv[1:]:
             print(json.dumps(record_first_score(batch, extractor=_extractor_name())))
+        return 0
+    if argv[:1] == ["score"]:
+        batches = argv[1:] or [p.stem.rsplit("_b", 1)[1] for p in sorted(LABELS.glob("real_gold_b*.jsonl"))]
+        print(json.dumps(score_batches(batches).summary()))
         return 0
     if argv[:1] == ["table"]:
         for row in first_scores():
