@@ -22,6 +22,8 @@ from loaders.attach import attach
 from loaders.automaton import CASE_FOLD
 from loaders.catalogue import Catalogue, CatalogueEntry
 from loaders.cues import Cues, cue_form
+from loaders.learn import linear
+from loaders.learn.features import mention_features
 from loaders.claims import find_claims
 from loaders.linking import EntityMatcher, Mention, default_matcher
 from loaders.names import candidate_names, clean_name, is_artifact_name, title_case_items
@@ -307,7 +309,17 @@ def _device_count(before: str) -> int:
 
 
 _SMALL_WORDS = {"of", "for", "and", "the", "in", "on", "to", "with", "via", "a", "an", "by"}
-_LEAD_IN = re.compile(r"^(?:(?:the|a|an|NVIDIA|Nvidia|AMD|Intel|Google|Apple|Qualcomm|Arm|state-of-the-art|high-end|server-grade|desktop|flagship)\s+)*$")
+
+
+_SETTING_WORDS = frozenset("on with using across of in at for per running run runs via by under from to when while within".split())
+_HARDWARE_LEAD_WORD = re.compile(r"[\w.+/-]+")
+
+
+def _leads_to_hardware(before_in_span: str) -> bool:
+    """Do the words between a comparison cue and a hardware product only describe it (articles,
+    vendors, adjectives, other products of a list), with no preposition or device count between?"""
+    words = _HARDWARE_LEAD_WORD.findall(before_in_span)
+    return len(words) <= 8 and not any(w.lower() in _SETTING_WORDS or w.replace(",", "").isdigit() for w in words)
 
 
 def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
@@ -317,9 +329,9 @@ def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
     A100'), not when it sets the scene ('over 2,048 A100 GPUs'); a technique family only when it
     is named by a proper name (LoRA, DARTS), not a common phrase ('network pruning')."""
     if m.entry.label == "Hardware":
-        # "faster than an A100", "compared to prior work on CPUs and V100"
-        listed = re.search(r"\b(?:CPU|GPU|TPU|NPU|FPGA|ASIC)s?\s*(?:,|and|or)\s*$", before_in_span)
-        return m.entry.kind != "class" and bool(_LEAD_IN.match(before_in_span) or listed)
+        # "faster than an A100", "over the latest NVIDIA A100 and H100 GPUs", "compared to a GPU (GTX 1080)";
+        # not "faster than X on 2,048 A100 GPUs" (a setting, after a preposition or a count)
+        return m.entry.kind != "class" and _leads_to_hardware(before_in_span)
     if m.entry.label == "System" and " " in m.text and m.text.islower():
         return False  # "efficient vision transformer designs": a kind of model, not one
     if m.entry.label == "Technique":
@@ -331,9 +343,22 @@ def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
 class Extractor:
     """Rules that read PROPOSES, COMPARES_TO, USES and TARGETS off a title and an abstract."""
 
-    def __init__(self, matcher: EntityMatcher | None = None) -> None:
+    def __init__(self, matcher: EntityMatcher | None = None, baseline_model: linear.LinearModel | None | bool = True) -> None:
+        """``baseline_model``: the learned judge of "is this mention a baseline?" (True: the trained
+        model when there is one; False or None: the rules alone)."""
         self.matcher = matcher or default_matcher()
         self._known_cache: dict[str, bool] = {}
+        self.baseline_model = linear.load("baseline") if baseline_model is True else (baseline_model or None)
+        self.trace: list[dict[str, Any]] | None = None  # set to a list to record every baseline decision (make train)
+
+    def _is_baseline(self, b: _Builder, text: str, start: int, end: int, kind: str, rule: bool, names: list[str]) -> bool:
+        """The rules' answer, weighed with the words around the mention by the trained model."""
+        if self.baseline_model is None and self.trace is None:
+            return rule
+        features = mention_features(text, start, end, kind=kind, rule=rule)
+        if self.trace is not None:
+            self.trace.append({"paper": b.entry.title, "names": names, "features": features, "rule": rule})
+        return self.baseline_model.decide(features) if self.baseline_model is not None else rule
 
     def extract(self, entry: ListingEntry) -> PaperFacts:
         document = f"{entry.title}\n{entry.abstract}"
@@ -453,9 +478,14 @@ class Extractor:
             # "CUDA-optimized FlashAttention-2": CUDA only qualifies the name that follows
             modifier = _MODIFIER.match(text, m.end)
             modifier = modifier if modifier and is_name_like(clean_name(modifier.group(1))) else None
-            is_baseline = bool(span) and not modifier and _is_comparison_target(m, text[span[0] : m.start])
-            # hardware the work is measured against is not hardware it runs on, in that sentence
-            if _is_targetable(m.entry) and not is_baseline and _names_hardware(m, text) and not _is_software(m, b) and (
+            rule = bool(span) and not modifier and _is_comparison_target(m, text[span[0] : m.start])
+            is_baseline = rule if m.entry.kind == "class" else self._is_baseline(
+                b, text, m.start, m.end, f"{m.entry.label}:{m.entry.kind}", rule, [m.text, m.entry.name, *m.entry.aliases]
+            )
+            # hardware the work is measured against is not hardware it runs on, in that sentence:
+            # not the product, nor the class named with it ("than the A100 and H100 GPUs")
+            against = is_baseline or (m.entry.kind == "class" and bool(span) and _leads_to_hardware(text[span[0] : m.start]))
+            if _is_targetable(m.entry) and not against and _names_hardware(m, text) and not _is_software(m, b) and (
                 sentence.index == -1 or is_target_context(text, m.start, own)
             ):
                 self._target(b, m, cite, text)
@@ -477,7 +507,8 @@ class Extractor:
                     continue
                 if name not in names and any(self._known(w) for w in name.split()):  # "Intel Xeons"
                     continue
-                compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos, pos + len(name)))
+                if self._is_baseline(b, text, pos, pos + len(name), "new", True, [name]):
+                    compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos, pos + len(name)))
         self._comparisons(b, text, compared, cite, own)
 
     @staticmethod

@@ -290,3 +290,25 @@ def test_the_same_sentence_is_cited_at_each_paper_s_own_source_and_line() -> Non
     for entry in (a, b, a):
         (rel,) = [r for r in EXTRACTOR.extract(entry).relationships if r.type.value == "COMPARES_TO"]
         assert (rel.start, rel.properties["source"], rel.properties["line"]) == (Paper.key_for(entry.title), entry.source, entry.abstract_line)
+
+
+# ---- hardware measured against is a baseline, never a target (issue 21) --------------------
+
+@pytest.mark.parametrize(
+    "sentence, baselines, not_targets",
+    [
+        # the seed "SambaNova SN40L ...": its DGX servers are what the RDU node is measured against
+        ("It achieves an overall speedup of 3.7x over a DGX H100 and 6.6x over a DGX A100.", ["DGX A100", "DGX H100"], ["DGX A100", "DGX H100", "GPU"]),
+        ("It achieves up to 8.4x speedup over the latest NVIDIA A100 and H100 GPUs, respectively.", ["A100", "H100"], ["A100", "H100", "GPU"]),
+        ("Compared to a same-technology GPU (GTX 1080), our design offers 1.50x higher throughput.", ["GTX 1080"], ["GTX 1080", "GPU"]),
+    ],
+)
+def test_hardware_after_a_comparison_cue_is_a_baseline_not_a_target(sentence: str, baselines: list[str], not_targets: list[str]) -> None:
+    got = facts("Rapido: An Accelerator for Serving", "We present Rapido. " + sentence)
+    assert set(baselines) <= set(got.get("COMPARES_TO", [])), got
+    assert not set(not_targets) & set(got.get("TARGETS", [])), got
+
+
+def test_hardware_that_sets_the_scene_of_a_comparison_stays_a_target() -> None:
+    got = facts("Rapido: Fast Serving", "We present Rapido. Rapido is 2x faster than vLLM on 64 A100 GPUs.")
+    assert got["COMPARES_TO"] == ["vLLM"] and "A100" in got["TARGETS"], got
