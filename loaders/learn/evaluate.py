@@ -162,7 +162,10 @@ def main(argv: list[str]) -> int:
 
 
 def _extractor_name() -> str:
-    return "rules"
+    from loaders.learn.linear import load
+
+    model = load("baseline")
+    return "rules + markup" if model is None else f"rules + markup + baseline judge ({model.meta.get('papers')} papers)"
 
 
 if __name__ == "__main__":

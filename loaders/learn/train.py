@@ -1,0 +1,168 @@
+"""``make train``: the learned models, rebuilt from the labels, deterministically.
+
+The baseline judge (``models/baseline.json``) learns from every labelled real abstract
+(``tests/data/real/real_gold_b*.jsonl``, text in ``../shared/corpus``) and the project's labelled
+seed papers: each mention the rules consider, with what they said, is a positive when the paper's
+gold lists it among ``compares_to``, a negative when the gold lists it nowhere, and left out when it
+is only ``optional``. A logistic regression (scikit-learn, liblinear, fixed seed) weighs the
+features of ``loaders.learn.features``; its weights are written as JSON.
+
+    python -m loaders.learn.train              # write loaders/learn/models/baseline.json
+    python -m loaders.learn.train --cv         # 5-fold cross-validation by paper over the real abstracts
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from graph.export import write_export
+from graph.model import ListingEntry
+from loaders.extract import Extractor
+from loaders.formats.arxiv_jsonl import entry_of
+from loaders.learn.evaluate import CORPUS, LABELS, SCORER, Score, score_export
+from loaders.learn.linear import MODELS, LinearModel
+from loaders.listing import read_listing
+
+SEEDS = CORPUS.parents[1] / "seeds"
+SEED_GOLD = LABELS.parent / "project_gold.jsonl"  # the project's labelled seed papers (dev_gold.jsonl stays a measure only)
+
+C = 0.5  # inverse regularisation: chosen once by cross-validation, fixed here
+FOLDS = 5
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("kg_shared_score", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def real_gold(batches: Iterable[str] | None = None) -> list[dict]:
+    paths = sorted(LABELS.glob("real_gold_b*.jsonl")) if batches is None else [LABELS / f"real_gold_b{int(b):02d}.jsonl" for b in batches]
+    return [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def corpus_entries(ids: set[str]) -> dict[str, ListingEntry]:
+    out = {}
+    with CORPUS.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            record = json.loads(line)
+            if record["id"] in ids:
+                out[record["id"]] = entry_of(record, CORPUS, CORPUS.name, number)
+    return out
+
+
+def seed_data() -> tuple[list[dict], dict[str, ListingEntry]]:
+    """The project's labelled seed papers and their entries, keyed by folded title (``gid`` set to it)."""
+    key = _scorer().title_key
+    entries: dict[str, ListingEntry] = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        for entry in read_listing(path):
+            entries.setdefault(key(entry.title), entry)
+    gold = [json.loads(line) for line in SEED_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [{**g, "gid": key(g["title"])} for g in gold], entries
+
+
+def fold_of(gid: str) -> int:
+    """The cross-validation fold of a paper, fixed by its arXiv id."""
+    return int(hashlib.sha256(gid.encode()).hexdigest(), 16) % FOLDS
+
+
+def examples(gold: list[dict], entries: dict[str, ListingEntry]) -> list[tuple[list[str], int]]:
+    """(features, label) for every mention the rules weigh in the gold papers."""
+    score = _scorer()
+    extractor = Extractor(baseline_model=False)
+    out = []
+    for g in gold:
+        entry = entries.get(g["gid"])
+        if entry is None:
+            continue
+        compared = {n for item in score.gold_items(g.get("compares_to", [])) for n in item}
+        optional = {n for item in score.gold_items(g.get("optional", []) + g.get("proposes", [])) for n in item}
+        extractor.trace = []
+        extractor.extract(entry)
+        for t in extractor.trace:
+            names = {score.norm(n) for n in t["names"]} - {""}
+            if names & compared:
+                out.append((t["features"], 1))
+            elif not names & optional:
+                out.append((t["features"], 0))
+    extractor.trace = None
+    return out
+
+
+def fit(data: list[tuple[list[str], int]], meta: dict | None = None) -> LinearModel:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer(sort=True)
+    X = vec.fit_transform([dict.fromkeys(f, 1) for f, _ in data]).tocsr()
+    X.indices, X.indptr = X.indices.astype("int32"), X.indptr.astype("int32")  # liblinear takes 32-bit indices
+    y = [label for _, label in data]
+    clf = LogisticRegression(C=C, solver="liblinear", random_state=0, max_iter=1000)
+    clf.fit(X, y)
+    weights = {name: round(float(w), 6) for name, w in zip(vec.get_feature_names_out(), clf.coef_[0]) if abs(w) > 1e-6}
+    return LinearModel(weights=weights, intercept=round(float(clf.intercept_[0]), 6), meta={"examples": len(data), "positives": sum(y), "C": C, **(meta or {})})
+
+
+def score_with(extractor: Extractor, entries: Iterable[ListingEntry], gold: list[dict]) -> Score:
+    nodes, rels = {}, {}
+    for entry in entries:
+        facts = extractor.extract(entry)
+        for node in [facts.paper, *facts.nodes]:
+            nodes.setdefault(node.key, node)
+        for rel in facts.relationships:
+            rels.setdefault(rel.key, rel)
+    with tempfile.TemporaryDirectory() as tmp:
+        export, gold_path = Path(tmp, "graph.jsonl"), Path(tmp, "gold.jsonl")
+        with export.open("w", encoding="utf-8") as fh:
+            write_export(nodes.values(), rels.values(), fh)
+        gold_path.write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+        return score_export(export, gold_path)
+
+
+def cross_validate(gold: list[dict], entries: dict[str, ListingEntry], seed: list[tuple[list[str], int]]) -> tuple[Score, Score]:
+    """5-fold cross-validation by paper over the real abstracts (the seed papers always train):
+    (the trained judge, the rules alone), summed over folds."""
+    learned = rules = None
+    for k in range(FOLDS):
+        test = [g for g in gold if fold_of(g["gid"]) == k]
+        model = fit(examples([g for g in gold if fold_of(g["gid"]) != k], entries) + seed)
+        fold_entries = [entries[g["gid"]] for g in test if g["gid"] in entries]
+        a = score_with(Extractor(baseline_model=model), fold_entries, test)
+        r = score_with(Extractor(baseline_model=False), fold_entries, test)
+        learned = a if learned is None else learned + a
+        rules = r if rules is None else rules + r
+    assert learned is not None and rules is not None
+    return learned, rules
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cv", action="store_true", help="5-fold cross-validation by paper instead of training")
+    ap.add_argument("--batches", nargs="*", help="label batches to use (default: all)")
+    a = ap.parse_args(argv)
+    gold = real_gold(a.batches)
+    entries = corpus_entries({g["gid"] for g in gold})
+    seed_gold, seed_entries = seed_data()
+    seed = examples(seed_gold, seed_entries)
+    if a.cv:
+        learned, rules = cross_validate(gold, entries, seed)
+        print(json.dumps({"papers": len(gold), "learned": learned.summary(), "rules": rules.summary()}))
+        return 0
+    model = fit(examples(gold, entries) + seed, meta={"papers": len(gold), "seed_papers": len(seed_gold)})
+    MODELS.mkdir(exist_ok=True)
+    (MODELS / "baseline.json").write_text(model.to_json(), encoding="utf-8")
+    print(f"baseline judge: {model.meta['examples']} mentions of {len(gold)} real and {len(seed_gold)} seed papers, {len(model.weights)} weights -> {MODELS / 'baseline.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
