@@ -311,6 +311,30 @@ def _device_count(before: str) -> int:
 _SMALL_WORDS = {"of", "for", "and", "the", "in", "on", "to", "with", "via", "a", "an", "by"}
 
 
+# The rest of a name a catalogue name is part of: glued on ("RT-NeRF.Edge", "TensorRT-FP8", "llm.npu",
+# "vLLM-v1") when the glued piece has a capital, a digit or follows a dot; or a version word after a
+# space ("NeuroSim V1.4", "Jetson XNX", "Unsloth MAX").
+_GLUED_BEFORE = re.compile(r"(?:[A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*[-.])+$")
+_GLUED_AFTER = re.compile(r"(?:(?:-(?=[A-Za-z0-9]*[A-Z0-9])|\.(?=[A-Za-z]))[A-Za-z0-9]+)+")
+_VERSION_AFTER = re.compile(r" (?:[vV]\d+(?:\.\d+)*|[A-Z]{2,4}(?:-?\d+)?|[A-Z]-\d\w*|I-\w+)(?![\w.-]*\w)")
+_NOT_VERSIONS = frozenset("GPU GPUS CPU CPUS TPU NPU FPGA ASIC SOC API LLM LLMS KV MOE AI ML DNN CNN RNN HBM DRAM SRAM PIM SSD NVME RDMA OS IO FP BF INT TP PP DP EP SP SLO SLOS QPS TTFT TPOT MFU FLOPS".split())
+
+
+def _full_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole name a catalogue mention at ``text[start:end]`` is written inside of."""
+    before = _GLUED_BEFORE.search(text, max(0, start - 24), start)
+    if before and (before.start() == 0 or not re.match(r"[\w.-]", text[before.start() - 1])):
+        start = before.start()
+    after = _GLUED_AFTER.match(text, end)
+    if after:
+        end = after.end()
+    else:
+        version = _VERSION_AFTER.match(text, end)
+        if version and version.group(0).strip().upper().split("-")[0] not in _NOT_VERSIONS:
+            end = version.end()
+    return start, end
+
+
 _SETTING_WORDS = frozenset("on with using across of in at for per running run runs via by under from to when while within".split())
 _HARDWARE_LEAD_WORD = re.compile(r"[\w.+/-]+")
 
@@ -387,6 +411,14 @@ class Extractor:
         if name not in self._known_cache:
             self._known_cache[name] = self.matcher.lookup(name) is not None or bool(self.matcher.find(name))
         return self._known_cache[name]
+
+    def _covered(self, name: str) -> bool:
+        """A catalogue name, or text made of them ('A100/H100'); not a longer name that merely holds
+        one ('TensorRT-FP8')."""
+        if self.matcher.lookup(name) is not None:
+            return True
+        found = self.matcher.find(name)
+        return bool(found) and sum(len(fold(m.text)) for m in found) >= len(fold(name)) - 1
 
     def _proposals(self, b: _Builder, sentences: list[Sentence], acronyms: dict[str, str]) -> list[str]:
         # An acronym spelled out in plain words ("low-resource languages (LRLs)") names a concept.
@@ -490,7 +522,7 @@ class Extractor:
             ):
                 self._target(b, m, cite, text)
             if is_baseline:
-                compared.append((b.catalogued(m.entry), m.start, m.end))
+                compared.append(self._named_as_written(b, text, m))
             elif inside(uses, m.start, m.end) and m.entry.label != "Hardware":
                 b.relate(RelType.USES, b.paper_key, b.catalogued(m.entry), cite)
         self._unknown_products(b, sentence, text, mentions, cite, own, own_folds)
@@ -499,7 +531,8 @@ class Extractor:
             listed = bool(names) or any(a <= m.start < z for m in mentions)
             for name in names + title_case_items(text[a:z], listed) + self._lone_name(text, a, z, b.document):
                 pos = text.find(name, a)
-                if fold(name) in own_folds or any(m.start <= pos < m.end for m in mentions) or self._known(name):
+                inside_named = any(m.start <= pos < m.end for m in mentions) or any(x <= pos < y for _, x, y in compared)
+                if fold(name) in own_folds or inside_named or self._covered(name):
                     continue
                 # an acronym of a plain concept names a baseline ("comparably to MHA"), not when it
                 # only qualifies one ("faster than existing ODL software frameworks")
@@ -507,9 +540,26 @@ class Extractor:
                     continue
                 if name not in names and any(self._known(w) for w in name.split()):  # "Intel Xeons"
                     continue
-                if self._is_baseline(b, text, pos, pos + len(name), "new", True, [name]):
-                    compared.append((b.discovered(name, [], Label.SYSTEM, "system"), pos, pos + len(name)))
+                start, end = _full_name(text, pos, pos + len(name)) if name in names else (pos, pos + len(name))
+                if self._is_baseline(b, text, start, end, "new", True, [text[start:end]]):
+                    compared.append((b.discovered(text[start:end], [], Label.SYSTEM, "system"), start, end))
         self._comparisons(b, text, compared, cite, own)
+
+    def _named_as_written(self, b: _Builder, text: str, m: Mention) -> tuple[str, int, int]:
+        """The node a baseline mention names: the catalogued one, or, when the text writes a longer
+        name around it that the catalogue lacks ("TensorRT-FP8", "RT-NeRF.Edge"), that name, as a
+        variant of the catalogued one."""
+        start, end = _full_name(text, m.start, m.end)
+        if (start, end) == (m.start, m.end):
+            return b.catalogued(m.entry), start, end
+        name = text[start:end]
+        known = self.matcher.lookup(name)
+        if known is not None:
+            return b.catalogued(known), start, end
+        family = b.catalogued(m.entry)
+        key = b.discovered(name, [], Label(m.entry.label), m.entry.kind if m.entry.label != "Hardware" else "product")
+        b.relate(RelType.VARIANT_OF, key, family, {"evidence": f"{name} is written as a version of {m.entry.name}", "source": b.entry.source, "line": b.entry.abstract_line or b.entry.title_line})
+        return key, start, end
 
     @staticmethod
     def _lone_name(text: str, a: int, z: int, document: str) -> list[str]:

@@ -312,3 +312,16 @@ def test_hardware_after_a_comparison_cue_is_a_baseline_not_a_target(sentence: st
 def test_hardware_that_sets_the_scene_of_a_comparison_stays_a_target() -> None:
     got = facts("Rapido: Fast Serving", "We present Rapido. Rapido is 2x faster than vLLM on 64 A100 GPUs.")
     assert got["COMPARES_TO"] == ["vLLM"] and "A100" in got["TARGETS"], got
+
+
+@pytest.mark.parametrize(
+    "sentence, baseline",
+    [
+        ("Rapido delivers at least 20% faster execution than TensorRT-FP8.", "TensorRT-FP8"),
+        ("Rapido is 1.5x faster than RT-NeRF.Edge on the same board.", "RT-NeRF.Edge"),
+        ("Rapido is 3x more accurate than NeuroSim V1.4 in our tests.", "NeuroSim V1.4"),
+    ],
+)
+def test_the_longest_name_written_wins_over_a_catalogued_part_of_it(sentence: str, baseline: str) -> None:
+    got = facts("Rapido: Fast Things", "We present Rapido. " + sentence)
+    assert got["COMPARES_TO"] == [baseline], got
