@@ -65,7 +65,7 @@ _NEXT_WORD = re.compile(r"\s*([\w/-]+)")
 _WITHIN = re.compile(r"\bwithin\s+" + _QUALIFIER + "$", re.I)
 _OBJECT_END = re.compile(r"[,;.]\s|\s(?:and|or|while|whereas|but|at|on|in|for|with|when|under|across)\s|$")
 _CLAUSE_END = re.compile(r"[;.]\s|,\s+(?:while|whereas|but|and\s+(?:it|we|the)\b)|\s(?:while|whereas|but)\s|$")
-_LIST_GAP = re.compile(r"^[\s,]*(?:and|or|as\s+well\s+as)?[\s,]*(?:the\s+)?(?:[\w.+-]+\s+){0,2}?$")
+_LIST_GAP = re.compile(r"^[\s,]*(?:and|or|as\s+well\s+as)?[\s,]*(?:the\s+)?(?:(?![\d.,–-]+[x×%]?\s)[\w.+-]+\s+){0,2}?$")  # no margin between two items of a list
 _ITEM_GAP = re.compile(r"^\s*(?:,\s*)?(?:and\s+|or\s+)?" + _QUALIFIER + "$", re.I)
 _COMPARATIVE = re.compile(
     r"\b(?:higher|lower|more|less|fewer|better|worse|faster|slower|improv\w*|reduc\w*|increas\w*|decreas\w*|"
@@ -79,7 +79,7 @@ _SHARE_OF = re.compile(r"\s+of\s+(?!(?:the\s+|its\s+)?(?:energy|power|memory|tim
 _ABSOLUTE = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:theoretical|peak|max\w*|ideal|available|hardware|roofline)|\s*(?:model\s+)?flops\s+utili[sz]ation|mfu\b|hit\s+rate|attainment)", re.I)
 
 
-def _items(claims: list[FoundClaim]) -> list[list[FoundClaim]]:
+def claim_items(claims: list[FoundClaim]) -> list[list[FoundClaim]]:
     """Claims grouped so that the two ends of a range ("1.5–2.3×") are one item."""
     items: list[list[FoundClaim]] = []
     for c in sorted(claims, key=lambda c: c.start):
@@ -254,7 +254,7 @@ def attach(text: str, targets: list[Target], claims: list[FoundClaim], own: tupl
     if not targets:
         return out
     groups = _groups(text, targets)
-    items = _items(claims)
+    items = claim_items(claims)
     paired = _respectively(text, items, groups)
     for i, item in enumerate(items):
         owners = paired.get(i)

@@ -119,3 +119,14 @@ def test_claims_of_an_older_load_without_directions_stay_parallel() -> None:
     new = {"claims": ["3× speed"], "claim_values": [3.0], "claim_units": ["x"], "claim_metrics": ["speed"], "claim_directions": ["higher"]}
     merged = merge_properties(old, new)
     assert merged["claim_directions"] == ["unstated", "higher"] and merged["claim_values"] == [2.0, 3.0]
+
+
+def test_a_margin_between_two_baselines_splits_them_into_two_lists() -> None:
+    """'6-33x over RCCL and 28-70x over Cray-MPICH': each range goes to its own baseline (issue 21)."""
+    from loaders.attach import attach
+    from loaders.claims import find_claims
+
+    s = "It delivers 6-33x speedups over RCCL and 28-70x over Cray-MPICH for all-gather."
+    targets = [("rccl", s.index("RCCL"), s.index("RCCL") + 4), ("mpich", s.index("Cray"), s.index("Cray") + 10)]
+    got = {k: [c.value for c in v] for k, v in attach(s, targets, find_claims(s)).items()}
+    assert got == {"rccl": [6.0, 33.0], "mpich": [28.0, 70.0]}
