@@ -18,12 +18,12 @@ from typing import Any
 
 from graph.merge import merge_properties
 from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType, entity_key, iso_date
-from loaders.attach import attach
+from loaders.attach import attach, claim_items
 from loaders.automaton import CASE_FOLD
 from loaders.catalogue import Catalogue, CatalogueEntry
 from loaders.cues import Cues, cue_form
 from loaders.learn import linear
-from loaders.learn.features import mention_features
+from loaders.learn.features import mention_features, pair_features
 from loaders.claims import find_claims
 from loaders.linking import EntityMatcher, Mention, default_matcher
 from loaders.names import candidate_names, clean_name, is_artifact_name, title_case_items
@@ -367,12 +367,17 @@ def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
 class Extractor:
     """Rules that read PROPOSES, COMPARES_TO, USES and TARGETS off a title and an abstract."""
 
-    def __init__(self, matcher: EntityMatcher | None = None, baseline_model: linear.LinearModel | None | bool = True) -> None:
-        """``baseline_model``: the learned judge of "is this mention a baseline?" (True: the trained
-        model when there is one; False or None: the rules alone)."""
+    def __init__(
+        self, matcher: EntityMatcher | None = None, baseline_model: linear.LinearModel | None | bool = True,
+        pair_model: linear.LinearModel | None | bool = True,
+    ) -> None:
+        """``baseline_model``: the learned judge of "is this mention a baseline?"; ``pair_model``: of
+        "is this number stated against this baseline?" (True: the trained model when there is one;
+        False or None: the rules alone)."""
         self.matcher = matcher or default_matcher()
         self._known_cache: dict[str, bool] = {}
         self.baseline_model = linear.load("baseline") if baseline_model is True else (baseline_model or None)
+        self.pair_model = linear.load("pairs") if pair_model is True else (pair_model or None)
         self.trace: list[dict[str, Any]] | None = None  # set to a list to record every baseline decision (make train)
 
     def _is_baseline(self, b: _Builder, text: str, start: int, end: int, kind: str, rule: bool, names: list[str]) -> bool:
@@ -381,7 +386,7 @@ class Extractor:
             return rule
         features = mention_features(text, start, end, kind=kind, rule=rule)
         if self.trace is not None:
-            self.trace.append({"paper": b.entry.title, "names": names, "features": features, "rule": rule})
+            self.trace.append({"task": "baseline", "names": names, "features": features, "rule": rule})
         return self.baseline_model.decide(features) if self.baseline_model is not None else rule
 
     def extract(self, entry: ListingEntry) -> PaperFacts:
@@ -607,7 +612,11 @@ class Extractor:
         """COMPARES_TO for each target, with the numbers the sentence states against it (loaders.attach)."""
         if not compared:
             return
-        for key, items in attach(text, compared, find_claims(text), tuple(own)).items():
+        claims = find_claims(text)
+        owned = attach(text, compared, claims, tuple(own))
+        if claims and (self.pair_model is not None or self.trace is not None):
+            owned = self._pair(b, text, compared, claims, owned)
+        for key, items in owned.items():
             props = dict(cite)
             if items:
                 props |= {
@@ -618,6 +627,28 @@ class Extractor:
                     "claim_directions": [c.direction for c in items],
                 }
             b.relate(RelType.COMPARES_TO, b.paper_key, key, props)
+
+    def _pair(self, b: _Builder, text: str, compared: list[tuple[str, int, int]], claims: list, owned: dict[str, list]) -> dict[str, list]:
+        """Each number's baselines, the rules' answer weighed by the trained pair model."""
+        items = claim_items(claims)
+        spans = [(c[0].start, c[-1].end) for c in items]
+        targets = [(s, e) for _, s, e in compared]
+        out: dict[str, list] = {key: [] for key, _, _ in compared}
+        for item, span in zip(items, spans):
+            owners = {key for key, got in owned.items() if item[0].claim in got}
+            for key, start, end in compared:
+                node = b.nodes.get(key)
+                kind = node.label.value if node else "System"
+                features = pair_features(
+                    text, span, (start, end), rule=key in owners, rule_none=not owners, kind=kind, unit=item[0].unit, targets=targets, items=spans
+                )
+                if self.trace is not None:
+                    names = [node.properties.get("name", ""), *node.properties.get("aliases", [])] if node else []
+                    self.trace.append({"task": "pair", "names": names, "values": [c.value for c in item], "features": features, "rule": key in owners})
+                chosen = self.pair_model.decide(features) if self.pair_model is not None else key in owners
+                if chosen:
+                    out[key].extend(c.claim for c in item if c.claim not in out[key])
+        return out
 
     def _technique_focus(self, b: _Builder, title: Sentence, sentences: list[Sentence]) -> None:
         """USES for technique families the paper is about: named in the title or in two sentences."""

@@ -68,3 +68,57 @@ def mention_features(text: str, start: int, end: int, *, kind: str, rule: bool) 
     if re.match(r"\s+[a-z]", window_after) and re.match(r"\s+(?:framework|engine|system|library|kernel|baseline|implementation|backend|runtime|server)s?\b", window_after):
         out.append("head_noun_after")
     return out
+
+
+_PAIR_WORDS = frozenset("over than compared vs versus against relative by respectively and or , ; ( ) of to with on in while whereas but outperforms outperform".split())
+
+
+def _bucket(n: int) -> str:
+    return "0" if n <= 0 else "1" if n == 1 else "2-3" if n <= 3 else "4-7" if n <= 7 else "8-15" if n <= 15 else "16+"
+
+
+def pair_features(
+    text: str, item: tuple[int, int], target: tuple[int, int], *, rule: bool, rule_none: bool, kind: str, unit: str,
+    targets: list[tuple[int, int]], items: list[tuple[int, int]],
+) -> list[str]:
+    """Features of "is the number at ``item`` stated against the baseline at ``target``?" in one sentence.
+
+    >>> s = "It is 2x faster than A and 3x faster than B."
+    >>> a, b = (s.index("A "), s.index("A ") + 1), (s.index("B."), s.index("B.") + 1)
+    >>> n2, n3 = (s.index("2x"), s.index("2x") + 2), (s.index("3x"), s.index("3x") + 2)
+    >>> f = pair_features(s, n2, a, rule=True, rule_none=False, kind="System", unit="x", targets=[a, b], items=[n2, n3])
+    >>> [x for x in f if x.startswith(("order", "gap=", "between_targets", "rank"))]
+    ['order=number_first', 'order_dist=number_first_2-3', 'gap=faster_than', 'between_targets=0', 'rank_equal']
+    """
+    (i0, i1), (t0, t1) = item, target
+    first = "number_first" if i1 <= t0 else "target_first"
+    lo, hi = (i1, t0) if i1 <= t0 else (t1, i0)
+    between = text[lo:hi]
+    words = _WORD.findall(between.lower())
+    out = [f"rule={int(rule)}", f"rule_none={int(rule_none)}", f"order={first}", f"kind={kind}", f"unit={unit}",
+           f"dist={_bucket(len(words))}", f"order_dist={first}_{_bucket(len(words))}"]
+    if len(words) <= 4:
+        out.append("gap=" + "_".join(words))
+    for w in set(words) & _PAIR_WORDS:
+        out.append(f"between={w}")
+        out.append(f"between_{first}={w}")
+    others_t = sum(1 for t in targets if lo <= t[0] < hi and t != target)
+    others_i = sum(1 for x in items if lo <= x[0] < hi and x != item)
+    out += [f"between_targets={min(others_t, 2)}", f"between_numbers={min(others_i, 2)}"]
+    if "respectively" in text.lower():
+        out.append("respectively")
+    t_rank = sorted(targets).index(target)
+    i_rank = sorted(items).index(item)
+    if len(targets) > 1 and len(items) > 1:
+        out.append("rank_equal" if t_rank == i_rank else "rank_differs")
+        if len(targets) == len(items):
+            out.append("same_count_" + ("rank_equal" if t_rank == i_rank else "rank_differs"))
+    out.append(f"n_targets={min(len(targets), 4)}")
+    out.append(f"n_numbers={_bucket(len(items))}")
+    after_target = _WORD.findall(text[t1 : t1 + 25].lower())[:2]
+    if after_target:
+        out.append("after_target=" + "_".join(after_target))
+    before_target = _WORD.findall(text[max(0, t0 - 25) : t0].lower())[-2:]
+    if before_target:
+        out.append("before_target=" + "_".join(before_target))
+    return out

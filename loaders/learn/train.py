@@ -66,8 +66,14 @@ def seed_data() -> tuple[list[dict], dict[str, ListingEntry]]:
     for path in sorted(SEEDS.glob("*.txt")):
         for entry in read_listing(path):
             entries.setdefault(key(entry.title), entry)
-    gold = [json.loads(line) for line in SEED_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [{**g, "gid": key(g["title"])} for g in gold], entries
+    gold = {g["gid"]: g for g in _jsonl(SEED_GOLD)}
+    for path in sorted(LABELS.parent.glob("claims_gold_b*.jsonl")):  # the same papers with their claims labelled
+        gold.update((g["gid"], g) for g in _jsonl(path))
+    return [{**g, "gid": key(g["title"])} for g in gold.values()], entries
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def fold_of(gid: str) -> int:
@@ -75,27 +81,41 @@ def fold_of(gid: str) -> int:
     return int(hashlib.sha256(gid.encode()).hexdigest(), 16) % FOLDS
 
 
-def examples(gold: list[dict], entries: dict[str, ListingEntry]) -> list[tuple[list[str], int]]:
-    """(features, label) for every mention the rules weigh in the gold papers."""
+def examples(gold: list[dict], entries: dict[str, ListingEntry]) -> dict[str, list[tuple[list[str], int]]]:
+    """(features, label) for every decision the rules make in the gold papers, by task:
+    ``baseline`` (is this mention a baseline?) and ``pair`` (is this number stated against it?)."""
     score = _scorer()
-    extractor = Extractor(baseline_model=False)
-    out = []
+    extractor = Extractor(baseline_model=False, pair_model=False)
+    out: dict[str, list[tuple[list[str], int]]] = {"baseline": [], "pair": []}
     for g in gold:
         entry = entries.get(g["gid"])
         if entry is None:
             continue
         compared = {n for item in score.gold_items(g.get("compares_to", [])) for n in item}
         optional = {n for item in score.gold_items(g.get("optional", []) + g.get("proposes", [])) for n in item}
+        claims = [(score.gold_items([c[0]])[0], float(c[1])) for c in g.get("claims", [])]
+        neutral = [(None if c[0] == "*" else score.gold_items([c[0]])[0], float(c[1])) for c in g.get("claims_neutral", [])]
         extractor.trace = []
         extractor.extract(entry)
         for t in extractor.trace:
             names = {score.norm(n) for n in t["names"]} - {""}
-            if names & compared:
-                out.append((t["features"], 1))
-            elif not names & optional:
-                out.append((t["features"], 0))
+            if t["task"] == "baseline":
+                if names & compared:
+                    out["baseline"].append((t["features"], 1))
+                elif not names & optional:
+                    out["baseline"].append((t["features"], 0))
+            elif "claims" in g:
+                values = t["values"]
+                if any(gn & names and any(abs(gv - v) < 1e-6 for v in values) for gn, gv in claims):
+                    out["pair"].append((t["features"], 1))
+                elif not any((gn is None or gn & names) and any(abs(gv - v) < 1e-6 for v in values) for gn, gv in neutral):
+                    out["pair"].append((t["features"], 0))
     extractor.trace = None
     return out
+
+
+def _joined(*parts: dict[str, list]) -> dict[str, list]:
+    return {task: [x for part in parts for x in part[task]] for task in parts[0]}
 
 
 def fit(data: list[tuple[list[str], int]], meta: dict | None = None) -> LinearModel:
@@ -128,16 +148,20 @@ def score_with(extractor: Extractor, entries: Iterable[ListingEntry], gold: list
         return score_export(export, gold_path)
 
 
-def cross_validate(gold: list[dict], entries: dict[str, ListingEntry], seed: list[tuple[list[str], int]]) -> tuple[Score, Score]:
+def fit_all(data: dict[str, list[tuple[list[str], int]]], meta: dict | None = None) -> dict[str, LinearModel]:
+    return {task: fit(rows, meta) for task, rows in data.items()}
+
+
+def cross_validate(gold: list[dict], entries: dict[str, ListingEntry], seed: dict[str, list]) -> tuple[Score, Score]:
     """5-fold cross-validation by paper over the real abstracts (the seed papers always train):
     (the trained judge, the rules alone), summed over folds."""
     learned = rules = None
     for k in range(FOLDS):
         test = [g for g in gold if fold_of(g["gid"]) == k]
-        model = fit(examples([g for g in gold if fold_of(g["gid"]) != k], entries) + seed)
+        models = fit_all(_joined(examples([g for g in gold if fold_of(g["gid"]) != k], entries), seed))
         fold_entries = [entries[g["gid"]] for g in test if g["gid"] in entries]
-        a = score_with(Extractor(baseline_model=model), fold_entries, test)
-        r = score_with(Extractor(baseline_model=False), fold_entries, test)
+        a = score_with(Extractor(baseline_model=models["baseline"], pair_model=models["pair"]), fold_entries, test)
+        r = score_with(Extractor(baseline_model=False, pair_model=False), fold_entries, test)
         learned = a if learned is None else learned + a
         rules = r if rules is None else rules + r
     assert learned is not None and rules is not None
@@ -157,10 +181,12 @@ def main(argv: list[str] | None = None) -> int:
         learned, rules = cross_validate(gold, entries, seed)
         print(json.dumps({"papers": len(gold), "learned": learned.summary(), "rules": rules.summary()}))
         return 0
-    model = fit(examples(gold, entries) + seed, meta={"papers": len(gold), "seed_papers": len(seed_gold)})
+    models = fit_all(_joined(examples(gold, entries), seed), meta={"papers": len(gold), "seed_papers": len(seed_gold)})
     MODELS.mkdir(exist_ok=True)
-    (MODELS / "baseline.json").write_text(model.to_json(), encoding="utf-8")
-    print(f"baseline judge: {model.meta['examples']} mentions of {len(gold)} real and {len(seed_gold)} seed papers, {len(model.weights)} weights -> {MODELS / 'baseline.json'}")
+    for task, model in models.items():
+        path = MODELS / f"{'pairs' if task == 'pair' else task}.json"
+        path.write_text(model.to_json(), encoding="utf-8")
+        print(f"{task}: {model.meta['examples']} examples ({model.meta['positives']} positive) from {len(gold)} real and {len(seed_gold)} seed papers, {len(model.weights)} weights -> {path}")
     return 0
 
 
