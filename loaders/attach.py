@@ -73,7 +73,7 @@ _COMPARATIVE = re.compile(
     r"boost\w*|accelerat\w*|smaller|larger|longer|shorter|compared|relative|vs|versus|of\s+(?:the\s+)?(?:baseline|that|those))\b",
     re.I,
 )
-_CONDITION = re.compile(r"\b(?:at|with|under|of|to)\s+(?:about\s+|roughly\s+)?$", re.I)
+_CONDITION = re.compile(r"\b(?:at|with|under|of|(?<!\bup\s)to)\s+(?:about\s+|roughly\s+)?$", re.I)  # "at 90%", not "up to 69%"
 # "0.03% of the parameters of X" is a share, not a margin; "79% of the energy" is one
 _SHARE_OF = re.compile(r"\s+of\s+(?!(?:the\s+|its\s+)?(?:energy|power|memory|time|runtime|cost|latency|throughput)\b)", re.I)
 _ABSOLUTE = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:theoretical|peak|max\w*|ideal|available|hardware|roofline)|\s*(?:model\s+)?flops\s+utili[sz]ation|mfu\b|hit\s+rate|attainment)", re.I)

@@ -130,3 +130,14 @@ def test_a_margin_between_two_baselines_splits_them_into_two_lists() -> None:
     targets = [("rccl", s.index("RCCL"), s.index("RCCL") + 4), ("mpich", s.index("Cray"), s.index("Cray") + 10)]
     got = {k: [c.value for c in v] for k, v in attach(s, targets, find_claims(s)).items()}
     assert got == {"rccl": [6.0, 33.0], "mpich": [28.0, 70.0]}
+
+
+def test_up_to_a_percentage_is_a_margin_not_a_condition() -> None:
+    """'by up to 69% ... compared to vLLM and SGLang': 'up to' bounds the margin; 'at 90%' would set a condition."""
+    from loaders.attach import attach
+    from loaders.claims import find_claims
+
+    s = "It reduces P99 TTFT by up to 69% and extends context length by up to 3.98x compared to vLLM and SGLang."
+    targets = [("v", s.index("vLLM"), s.index("vLLM") + 4), ("s", s.index("SGLang"), s.index("SGLang") + 6)]
+    got = {k: [c.value for c in v] for k, v in attach(s, targets, find_claims(s)).items()}
+    assert got == {"v": [69.0, 3.98], "s": [69.0, 3.98]}
