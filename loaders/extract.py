@@ -316,7 +316,10 @@ _SMALL_WORDS = {"of", "for", "and", "the", "in", "on", "to", "with", "via", "a",
 # space ("NeuroSim V1.4", "Jetson XNX", "Unsloth MAX").
 _GLUED_BEFORE = re.compile(r"(?:[A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*[-.])+$")
 _GLUED_AFTER = re.compile(r"(?:(?:-(?=[A-Za-z0-9]*[A-Z0-9])|\.(?=[A-Za-z]))[A-Za-z0-9]+)+")
-_VERSION_AFTER = re.compile(r" (?:[vV]\d+(?:\.\d+)*|[A-Z]{2,4}(?:-?\d+)?|[A-Z]-\d\w*|I-\w+)(?![\w.-]*\w)")
+_VERSION_AFTER = re.compile(
+    r" (?:[vV]\d+(?:\.\d+)*|[A-Z]{2,4}(?:-?\d+)?|[A-Z]-\d\w*|I-\w+"  # V1.4, MAX, XNX, ZeRO-3's kin, I-1F1B
+    r"|(?:[A-Z][a-z]+ )?(?!(?:19|20)\d\d\b)\d{3,}[A-Za-z]{0,3}|[A-Z][a-z]+-[A-Z]?\d+[A-Za-z]?)(?![\w.-]*\w)"  # Gold 6226R, 4210R, Neoverse-N1, Cortex-A9
+)
 _NOT_VERSIONS = frozenset("GPU GPUS CPU CPUS TPU NPU FPGA ASIC SOC API LLM LLMS KV MOE AI ML DNN CNN RNN HBM DRAM SRAM PIM SSD NVME RDMA OS IO FP BF INT TP PP DP EP SP SLO SLOS QPS TTFT TPOT MFU FLOPS".split())
 
 
