@@ -17,13 +17,13 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.merge import merge_properties
-from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType, entity_key, iso_date
+from graph.model import Claim, Label, ListingEntry, Node, Paper, Relationship, RelType, entity_key, iso_date
 from loaders.attach import attach, claim_items
 from loaders.automaton import CASE_FOLD
 from loaders.catalogue import Catalogue, CatalogueEntry
 from loaders.cues import Cues, cue_form
 from loaders.learn import linear
-from loaders.learn.features import mention_features, pair_features
+from loaders.learn.features import mention_features, metric_features, pair_features
 from loaders.claims import find_claims
 from loaders.linking import EntityMatcher, Mention, default_matcher
 from loaders.names import candidate_names, clean_name, is_artifact_name, title_case_items
@@ -372,15 +372,16 @@ class Extractor:
 
     def __init__(
         self, matcher: EntityMatcher | None = None, baseline_model: linear.LinearModel | None | bool = True,
-        pair_model: linear.LinearModel | None | bool = True,
+        pair_model: linear.LinearModel | None | bool = True, metric_model: linear.SoftmaxModel | None | bool = True,
     ) -> None:
         """``baseline_model``: the learned judge of "is this mention a baseline?"; ``pair_model``: of
-        "is this number stated against this baseline?" (True: the trained model when there is one;
-        False or None: the rules alone)."""
+        "is this number stated against this baseline?"; ``metric_model``: of "what does it measure?"
+        (True: the trained model when there is one; False or None: the rules alone)."""
         self.matcher = matcher or default_matcher()
         self._known_cache: dict[str, bool] = {}
         self.baseline_model = linear.load("baseline") if baseline_model is True else (baseline_model or None)
         self.pair_model = linear.load("pairs") if pair_model is True else (pair_model or None)
+        self.metric_model = linear.load_softmax("metrics") if metric_model is True else (metric_model or None)
         self.trace: list[dict[str, Any]] | None = None  # set to a list to record every baseline decision (make train)
 
     def _is_baseline(self, b: _Builder, text: str, start: int, end: int, kind: str, rule: bool, names: list[str]) -> bool:
@@ -513,6 +514,7 @@ class Extractor:
         uses = use_spans(text, b.cues(text))
         cite = b.cite(cite_as)
         compared: list[tuple[str, int, int]] = []
+        judged: list[tuple[str, int, int]] = []  # baselines the model found where the rules did not: no numbers
         for m in mentions:
             span = next(((a, z) for a, z in compare if a <= m.start and m.end <= z), None)
             # "CUDA-optimized FlashAttention-2": CUDA only qualifies the name that follows
@@ -530,7 +532,7 @@ class Extractor:
             ):
                 self._target(b, m, cite, text)
             if is_baseline:
-                compared.append(self._named_as_written(b, text, m))
+                (compared if rule else judged).append(self._named_as_written(b, text, m))
             elif inside(uses, m.start, m.end) and m.entry.label != "Hardware":
                 b.relate(RelType.USES, b.paper_key, b.catalogued(m.entry), cite)
         self._unknown_products(b, sentence, text, mentions, cite, own, own_folds)
@@ -552,6 +554,8 @@ class Extractor:
                 if self._is_baseline(b, text, start, end, "new", True, [text[start:end]]):
                     compared.append((b.discovered(text[start:end], [], Label.SYSTEM, "system"), start, end))
         self._comparisons(b, text, compared, cite, own)
+        for key, _, _ in judged:
+            b.relate(RelType.COMPARES_TO, b.paper_key, key, dict(cite))
 
     def _named_as_written(self, b: _Builder, text: str, m: Mention) -> tuple[str, int, int]:
         """The node a baseline mention names: the catalogued one, or, when the text writes a longer
@@ -619,6 +623,8 @@ class Extractor:
         owned = attach(text, compared, claims, tuple(own))
         if claims and (self.pair_model is not None or self.trace is not None):
             owned = self._pair(b, text, compared, claims, owned)
+        if self.metric_model is not None or self.trace is not None:
+            owned = {key: [self._metric(b, text, key, c, claims) for c in items] for key, items in owned.items()}
         for key, items in owned.items():
             props = dict(cite)
             if items:
@@ -630,6 +636,21 @@ class Extractor:
                     "claim_directions": [c.direction for c in items],
                 }
             b.relate(RelType.COMPARES_TO, b.paper_key, key, props)
+
+    def _metric(self, b: _Builder, text: str, key: str, claim: Claim, found: list) -> Claim:
+        """The claim with the metric the trained model reads for it (the rules' reading is a feature)."""
+        at = next((f for f in found if f.claim is claim), None)
+        if at is None:
+            return claim
+        features = metric_features(text, at.start, at.end, rule_metric=claim.metric, unit=claim.unit, direction=claim.direction)
+        if self.trace is not None:
+            node = b.nodes.get(key)
+            names = [node.properties.get("name", ""), *node.properties.get("aliases", [])] if node else []
+            self.trace.append({"task": "metric", "names": names, "values": [claim.value], "features": features, "rule": claim.metric})
+        if self.metric_model is None:
+            return claim
+        metric, p = self.metric_model.predict_proba(features)
+        return claim if metric == claim.metric or p < self.metric_model.confidence else claim.model_copy(update={"metric": metric, "text": claim.text.replace(claim.metric, metric)})
 
     def _pair(self, b: _Builder, text: str, compared: list[tuple[str, int, int]], claims: list, owned: dict[str, list]) -> dict[str, list]:
         """Each number's baselines, the rules' answer weighed by the trained pair model."""

@@ -122,3 +122,28 @@ def pair_features(
     if before_target:
         out.append("before_target=" + "_".join(before_target))
     return out
+
+
+_CLAUSE_STOP = re.compile(r"[;:]|\.\s|,\s+(?:while|whereas|but|and)\b|\s(?:while|whereas)\s")
+
+
+def metric_features(text: str, start: int, end: int, *, rule_metric: str, unit: str, direction: str) -> list[str]:
+    """Features of "what does the number at ``text[start:end]`` measure?": the words of its clause
+    nearest to it, and what the rules read.
+
+    >>> s = "It cuts p99 latency by 2.1x over vLLM."
+    >>> f = metric_features(s, s.index("2.1x"), s.index("2.1x") + 4, rule_metric="latency", unit="x", direction="lower")
+    >>> f[:3], "b1=by" in f, "b2=latency" in f
+    (['rule=latency', 'unit=x', 'dir=lower'], True, True)
+    """
+    stops = [m for m in _CLAUSE_STOP.finditer(text)]
+    clause_start = max([m.end() for m in stops if m.end() <= start], default=0)
+    clause_end = min([m.start() for m in stops if m.start() >= end], default=len(text))
+    before = [w.lower() for w in _WORD.findall(text[clause_start:start])][-8:]
+    after = [w.lower() for w in _WORD.findall(text[end:clause_end])][:8]
+    out = [f"rule={rule_metric}", f"unit={unit}", f"dir={direction}"]
+    for i, w in enumerate(reversed(before), 1):
+        out.append(f"b{i}={w}" if i <= 3 else f"b_far={w}")
+    for i, w in enumerate(after, 1):
+        out.append(f"a{i}={w}" if i <= 3 else f"a_far={w}")
+    return out

@@ -21,13 +21,14 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from graph.export import write_export
 from graph.model import ListingEntry
 from loaders.extract import Extractor
 from loaders.formats.arxiv_jsonl import entry_of
 from loaders.learn.evaluate import CORPUS, LABELS, SCORER, Score, score_export
-from loaders.learn.linear import MODELS, LinearModel
+from loaders.learn.linear import MODELS, LinearModel, SoftmaxModel
 from loaders.listing import read_listing
 
 SEEDS = CORPUS.parents[1] / "seeds"
@@ -85,8 +86,8 @@ def examples(gold: list[dict], entries: dict[str, ListingEntry]) -> dict[str, li
     """(features, label) for every decision the rules make in the gold papers, by task:
     ``baseline`` (is this mention a baseline?) and ``pair`` (is this number stated against it?)."""
     score = _scorer()
-    extractor = Extractor(baseline_model=False, pair_model=False)
-    out: dict[str, list[tuple[list[str], int]]] = {"baseline": [], "pair": []}
+    extractor = Extractor(baseline_model=False, pair_model=False, metric_model=False)
+    out: dict[str, list[tuple[list[str], Any]]] = {"baseline": [], "pair": [], "metric": []}
     for g in gold:
         entry = entries.get(g["gid"])
         if entry is None:
@@ -94,6 +95,7 @@ def examples(gold: list[dict], entries: dict[str, ListingEntry]) -> dict[str, li
         compared = {n for item in score.gold_items(g.get("compares_to", [])) for n in item}
         optional = {n for item in score.gold_items(g.get("optional", []) + g.get("proposes", [])) for n in item}
         claims = [(score.gold_items([c[0]])[0], float(c[1])) for c in g.get("claims", [])]
+        metrics = [(score.gold_items([c[0]])[0], float(c[1]), c[2].split("|")) for c in g.get("claims", []) if len(c) > 2 and c[2]]
         neutral = [(None if c[0] == "*" else score.gold_items([c[0]])[0], float(c[1])) for c in g.get("claims_neutral", [])]
         extractor.trace = []
         extractor.extract(entry)
@@ -104,6 +106,10 @@ def examples(gold: list[dict], entries: dict[str, ListingEntry]) -> dict[str, li
                     out["baseline"].append((t["features"], 1))
                 elif not names & optional:
                     out["baseline"].append((t["features"], 0))
+            elif t["task"] == "metric":
+                fair = next((m for gn, gv, m in metrics if gn & names and abs(gv - t["values"][0]) < 1e-6), None)
+                if fair is not None:  # the rules' reading where it is a fair one, else the labeller's first
+                    out["metric"].append((t["features"], t["rule"] if t["rule"] in fair else fair[0]))
             elif "claims" in g:
                 values = t["values"]
                 if any(gn & names and any(abs(gv - v) < 1e-6 for v in values) for gn, gv in claims):
@@ -119,12 +125,9 @@ def _joined(*parts: dict[str, list]) -> dict[str, list]:
 
 
 def fit(data: list[tuple[list[str], int]], meta: dict | None = None) -> LinearModel:
-    from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vec = DictVectorizer(sort=True)
-    X = vec.fit_transform([dict.fromkeys(f, 1) for f, _ in data]).tocsr()
-    X.indices, X.indptr = X.indices.astype("int32"), X.indptr.astype("int32")  # liblinear takes 32-bit indices
+    vec, X = _matrix(data)
     y = [label for _, label in data]
     clf = LogisticRegression(C=C, solver="liblinear", random_state=0, max_iter=1000)
     clf.fit(X, y)
@@ -148,8 +151,30 @@ def score_with(extractor: Extractor, entries: Iterable[ListingEntry], gold: list
         return score_export(export, gold_path)
 
 
-def fit_all(data: dict[str, list[tuple[list[str], int]]], meta: dict | None = None) -> dict[str, LinearModel]:
-    return {task: fit(rows, meta) for task, rows in data.items()}
+def fit_all(data: dict[str, list[tuple[list[str], Any]]], meta: dict | None = None) -> dict[str, Any]:
+    return {task: fit_softmax(rows, meta) if task == "metric" else fit(rows, meta) for task, rows in data.items()}
+
+
+def _matrix(data: list[tuple[list[str], Any]]):
+    from sklearn.feature_extraction import DictVectorizer
+
+    vec = DictVectorizer(sort=True)
+    X = vec.fit_transform([dict.fromkeys(f, 1) for f, _ in data]).tocsr()
+    X.indices, X.indptr = X.indices.astype("int32"), X.indptr.astype("int32")  # liblinear takes 32-bit indices
+    return vec, X
+
+
+def fit_softmax(data: list[tuple[list[str], str]], meta: dict | None = None) -> SoftmaxModel:
+    """The metric reader: multinomial logistic regression (lbfgs, deterministic) over the features."""
+    from sklearn.linear_model import LogisticRegression
+
+    vec, X = _matrix(data)
+    y = [label for _, label in data]
+    clf = LogisticRegression(C=C, solver="lbfgs", max_iter=2000)
+    clf.fit(X, y)
+    classes = [str(c) for c in clf.classes_]
+    weights = {name: [round(float(w), 5) for w in clf.coef_[:, j]] for j, name in enumerate(vec.get_feature_names_out()) if abs(clf.coef_[:, j]).max() > 1e-5}
+    return SoftmaxModel(classes=classes, weights=weights, intercepts=[round(float(b), 5) for b in clf.intercept_], meta={"examples": len(data), "C": C, **(meta or {})})
 
 
 def cross_validate(gold: list[dict], entries: dict[str, ListingEntry], seed: dict[str, list]) -> tuple[Score, Score]:
@@ -160,8 +185,8 @@ def cross_validate(gold: list[dict], entries: dict[str, ListingEntry], seed: dic
         test = [g for g in gold if fold_of(g["gid"]) == k]
         models = fit_all(_joined(examples([g for g in gold if fold_of(g["gid"]) != k], entries), seed))
         fold_entries = [entries[g["gid"]] for g in test if g["gid"] in entries]
-        a = score_with(Extractor(baseline_model=models["baseline"], pair_model=models["pair"]), fold_entries, test)
-        r = score_with(Extractor(baseline_model=False, pair_model=False), fold_entries, test)
+        a = score_with(Extractor(baseline_model=models["baseline"], pair_model=models["pair"], metric_model=models["metric"]), fold_entries, test)
+        r = score_with(Extractor(baseline_model=False, pair_model=False, metric_model=False), fold_entries, test)
         learned = a if learned is None else learned + a
         rules = r if rules is None else rules + r
     assert learned is not None and rules is not None
@@ -184,9 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     models = fit_all(_joined(examples(gold, entries), seed), meta={"papers": len(gold), "seed_papers": len(seed_gold)})
     MODELS.mkdir(exist_ok=True)
     for task, model in models.items():
-        path = MODELS / f"{'pairs' if task == 'pair' else task}.json"
+        path = MODELS / f"{ {'pair': 'pairs', 'metric': 'metrics'}.get(task, task)}.json"
         path.write_text(model.to_json(), encoding="utf-8")
-        print(f"{task}: {model.meta['examples']} examples ({model.meta['positives']} positive) from {len(gold)} real and {len(seed_gold)} seed papers, {len(model.weights)} weights -> {path}")
+        print(f"{task}: {model.meta['examples']} examples from {len(gold)} real and {len(seed_gold)} seed papers, {len(model.weights)} weights -> {path}")
     return 0
 
 
