@@ -27,7 +27,7 @@ METRICS = {
     "latency": r"latency|latencies|ttft|tpot|time[- ]to[- ]first[- ]token|time[- ]per[- ]output[- ]token|response\s+time|tail|p9\d|slo\s+violations?|inter-token",
     "memory": r"memory|footprint|kv[- ]cache\s+size|longer\s+(?:sequences?|contexts?)|sequence\s+lengths?",
     "size": r"smaller|model\s+size|file\s+size|size|compression|fewer\s+parameters|parameters|storage",
-    "energy": r"energy|power|watts?|joules?|carbon|battery",
+    "energy": r"energy[- ]efficien\w*|power[- ]efficien\w*|energy|power|watts?|joules?|carbon|battery",
     "accuracy": r"accuracy|accurate|map\b|perplexity|f1|bleu|rouge|top-1|top1|error|points?|win\s+rate|exact\s+match|scores?",
     "quality": r"quality|fidelity|fid\b",
     "cost": r"cost|costing|price|\$|dollars?|fewer\s+flops|flops|computational\s+(?:load|cost)|(?:more|fewer|as\s+many)\s+(?:gpus|devices|nodes|accelerators)",

@@ -318,7 +318,8 @@ _GLUED_BEFORE = re.compile(r"(?:[A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*[-.])+$")
 _GLUED_AFTER = re.compile(r"(?:(?:-(?=[A-Za-z0-9]*[A-Z0-9])|\.(?=[A-Za-z]))[A-Za-z0-9]+)+")
 _VERSION_AFTER = re.compile(
     r" (?:[vV]\d+(?:\.\d+)*|[A-Z]{2,4}(?:-?\d+)?|[A-Z]-\d\w*|I-\w+"  # V1.4, MAX, XNX, ZeRO-3's kin, I-1F1B
-    r"|(?:[A-Z][a-z]+ )?(?!(?:19|20)\d\d\b)\d{3,}[A-Za-z]{0,3}|[A-Z][a-z]+-[A-Z]?\d+[A-Za-z]?)(?![\w.-]*\w)"  # Gold 6226R, 4210R, Neoverse-N1, Cortex-A9
+    r"|(?:[A-Z][a-z]+ )?(?!(?:19|20)\d\d\b)\d{3,}[A-Za-z]{0,3}|[A-Z][a-z]+-[A-Z]?\d+[A-Za-z]?"  # Gold 6226R, 4210R, Neoverse-N1, Cortex-A9
+    r"|[A-Z][a-z]+[A-Z][A-Za-z]*)(?![\w.-]*\w)"  # PyTorch DataLoader
 )
 _NOT_VERSIONS = frozenset("GPU GPUS CPU CPUS TPU NPU FPGA ASIC SOC API LLM LLMS KV MOE AI ML DNN CNN RNN HBM DRAM SRAM PIM SSD NVME RDMA OS IO FP BF INT TP PP DP EP SP SLO SLOS QPS TTFT TPOT MFU FLOPS".split())
 
@@ -516,7 +517,8 @@ class Extractor:
         compared: list[tuple[str, int, int]] = []
         judged: list[tuple[str, int, int]] = []  # baselines the model found where the rules did not: no numbers
         for m in mentions:
-            span = next(((a, z) for a, z in compare if a <= m.start and m.end <= z), None)
+            # the innermost span: "than A and 9.8x more than an RTX 4090" reads the RTX 4090 from its own "than"
+            span = max(((a, z) for a, z in compare if a <= m.start and m.end <= z), default=None)
             # "CUDA-optimized FlashAttention-2": CUDA only qualifies the name that follows
             modifier = _MODIFIER.match(text, m.end)
             modifier = modifier if modifier and is_name_like(clean_name(modifier.group(1))) else None
@@ -532,7 +534,7 @@ class Extractor:
             ):
                 self._target(b, m, cite, text)
             if is_baseline:
-                (compared if rule else judged).append(self._named_as_written(b, text, m))
+                (compared if rule else judged).append(self._named_as_written(b, text, m, mentions))
             elif inside(uses, m.start, m.end) and m.entry.label != "Hardware":
                 b.relate(RelType.USES, b.paper_key, b.catalogued(m.entry), cite)
         self._unknown_products(b, sentence, text, mentions, cite, own, own_folds)
@@ -557,11 +559,13 @@ class Extractor:
         for key, _, _ in judged:
             b.relate(RelType.COMPARES_TO, b.paper_key, key, dict(cite))
 
-    def _named_as_written(self, b: _Builder, text: str, m: Mention) -> tuple[str, int, int]:
+    def _named_as_written(self, b: _Builder, text: str, m: Mention, mentions: list[Mention]) -> tuple[str, int, int]:
         """The node a baseline mention names: the catalogued one, or, when the text writes a longer
         name around it that the catalogue lacks ("TensorRT-FP8", "RT-NeRF.Edge"), that name, as a
         variant of the catalogued one."""
         start, end = _full_name(text, m.start, m.end)
+        if any(o is not m and o.start < end and start < o.end for o in mentions):  # "vLLM SGLang": two names, not one
+            start, end = m.start, m.end
         if (start, end) == (m.start, m.end):
             return b.catalogued(m.entry), start, end
         name = text[start:end]

@@ -24,7 +24,7 @@ COMPARE_CUE = re.compile(
     r"vs\.?|versus|against|unlike|in\s+contrast\s+(?:to|with)|whereas(?=\s+(?-i:[A-Z]))|than|improv(?:es|ed|ing)\s+(?:up)?on|on\s+par\s+with|parity\s+with|"
     r"(?:comparabl[ey]|superior|inferior|similar|equal|equivalent|competitive|close)(?:\s+or\s+\w+)?(?:\s+[\w-]+){0,2}?\s+(?:to|with)|"
     r"match(?:es|ed)?|rivals?|(?<=\d[x×]\s)(?:(?:that|those)\s+|the\s+(?:[\w-]+\s+){0,3}?)of|trail(?:s|ed|ing)?|lag(?:s|ged|ging)?\s+behind|within\s+\d+(?:\.\d+)?\s?%\s+of|"
-    rf"{_COMPARATIVE}(?:\s+[\w-]+){{0,6}}?\s+(?:over|on\s+top\s+of))\b",
+    rf"{_COMPARATIVE}(?:\s+(?:[\w-]+|\([^()]{{1,40}}\))){{0,6}}?\s+(?:over|on\s+top\s+of))\b",  # "7.5x (3.6x on average) over"
     re.IGNORECASE,
 )
 # Every match of COMPARE_CUE holds one of these words or shapes, in cue form (loaders.cues); each

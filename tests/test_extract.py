@@ -325,3 +325,16 @@ def test_hardware_that_sets_the_scene_of_a_comparison_stays_a_target() -> None:
 def test_the_longest_name_written_wins_over_a_catalogued_part_of_it(sentence: str, baseline: str) -> None:
     got = facts("Rapido: Fast Things", "We present Rapido. " + sentence)
     assert got["COMPARES_TO"] == [baseline], got
+
+
+@pytest.mark.parametrize(
+    "sentence, baselines",
+    [
+        # a parenthesis between the margin and "over" keeps the comparison
+        ("Rapido improves training time by up to 7.5× (3.6× on average) over PyTorch DataLoader and Pecan.", ["Pecan", "PyTorch DataLoader"]),
+        # the second "than" of a sentence reads its own baseline
+        ("Rapido is 1.9x more energy-efficient than the NVIDIA Jetson AGX Orin and 9.8x more than an NVIDIA RTX 4090 for the model.", ["Jetson AGX Orin", "RTX 4090"]),
+    ],
+)
+def test_baselines_of_real_abstract_shapes(sentence: str, baselines: list[str]) -> None:
+    assert relation("Rapido: Fast Things", "We present Rapido. " + sentence, "COMPARES_TO") == baselines
