@@ -227,8 +227,9 @@ def _owner(text: str, item: list[FoundClaim], groups: list[list[Target]], own: t
     if cue_end is not None:
         end = _OBJECT_END.search(after, cue_end)
         reach = last.end + (end.start() if end else len(after))
-        if not any(last.end < g[0][1] < reach for g in groups):
-            return []  # "5.2x over a static scheduler": no named baseline
+        objects = [g for g in groups if last.end < g[0][1] < reach]
+        # "2.9× speedup and 22.1× gains over the SOTA SNN accelerator (PAICORE)": the object of the cue
+        return objects[0] if objects else []  # "5.2x over a static scheduler": no named baseline
     if _UNNAMED_OBJECT.search(before[-90:]):
         obj_start = first.start - 90
         if not any(obj_start < t[1] < first.start for g in groups for t in g):
@@ -247,6 +248,20 @@ def _nearest(text: str, groups: list[list[Target]], at: int) -> list[Target]:
     return min(inside or groups, key=distance)
 
 
+_AND_NEXT = re.compile(r"^(?:\s+[\w-]+){0,4}?,?\s+and\s+(?:(?:up\s+to|about|an?|over)\s+)*$", re.I)
+
+
+def _shared_with_next(text: str, items: list[list[FoundClaim]], stated: list, i: int, groups: list[list[Target]]) -> list[Target] | None:
+    """'2.9× speedup and 22.1× energy gains over B': a margin joined by 'and' to the next one, with
+    no baseline between, is stated over the next one's baselines."""
+    if i + 1 >= len(items) or not stated[i + 1]:
+        return None
+    gap = (items[i][-1].end, items[i + 1][0].start)
+    if not _AND_NEXT.match(text[gap[0] : gap[1]]) or any(gap[0] <= t[1] < gap[1] for g in groups for t in g):
+        return None
+    return stated[i + 1]
+
+
 def attach(text: str, targets: list[Target], claims: list[FoundClaim], own: tuple[str, ...] = ()) -> dict[str, list[Claim]]:
     """Each target's claims, as the sentence states them (``own``: the names of the paper's own
     artifacts, which a margin may be stated over)."""
@@ -256,6 +271,7 @@ def attach(text: str, targets: list[Target], claims: list[FoundClaim], own: tupl
     groups = _groups(text, targets)
     items = claim_items(claims)
     paired = _respectively(text, items, groups)
+    stated: list[list[Target] | None] = [paired.get(i) or _owner(text, item, groups, own) for i, item in enumerate(items)]
     for i, item in enumerate(items):
         owners = paired.get(i)
         if owners is not None and len(item) == len(owners) == 2:  # a range paired end by end
@@ -263,11 +279,11 @@ def attach(text: str, targets: list[Target], claims: list[FoundClaim], own: tupl
                 out[key].append(c.claim)
             continue
         if owners is None:
-            owners = _owner(text, item, groups, own)
+            owners = stated[i]
         if owners is None:
             if _is_absolute_pair(text, item) or not _is_comparative(text, item) or _SHARE_OF.match(text, item[-1].end):
                 continue  # "80% sparsity", "0.03% of the parameters of X": a result, not a margin
-            owners = _nearest(text, groups, item[0].start)
+            owners = _shared_with_next(text, items, stated, i, groups) or _nearest(text, groups, item[0].start)
         for key, _, _ in owners:
             for c in item:
                 if c.claim not in out[key]:

@@ -339,6 +339,7 @@ def _full_name(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_DESCRIBES_NEXT = re.compile(r"(?:[\s-]+[a-z][\w-]*){1,2}\s*\(\s*[A-Z][\w.+-]*\s*\)")
 _SETTING_WORDS = frozenset("on with using across of in at for per running run runs via by under from to when while within".split())
 _HARDWARE_LEAD_WORD = re.compile(r"[\w.+/-]+")
 
@@ -551,6 +552,8 @@ class Extractor:
                 if fold(name) in concepts and _LOWER_WORD_NEXT.match(text, pos + len(name)):
                     continue
                 if name not in names and any(self._known(w) for w in name.split()):  # "Intel Xeons"
+                    continue
+                if _DESCRIBES_NEXT.match(text, pos + len(name)):  # "the SOTA QANN accelerator (ANT)": ANT is the name
                     continue
                 start, end = _full_name(text, pos, pos + len(name)) if name in names else (pos, pos + len(name))
                 if self._is_baseline(b, text, start, end, "new", True, [text[start:end]]):

@@ -80,6 +80,13 @@ _CITATION = re.compile(r"\([^()]*\b(?:19|20)\d{2}[a-z]?\)")
 _NOT_NAME_WORDS = {"the", "our", "we", "this", "these", "its", "their", "state", "sota", "baseline", "baselines", "model", "models", "method", "methods", "system", "systems"}
 
 
+# Plural kind nouns a list of named baselines follows: "the state-of-the-art systems Orca and FastServe"
+_KIND_NOUNS = frozenset(
+    "works systems frameworks methods approaches baselines accelerators libraries engines solutions designs schedulers "
+    "techniques algorithms compilers runtimes models tools implementations".split()
+)
+
+
 def title_case_items(span: str, has_name: bool) -> list[str]:
     """Plain capitalized names in a list of things compared against: an item of two or three
     capitalized words ('Matrix Entropy'), or a single one listed beside a name ('Oasis and MineWorld')."""
@@ -91,6 +98,9 @@ def title_case_items(span: str, has_name: bool) -> list[str]:
         if words and words[0].lower() == "the":
             words = words[1:]
         run = list(itertools.takewhile(_TITLE_WORD.fullmatch, words))
+        tail = list(itertools.takewhile(_TITLE_WORD.fullmatch, reversed(words)))[::-1]
+        if not run and tail and len(tail) < len(words) and words[-len(tail) - 1].lower() in _KIND_NOUNS:
+            run, words = tail, tail  # "the state-of-the-art works Spatten", "systems Orca"
         # the last item may run on into the rest of the clause: "... and Soft Actor-Critic over ..."
         if len(run) < len(words) and (i < len(items) - 1 or not words[len(run)][:1].islower()):
             continue

@@ -49,6 +49,7 @@ _SPAN_END = re.compile(
     r"[;:]|\.(?:\s|$)|\s(?:by|on|in|across|for|at|with|under|when|while|whereas|without|which|that|using|"
     r"through|via|to(?!\s+date\b)|from|achiev\w*|reach\w*|deliver\w*|attain\w*|yield\w*|showing|and\s+(?:achiev|reduc|improv|deliver|provid|enabl|yield)\w*)\b"
     r"|,\s+(?!and\b|or\b|as\s+well\s+as\b|respectively\b|such\s+as\b|including\b|like\b|e\.g\.|namely\b|i\.e\.)(?=[a-z]+(?:[\s,;:)]|\.(?:\s|$)))"
+    r"|,?\s+(?:and\s+)?(?=\d[\d.,]*\s?(?:[x×%](?![\w×])|times\b|-fold\b))"  # the next margin: "(A), and 2.9× over B"
 )
 _MAX_SPAN = 120
 _USE_WORDS = cue_words(
@@ -63,6 +64,8 @@ def _span_after(text: str, start: int, leading_clause: bool) -> tuple[int, int]:
     rest = text[start : start + _MAX_SPAN]
     m = _SPAN_END.search(rest, 1)
     end = m.start() if m else len(rest)
+    if m is None and start + _MAX_SPAN < len(text):  # cut at the reach: not inside a word
+        end = max(rest.rfind(" "), 1)
     if leading_clause:  # "Compared to X, Y achieves ..." ends at the comma before the main clause
         for comma in re.finditer(r",\s+", rest):
             if comma.start() >= end:

@@ -338,3 +338,20 @@ def test_the_longest_name_written_wins_over_a_catalogued_part_of_it(sentence: st
 )
 def test_baselines_of_real_abstract_shapes(sentence: str, baselines: list[str]) -> None:
     assert relation("Rapido: Fast Things", "We present Rapido. " + sentence, "COMPARES_TO") == baselines
+
+
+def test_margins_go_to_the_named_accelerator_not_its_description() -> None:
+    """'over the SOTA QANN accelerator (ANT), and 2.9× ... over the SOTA SNN accelerator (PAICORE)' (issue 21)."""
+    entry = ListingEntry(title="Elsa: A Fast Accelerator", source="t.txt", title_line=1, abstract_line=2, abstract=(
+        "We present Elsa. Elsa achieves 3.4× speedup and 13.6× higher energy efficiency over the SOTA QANN accelerator (ANT), "
+        "and 2.9× speedup and 22.1× energy efficiency gains over the SOTA SNN accelerator (PAICORE)."))
+    facts_ = EXTRACTOR.extract(entry)
+    names = {n.key: n.properties["name"] for n in facts_.nodes}
+    got = {names[r.end]: r.properties.get("claim_values") for r in facts_.relationships if r.type.value == "COMPARES_TO"}
+    assert got == {"ANT": [3.4, 13.6], "PAICORE": [2.9, 22.1]}
+
+
+def test_named_systems_after_a_kind_noun_are_baselines() -> None:
+    got = relation("Lapa: Fast Attention", "We present Lapa. Lapa achieves 3.5x, 3.2x and 2.8x higher energy efficiency than the "
+                   "state-of-the-art works Spatten, Sanger and FACT, respectively.", "COMPARES_TO")
+    assert got == ["FACT", "Sanger", "Spatten"]
