@@ -72,6 +72,21 @@ def _metrics_in(text: str) -> list[tuple[int, int, str]]:
 
 
 def _metric_near(text: str, start: int, end: int) -> str:
+    metric = _metric_read(text, start, end)
+    if metric == "speed" and _LATENCY_MEASURE.search(text, end, _clause_end(text, end)):
+        return "latency"  # "speedups of 1.4-11.2x across different tail TTFT and TBT": a latency, and less of it
+    return metric
+
+
+_LATENCY_MEASURE = re.compile(r"\b(?:in|of|across|for|on)\s+(?:[\w-]+\s+){0,3}?(?:TTFT|TBT|TPOT|ITL|p9\d|P9\d|tail\s+latenc\w+|time[- ]to[- ]first[- ]token|latenc\w+)\b")
+
+
+def _clause_end(text: str, end: int) -> int:
+    m = _CLAUSE_BREAK.search(text, end)
+    return m.start() if m else len(text)
+
+
+def _metric_read(text: str, start: int, end: int) -> str:
     """The metric a number measures, read in its clause: a metric word right after it ('2x lower
     latency', '6x smaller'), else 'in <metric>' later in the clause ('by 1.9x in step time'), else
     the nearest metric word before it ('improves throughput by 2x'), else any after it; a bare
@@ -125,11 +140,17 @@ def _direction(text: str, start: int, end: int) -> str:
     return "lower" if _LOWER.search(near_after) or re.search(r"\b(?:by|to)\s+" + r"(?:up\s+to\s+|about\s+|roughly\s+)?$", clause) and _LOWER.search(clause) else "higher"
 
 
+_MORE_AFTER = re.compile(r"\s*(?:[\w-]+\s+)?(?:higher|more|longer|increase)\b", re.I)
+
+
 def _claim(text: str, value: str, unit_text: str, start: int, end: int, metric: str, tail: int = -1) -> FoundClaim:
     number = float(value.replace(",", ""))
     unit = "%" if unit_text in ("%", "percent") else ("points" if unit_text == "points" else "x")
     label = f"{number:g}{_UNIT_TEXT[unit]} {metric}"
-    claim = Claim(value=number, unit=unit, metric=metric, text=label, direction=_direction(text, start, end))
+    direction = _direction(text, start, end)
+    if metric == "latency" and direction == "higher" and not _MORE_AFTER.match(text, end):
+        direction = "lower"  # a latency gain is less latency: "1.9x in TTFT", "3x lower p99"
+    claim = Claim(value=number, unit=unit, metric=metric, text=label, direction=direction)
     return FoundClaim(claim, start, end, tail)
 
 

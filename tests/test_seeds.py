@@ -173,3 +173,38 @@ def test_few_claims_on_the_seeds_have_no_metric(seeded: tuple[KnowledgeGraph, Pa
     _, export = seeded
     metrics = [m for r in _records(export) if r.get("label") == "COMPARES_TO" for m in r["properties"].get("claim_metrics", [])]
     assert len(metrics) > 100 and metrics.count("other") / len(metrics) < 0.10
+
+
+# ---- seed defects a user found in minutes (issue 21) ------------------------------------------
+
+def _seed_facts(title_start: str) -> dict[str, dict]:
+    """COMPARES_TO and TARGETS of the seed paper whose title starts so: end node name -> properties."""
+    from loaders.extract import Extractor
+    from loaders.listing import read_listing
+
+    entry = next(e for p in sorted(SEEDS.glob("*.txt")) for e in read_listing(p) if e.title.startswith(title_start))
+    facts = Extractor().extract(entry)
+    names = {n.key: n.properties["name"] for n in facts.nodes}
+    return {f"{r.type.value} {names[r.end]}": r.properties for r in facts.relationships if r.type.value in ("COMPARES_TO", "TARGETS")}
+
+
+@needs_seeds
+def test_thunderkittens_matching_is_not_beating_and_unnamed_baselines_take_no_margin() -> None:
+    got = _seed_facts("ThunderKittens")
+    assert "COMPARES_TO FlashAttention-3" in got, got  # "We match ... FlashAttention-3" is still a comparison
+    assert not any(props.get("claim_values") for props in got.values()), got  # 10-40%, 8x and 14x are over "the strongest baselines"
+
+
+@needs_seeds
+def test_sn40l_dgx_servers_are_baselines_never_targets() -> None:
+    got = _seed_facts("SambaNova SN40L")
+    h100, a100 = got["COMPARES_TO DGX H100"]["claim_values"], got["COMPARES_TO DGX A100"]["claim_values"]
+    assert 3.7 in h100 and 6.6 not in h100 and a100 == [6.6], got
+    assert not {"TARGETS DGX A100", "TARGETS DGX H100", "TARGETS GPU"} & set(got), got
+
+
+@needs_seeds
+def test_fastswitch_tail_ttft_and_tbt_gains_are_less_latency() -> None:
+    props = _seed_facts("FastSwitch")["COMPARES_TO vLLM"]
+    assert props["claim_values"] == [1.4, 11.2]
+    assert props["claim_metrics"] == ["latency", "latency"] and props["claim_directions"] == ["lower", "lower"]
