@@ -1,7 +1,8 @@
 """Every number the graph holds against one baseline, one typed row per claim, with its citation.
 
 A ``COMPARES_TO`` relationship keeps its claims as parallel lists (``claims``, ``claim_values``,
-``claim_units``, ``claim_metrics``, ``claim_directions``); :func:`claim_rows` unfolds them. A
+``claim_units``, ``claim_metrics``, ``claim_directions``, ``claim_bounds``, ``claim_hardware``);
+:func:`claim_rows` unfolds them. A
 comparison that states no number is one row with ``value`` None, so nothing the graph holds is lost.
 
 >>> from graph.model import Relationship, RelType
@@ -33,6 +34,8 @@ class ClaimRow(BaseModel):
     unit: str | None = None  # "x", "%" or "points"
     metric: str | None = None  # throughput, latency, memory, energy, accuracy, ...
     direction: str | None = None  # higher, lower, within (or unstated)
+    bound: str | None = None  # "up to", "average", "range", "at least" or "plain"
+    hardware: str | None = None  # what the number was measured on, when its sentence says
     evidence: str | None = None  # the sentence
     source: str | None = None
     line: int | None = None
@@ -59,6 +62,7 @@ def claim_rows(r: Relationship, paper: str, baseline: str) -> list[ClaimRow]:
         rows.append(ClaimRow(
             **cited, claim=str(text), value=None if value is None else float(value), unit=_at(p.get("claim_units"), i),
             metric=_at(p.get("claim_metrics"), i), direction=_at(p.get("claim_directions"), i),
+            bound=_at(p.get("claim_bounds"), i), hardware=_at(p.get("claim_hardware"), i),
             evidence=_at(p.get("claim_evidence"), i) or p.get("evidence"),
         ))
     return rows

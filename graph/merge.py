@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 # Parallel lists that describe one claim per position: they grow together, keyed by the text.
-CLAIM_FIELDS = ("claims", "claim_values", "claim_units", "claim_metrics", "claim_directions")
+CLAIM_FIELDS = ("claims", "claim_values", "claim_units", "claim_metrics", "claim_directions", "claim_bounds", "claim_hardware")
 #: What a claim field holds when the load that wrote the claim did not record it (an older store).
-CLAIM_DEFAULTS: dict[str, Any] = {"claim_directions": "unstated"}
+CLAIM_DEFAULTS: dict[str, Any] = {"claim_directions": "unstated", "claim_bounds": "unstated", "claim_hardware": "unstated"}
 
 
 def _union(old: list[Any], new: list[Any]) -> list[Any]:

@@ -159,6 +159,8 @@ class Claim(_Frozen):
     metric: str  # throughput, latency, memory, size, energy, accuracy, quality, cost, speed, other
     text: str
     direction: str = "higher"  # "higher" (more of the metric), "lower" (less of it) or "within" (a bound)
+    bound: str = "plain"  # "up to", "average", "range" (an end of one), "at least", or "plain"
+    hardware: str = "unstated"  # the hardware the number was measured on, when its clause names it ("3.1× on L40S")
 
 
 class Node(BaseModel):

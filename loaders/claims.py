@@ -140,6 +140,24 @@ def _direction(text: str, start: int, end: int) -> str:
     return "lower" if _LOWER.search(near_after) or re.search(r"\b(?:by|to)\s+" + r"(?:up\s+to\s+|about\s+|roughly\s+)?$", clause) and _LOWER.search(clause) else "higher"
 
 
+_UP_TO = re.compile(r"\b(?:up\s+to|as\s+much\s+as|as\s+high\s+as|a\s+maximum\s+of|max(?:imum)?|peak(?:s|ing)?(?:\s+at)?)\s+(?:an?\s+|~\s*|about\s+)?$", re.I)
+_AT_LEAST = re.compile(r"(?:\b(?:at\s+least|more\s+than|over|above|greater\s+than|exceeding)\s+|>\s*|≥\s*)$", re.I)
+_AVERAGE_BEFORE = re.compile(r"\b(?:on\s+average|average|avg\.?|mean|geo(?:metric)?[- ]?mean|geomean)\s+(?:of\s+|speedup\s+of\s+|by\s+|[\w-]+\s+of\s+)?(?:an?\s+|~\s*|about\s+)?$", re.I)
+_AVERAGE_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:\(\s*)?(?:on\s+average|in\s+average|average|in\s+(?:the\s+)?geo(?:metric)?[- ]?mean|geomean)\b", re.I)
+
+
+def _bound(text: str, start: int, end: int) -> str:
+    """How the number is bounded: 'up to 3x', 'at least 2x', '1.8x on average' (a range is marked by its caller)."""
+    before = text[max(0, start - 40) : start]
+    if _UP_TO.search(before):
+        return "up to"
+    if _AT_LEAST.search(before):
+        return "at least"
+    if _AVERAGE_BEFORE.search(before) or _AVERAGE_AFTER.match(text, end):
+        return "average"
+    return "plain"
+
+
 _MORE_AFTER = re.compile(r"\s*(?:[\w-]+\s+)?(?:higher|more|longer|increase)\b", re.I)
 
 
@@ -150,7 +168,7 @@ def _claim(text: str, value: str, unit_text: str, start: int, end: int, metric: 
     direction = _direction(text, start, end)
     if metric == "latency" and direction == "higher" and not _MORE_AFTER.match(text, end):
         direction = "lower"  # a latency gain is less latency: "1.9x in TTFT", "3x lower p99"
-    claim = Claim(value=number, unit=unit, metric=metric, text=label, direction=direction)
+    claim = Claim(value=number, unit=unit, metric=metric, text=label, direction=direction, bound="range" if tail != -1 else _bound(text, start, end))
     return FoundClaim(claim, start, end, tail)
 
 
@@ -177,4 +195,6 @@ def find_claims(text: str) -> list[FoundClaim]:
             out.append(_claim(text, low.group(1) or low.group(2), upper.group(2), low.start(), low.end(), metric, upper.end()))
     lows = [(c.start, c.end) for c in out if c.tail != -1]
     out = [c for c in out if c.tail != -1 or not any(a < c.start < b for a, b in lows)]  # "between 1.2× and": one 1.2
+    tops = {c.tail for c in out if c.tail != -1}
+    out = [FoundClaim(c.claim.model_copy(update={"bound": "range"}), c.start, c.end, c.tail) if c.end in tops else c for c in out]
     return sorted(out, key=lambda c: c.start)

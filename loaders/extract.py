@@ -339,6 +339,20 @@ def _full_name(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_ON_HARDWARE = re.compile(r"^[^;:.\d]{0,40}?\b(?:on|with|using|atop)\s+(?:(?:an?|the|one|two|four|eight|\d+|a\s+single)\s+)?(?:[\w-]+\s+)?$", re.I)
+
+
+def _measured_on(text: str, at: Any, found: list[Any], hardware: list[Mention]) -> str | None:
+    """The hardware a number was measured on, when its clause names it right after: '3.1× on L40S',
+    '2.6x higher throughput on one A100' (not past the next number)."""
+    later = [f.start for f in found if f.start > at.end and f.start != at.tail]
+    stop = min(later, default=len(text))
+    for m in hardware:
+        if at.end < m.start < stop and m.entry.kind != "class" and _ON_HARDWARE.match(text[at.end : m.start]):
+            return m.entry.name
+    return None
+
+
 _DESCRIBES_NEXT = re.compile(r"(?:[\s-]+[a-z][\w-]*){1,2}\s*\(\s*[A-Z][\w.+-]*\s*\)")
 _SETTING_WORDS = frozenset("on with using across of in at for per running run runs via by under from to when while within".split())
 _HARDWARE_LEAD_WORD = re.compile(r"[\w.+/-]+")
@@ -558,7 +572,7 @@ class Extractor:
                 start, end = _full_name(text, pos, pos + len(name)) if name in names else (pos, pos + len(name))
                 if self._is_baseline(b, text, start, end, "new", True, [text[start:end]]):
                     compared.append((b.discovered(text[start:end], [], Label.SYSTEM, "system"), start, end))
-        self._comparisons(b, text, compared, cite, own)
+        self._comparisons(b, text, compared, cite, own, [m for m in mentions if m.entry.label == "Hardware"])
         for key, _, _ in judged:
             b.relate(RelType.COMPARES_TO, b.paper_key, key, dict(cite))
 
@@ -622,7 +636,9 @@ class Extractor:
             if cls is not None and cls.kind == "class" and cls.name != m.entry.name:
                 b.relate(RelType.TARGETS, b.paper_key, b.catalogued(cls), {**cite, "via": [m.entry.name]})
 
-    def _comparisons(self, b: _Builder, text: str, compared: list[tuple[str, int, int]], cite: dict[str, Any], own: list[str]) -> None:
+    def _comparisons(
+        self, b: _Builder, text: str, compared: list[tuple[str, int, int]], cite: dict[str, Any], own: list[str], hardware: list[Mention] = [],  # noqa: B006
+    ) -> None:
         """COMPARES_TO for each target, with the numbers the sentence states against it (loaders.attach)."""
         if not compared:
             return
@@ -630,8 +646,8 @@ class Extractor:
         owned = attach(text, compared, claims, tuple(own))
         if claims and (self.pair_model is not None or self.trace is not None):
             owned = self._pair(b, text, compared, claims, owned)
-        if self.metric_model is not None or self.trace is not None:
-            owned = {key: [self._metric(b, text, key, c, claims) for c in items] for key, items in owned.items()}
+        where = {id(f.claim): f for f in claims}
+        owned = {key: [self._qualified(b, text, key, where[id(c)], claims, hardware) if id(c) in where else c for c in items] for key, items in owned.items()}
         for key, items in owned.items():
             props = dict(cite)
             if items:
@@ -641,13 +657,22 @@ class Extractor:
                     "claim_units": [c.unit for c in items],
                     "claim_metrics": [c.metric for c in items],
                     "claim_directions": [c.direction for c in items],
+                    "claim_bounds": [c.bound for c in items],
+                    "claim_hardware": [c.hardware for c in items],
                 }
             b.relate(RelType.COMPARES_TO, b.paper_key, key, props)
 
-    def _metric(self, b: _Builder, text: str, key: str, claim: Claim, found: list) -> Claim:
+    def _qualified(self, b: _Builder, text: str, key: str, at: Any, found: list[Any], hardware: list[Mention]) -> Claim:
+        """The claim with the hardware its clause names and the metric the trained model reads."""
+        claim = at.claim
+        on = _measured_on(text, at, found, hardware) if hardware else None
+        if on:
+            claim = claim.model_copy(update={"hardware": on})
+        return self._metric(b, text, key, claim, at)
+
+    def _metric(self, b: _Builder, text: str, key: str, claim: Claim, at: Any) -> Claim:
         """The claim with the metric the trained model reads for it (the rules' reading is a feature)."""
-        at = next((f for f in found if f.claim is claim), None)
-        if at is None:
+        if self.metric_model is None and self.trace is None:
             return claim
         features = metric_features(text, at.start, at.end, rule_metric=claim.metric, unit=claim.unit, direction=claim.direction)
         if self.trace is not None:

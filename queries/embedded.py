@@ -219,7 +219,7 @@ def papers_using(v: View, name: str, variants: bool, limit: int) -> list[Row]:
 def leaderboard(v: View, name: str, metric: str, variants: bool, limit: int) -> list[Row]:
     rows = []
     for p, b, r in _related_papers(v, name, "COMPARES_TO", variants):
-        best: dict[tuple[Any, Any], tuple[float, str]] = {}
+        best: dict[tuple[Any, Any], tuple[float, str, int]] = {}
         claims = r.get("claims") or []
         for i, claim in enumerate(claims):
             m, unit, value = r["claim_metrics"][i], r["claim_units"][i], r["claim_values"][i]
@@ -227,10 +227,15 @@ def leaderboard(v: View, name: str, metric: str, variants: bool, limit: int) -> 
                 continue
             old = best.get((m, unit))
             if old is None or (value, _Rev(claim)) > (old[0], _Rev(old[1])):
-                best[(m, unit)] = (value, claim)
-        for (m, unit), (value, claim) in best.items():
-            rows.append({"metric": m, "unit": unit, "best": value, "paper": v.name(p), "baseline": v.name(b), "claim": claim, **_cite(r)})
+                best[(m, unit)] = (value, claim, i)
+        for (m, unit), (value, claim, i) in best.items():
+            qualifiers = {"bound": _nth(r.get("claim_bounds"), i) or "unstated", "hardware": _nth(r.get("claim_hardware"), i) or "unstated"}
+            rows.append({"metric": m, "unit": unit, "best": value, **qualifiers, "paper": v.name(p), "baseline": v.name(b), "claim": claim, **_cite(r)})
     return _order(rows, "metric", "unit", "best", "paper", "baseline", desc=("best",))[:limit]
+
+
+def _nth(values: Any, i: int) -> Any:
+    return values[i] if isinstance(values, list) and i < len(values) else None
 
 
 class _Rev(str):

@@ -83,6 +83,8 @@ class BestClaim(Cited):
     metric: str | None
     unit: str | None
     best: float | None
+    bound: str | None = None  # "up to", "average", "range", "at least" or "plain"
+    hardware: str | None = None  # what the best number was measured on, when the sentence says
     paper: str
     baseline: str
     claim: str | None

@@ -12,10 +12,12 @@ UNWIND CASE WHEN any(n IN hits WHERE f IN n.lookup) THEN [n IN hits WHERE f IN n
 MATCH (b)-[:VARIANT_OF*0..3]->(b0) WHERE $variants OR b = b0
 MATCH (p:Paper)-[r:COMPARES_TO]->(b)
 UNWIND range(0, size(coalesce(r.claims, [])) - 1) AS i
-WITH p, b, r, r.claim_metrics[i] AS metric, r.claim_units[i] AS unit, r.claim_values[i] AS value, r.claims[i] AS claim
+WITH p, b, r, r.claim_metrics[i] AS metric, r.claim_units[i] AS unit, r.claim_values[i] AS value, r.claims[i] AS claim,
+     coalesce(r.claim_bounds[i], 'unstated') AS bound, coalesce(r.claim_hardware[i], 'unstated') AS hardware
 WHERE $metric = 'any' OR metric = $metric
-WITH p, b, r, metric, unit, value, claim ORDER BY value DESC, claim ASC
-WITH p, b, r, metric, unit, collect(claim)[0] AS claim, max(value) AS best
-RETURN metric, unit, best, p.title AS paper, b.name AS baseline, claim, r.evidence AS evidence, r.source AS source, r.line AS line
+WITH p, b, r, metric, unit, value, claim, bound, hardware ORDER BY value DESC, claim ASC
+WITH p, b, r, metric, unit, collect([claim, bound, hardware])[0] AS top, max(value) AS best
+RETURN metric, unit, best, top[1] AS bound, top[2] AS hardware, p.title AS paper, b.name AS baseline, top[0] AS claim,
+       r.evidence AS evidence, r.source AS source, r.line AS line
 ORDER BY metric ASC, unit ASC, best DESC, paper ASC, baseline ASC
 LIMIT toInteger($limit)

@@ -141,3 +141,28 @@ def test_up_to_a_percentage_is_a_margin_not_a_condition() -> None:
     targets = [("v", s.index("vLLM"), s.index("vLLM") + 4), ("s", s.index("SGLang"), s.index("SGLang") + 6)]
     got = {k: [c.value for c in v] for k, v in attach(s, targets, find_claims(s)).items()}
     assert got == {"v": [69.0, 3.98], "s": [69.0, 3.98]}
+
+
+@pytest.mark.parametrize(
+    "sentence, bounds",
+    [
+        ("It achieves up to 2.3x higher throughput and 40% lower latency than X.", ["up to", "plain"]),
+        ("It is 1.2-1.9x faster than X.", ["range", "range"]),
+        ("It gives a 1.8x average speedup and at least 20% less memory than X.", ["average", "at least"]),
+    ],
+)
+def test_claims_keep_their_bound(sentence: str, bounds: list[str]) -> None:
+    from loaders.claims import find_claims
+
+    assert [c.claim.bound for c in find_claims(sentence)] == bounds
+
+
+def test_claims_keep_the_hardware_their_clause_names() -> None:
+    from graph.model import ListingEntry
+    from loaders.extract import Extractor
+
+    entry = ListingEntry(title="Rapido: Fast Serving", source="t.txt", title_line=1, abstract_line=2,
+                         abstract="We present Rapido. Rapido achieves up to 3.1× speedup on L40S and 2.2× on A100 over vLLM.")
+    (edge,) = [r for r in Extractor().extract(entry).relationships if r.type.value == "COMPARES_TO"]
+    assert edge.properties["claim_values"] == [3.1, 2.2]
+    assert edge.properties["claim_hardware"] == ["L40S", "A100"] and edge.properties["claim_bounds"] == ["up to", "plain"]
