@@ -6,13 +6,14 @@ KG     := $(VENV)/bin/kg
 SEEDS  ?= ../shared/seeds
 OUT    ?= out
 
-.PHONY: install demo test test-fast bench bench-serve score clean help
+.PHONY: install demo test test-fast bench bench-serve score train clean help
 
 help:
 	@echo "make demo       build the graph from $(SEEDS) on the embedded store, answer canned queries, write $(OUT)/graph.html, vllm.html, vllm-claims.html and .png"
 	@echo "make test       install everything (Neo4j 5.26 included), start Neo4j, run the whole suite, stop Neo4j"
 	@echo "make test-fast  the suite without Neo4j (its tests are skipped)"
-	@echo "make score      score the export against ../shared/eval/dev_gold.jsonl and tests/data/project_gold.jsonl"
+	@echo "make score      score against the dev gold, the project's labels, 5-fold cross-validation over the real abstracts, and every blind batch's first score"
+	@echo "make train      rebuild the learned extraction models (loaders/learn/models/*.json) from the labels, deterministically"
 	@echo "make bench      issue 11 benchmarks at 10k and 100k papers (BENCH_ARGS=--quick: 500 and 2,000), then make bench-serve -> benchmarks/results/"
 	@echo "make bench-serve  kg serve under load on the loopback: 2,000 requests, 20 at a time, on the seeds -> benchmarks/results/serve-load.md"
 	@echo "make neo4j-up / neo4j-down / neo4j-status / neo4j-reset / neo4j-fetch   the local Neo4j server for dev (kg neo4j ...)"
@@ -78,6 +79,14 @@ score: install
 	$(KG) --store $(OUT)/fresh-store export -o $(OUT)/fresh.jsonl
 	@cat tests/data/fresh_gold_b*.jsonl > $(OUT)/fresh_gold.jsonl
 	$(PYTHON) ../shared/eval/score.py --export $(OUT)/fresh.jsonl --gold $(OUT)/fresh_gold.jsonl
+	@echo; echo "== real arXiv abstracts (tests/data/real): 5-fold cross-validation by paper, folds fixed by arXiv id"
+	$(PY) -m loaders.learn.train --cv
+	@echo; echo "== the first score of each blind batch of real abstracts, taken before any rule or model saw it"
+	$(PY) -m loaders.learn.evaluate table
+
+# `make train` rebuilds the learned models from the labels (scikit-learn, fixed seeds; a few seconds on 2 cores).
+train: install
+	$(PY) -m loaders.learn.train
 
 # `make bench` measures 10k and 100k synthetic papers (about 20 minutes on 2 cores), with a Neo4j of
 # its own (.cache/neo4j-bench, bolt 7695, http 7481) that it starts and stops. BENCH_ARGS=--quick: 500 and 2,000.

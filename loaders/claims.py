@@ -42,7 +42,7 @@ _CLAUSE_BREAK = re.compile(
     r"|,\s+and\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+(?:[a-z]+s|is|are|was|were|has|had)\b"  # ", and Ring Attention trails …"
 )
 _NEAR_STOP = re.compile(r"\s(?:and|or|while|but|than|over|compared|relative|vs|with|at|on|in|for|under|across)\b|[,;(]")
-_LABEL = re.compile(r"\b([\w-]+(?:\s[\w-]+)?)\s*:\s*$")
+_LABEL = re.compile(r"([^.;:]{1,80}?)\s*:\s*$")  # "TTFT: 1.9×", "Speedups over other SpMV baselines: 2.8-13.0x"
 _SPEED_CUE = re.compile(r"\b(?:outperform\w*|beat\w*|surpass\w*|exceed\w*|speeds?\s+up|improvement|trail\w*|lag\w*)\b", re.I)
 
 
@@ -109,7 +109,7 @@ def _metric_read(text: str, start: int, end: int) -> str:
         return max(before, key=lambda h: (h[1], h[1] - h[0]))[2]  # the nearest, and the longest of those
     if hits:
         return hits[0][2]
-    label = _LABEL.search(text[max(0, clause_start - 40) : clause_start])  # "TTFT: 1.9× lower vs. X"
+    label = _LABEL.search(text[max(0, clause_start - 80) : clause_start])  # "TTFT: 1.9× lower vs. X"
     labelled = _metrics_in(label.group(1)) if label else []
     if labelled:
         return labelled[-1][2]
@@ -172,6 +172,32 @@ def _claim(text: str, value: str, unit_text: str, start: int, end: int, metric: 
     return FoundClaim(claim, start, end, tail)
 
 
+_RUN_GAP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_METRIC_RIGHT_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,3}?")
+
+
+def _run_metrics(text: str, found: list[FoundClaim]) -> list[FoundClaim]:
+    """'35x, 5.2x and 3.2x energy saving than A, B and C': numbers listed together measure what
+    the last of them is followed by."""
+    out = list(found)
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and _RUN_GAP.fullmatch(text, out[j].end, out[j + 1].start):
+            j += 1
+        if j > i:
+            last = out[j]
+            after = _metrics_in(text[last.end : last.end + 30])
+            if after and after[0][0] <= 12:
+                metric = after[0][2]
+                for k in range(i, j):
+                    if out[k].metric != metric:
+                        c = out[k]
+                        out[k] = FoundClaim(c.claim.model_copy(update={"metric": metric, "text": c.claim.text.replace(c.claim.metric, metric)}), c.start, c.end, c.tail)
+        i = j + 1
+    return out
+
+
 def find_claims(text: str) -> list[FoundClaim]:
     """Every 'N×' and 'N%' in the text, with the lower ends of ranges ('1.4-11.2x') as claims too."""
     out: list[FoundClaim] = []
@@ -182,6 +208,7 @@ def find_claims(text: str) -> list[FoundClaim]:
         elif metric == "other" and out and m.start() - out[-1].end < 80:
             metric = out[-1].metric  # "2.6x higher throughput on one GPU and up to 6.9x on eight"; "…; against Tutel, by 22%"
         out.append(_claim(text, m.group(1), m.group(2), m.start(), m.end(), metric))
+    out = _run_metrics(text, out)
     for pattern, unit in ((FACTOR, "x"), (POINTS, "points")):
         for m in pattern.finditer(text):
             metric = _metric_near(text, m.start(), m.end())

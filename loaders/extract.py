@@ -407,7 +407,8 @@ class Extractor:
         features = mention_features(text, start, end, kind=kind, rule=rule)
         if self.trace is not None:
             self.trace.append({"task": "baseline", "names": names, "features": features, "rule": rule})
-        return self.baseline_model.decide(features) if self.baseline_model is not None else rule
+        # where the rules see a baseline they stand; the model finds the ones they miss
+        return rule or (self.baseline_model is not None and self.baseline_model.decide(features))
 
     def extract(self, entry: ListingEntry) -> PaperFacts:
         document = f"{entry.title}\n{entry.abstract}"

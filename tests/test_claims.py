@@ -166,3 +166,16 @@ def test_claims_keep_the_hardware_their_clause_names() -> None:
     (edge,) = [r for r in Extractor().extract(entry).relationships if r.type.value == "COMPARES_TO"]
     assert edge.properties["claim_values"] == [3.1, 2.2]
     assert edge.properties["claim_hardware"] == ["L40S", "A100"] and edge.properties["claim_bounds"] == ["up to", "plain"]
+
+
+@pytest.mark.parametrize(
+    "sentence, metrics",
+    [
+        ("It achieves 35x, 5.2x and 3.2x energy saving than A, B and C, respectively.", ["energy"] * 3),
+        ("Speedups over other SpMV baselines: 2.8-13.0x over A, 1.9-2.6x over B.", ["speed"] * 4),
+    ],
+)
+def test_listed_numbers_and_labelled_numbers_read_their_metric(sentence: str, metrics: list[str]) -> None:
+    from loaders.claims import find_claims
+
+    assert [c.metric for c in find_claims(sentence)] == metrics

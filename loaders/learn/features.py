@@ -36,7 +36,7 @@ def mention_features(text: str, start: int, end: int, *, kind: str, rule: bool) 
     before = [w.lower() for w in _WORD.findall(text[max(0, start - 80) : start])]
     after = [w.lower() for w in _WORD.findall(text[end : end + 60])]
     name = text[start:end]
-    out = [f"rule={int(rule)}", f"kind={kind}", f"shape={_shape(name)}"]
+    out = [f"rule={int(rule)}", f"kind={kind}", f"shape={_shape(name)}", "name=" + re.sub(r"[^a-z0-9]", "", name.lower())]
     for i in (1, 2, 3):
         if len(before) >= i:
             out.append(f"w-{i}={before[-i]}")
