@@ -339,6 +339,7 @@ def _full_name(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_MARGIN = re.compile(r"\d\s?(?:[x×%]|times\b|-fold\b)")  # a sentence with neither a cue nor a margin compares nothing
 _ON_HARDWARE = re.compile(r"^[^;:.\d]{0,40}?\b(?:on|with|using|atop)\s+(?:(?:an?|the|one|two|four|eight|\d+|a\s+single)\s+)?(?:[\w-]+\s+)?$", re.I)
 
 
@@ -400,15 +401,16 @@ class Extractor:
         self.metric_model = linear.load_softmax("metrics") if metric_model is True else (metric_model or None)
         self.trace: list[dict[str, Any]] | None = None  # set to a list to record every baseline decision (make train)
 
-    def _is_baseline(self, b: _Builder, text: str, start: int, end: int, kind: str, rule: bool, names: list[str]) -> bool:
-        """The rules' answer, weighed with the words around the mention by the trained model."""
+    def _is_baseline(self, b: _Builder, text: str, start: int, end: int, kind: str, rule: bool, names: list[str], used: bool = False) -> bool:
+        """The rules' answer, weighed with the words around the mention by the trained model (which
+        never overrules the rules where they are certain: a baseline they see; ``used``, a thing
+        merely used or named in a sentence that compares nothing)."""
         if self.baseline_model is None and self.trace is None:
             return rule
         features = mention_features(text, start, end, kind=kind, rule=rule)
         if self.trace is not None:
             self.trace.append({"task": "baseline", "names": names, "features": features, "rule": rule})
-        # where the rules see a baseline they stand; the model finds the ones they miss
-        return rule or (self.baseline_model is not None and self.baseline_model.decide(features))
+        return rule or (not used and self.baseline_model is not None and self.baseline_model.decide(features))
 
     def extract(self, entry: ListingEntry) -> PaperFacts:
         document = f"{entry.title}\n{entry.abstract}"
@@ -540,7 +542,8 @@ class Extractor:
             modifier = modifier if modifier and is_name_like(clean_name(modifier.group(1))) else None
             rule = bool(span) and not modifier and _is_comparison_target(m, text[span[0] : m.start])
             is_baseline = rule if m.entry.kind == "class" else self._is_baseline(
-                b, text, m.start, m.end, f"{m.entry.label}:{m.entry.kind}", rule, [m.text, m.entry.name, *m.entry.aliases]
+                b, text, m.start, m.end, f"{Label(m.entry.label).value}:{m.entry.kind}", rule, [m.text, m.entry.name, *m.entry.aliases],
+                used=inside(uses, m.start, m.end) or not (compare or _MARGIN.search(text)),
             )
             # hardware the work is measured against is not hardware it runs on, in that sentence:
             # not the product, nor the class named with it ("than the A100 and H100 GPUs")
