@@ -144,6 +144,21 @@ def record_first_score(batch: str, extractor: str) -> dict:
     return row
 
 
+_COLUMNS = ("compares_to_p", "compares_to_r", "compares_to_f1", "claims_p", "claims_r", "claims_metric", "targets_f1")
+
+
+def table() -> str:
+    """Every blind batch's first score as a Markdown table, oldest first; a batch without one says why."""
+    head = "| batch | papers | commit | extractor | " + " | ".join(_COLUMNS) + " |"
+    lines = [head, "|" + "---|" * (4 + len(_COLUMNS))]
+    for row in first_scores():
+        if row.get("missed"):
+            lines.append(f"| {row['batch']} | {row['papers']} | {row['commit']} | none: {row['missed']} |" + " |" * (len(_COLUMNS) - 1))
+        else:
+            lines.append(f"| {row['batch']} | {row['papers']} | {row['commit']} | {row['extractor']} | " + " | ".join(f"{row[c]:.2f}" for c in _COLUMNS) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["first-score"] and len(argv) >= 2:
         for batch in argv[1:]:
@@ -154,8 +169,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps(score_batches(batches).summary()))
         return 0
     if argv[:1] == ["table"]:
-        for row in first_scores():
-            print(json.dumps({k: v for k, v in row.items() if k != "counts"}))
+        print(table())
         return 0
     print(__doc__)
     return 2
