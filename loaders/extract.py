@@ -26,9 +26,9 @@ from loaders.learn import linear
 from loaders.learn.features import mention_features, metric_features, pair_features
 from loaders.claims import find_claims
 from loaders.linking import EntityMatcher, Mention, default_matcher
-from loaders.names import candidate_names, clean_name, is_artifact_name, title_case_items
+from loaders.names import candidate_names, clean_name, full_name, is_artifact_name, title_case_items
 from loaders.proposals import HARDWARE_HEADS, TECHNIQUE_HEADS, Proposal, sentence_proposal_names, title_proposal_names
-from loaders.relations import comparison_spans, inside, is_target_context, use_spans
+from loaders.relations import comparison_spans, inside, is_target_context, leads_to_hardware, measured_on, use_spans
 from loaders.text import Sentence, acronym_definitions, fold, has_word, is_name_like, split_sentences, standalone_count
 
 
@@ -311,61 +311,8 @@ def _device_count(before: str) -> int:
 _SMALL_WORDS = {"of", "for", "and", "the", "in", "on", "to", "with", "via", "a", "an", "by"}
 
 
-# The rest of a name a catalogue name is part of: glued on ("RT-NeRF.Edge", "TensorRT-FP8", "llm.npu",
-# "vLLM-v1") when the glued piece has a capital, a digit or follows a dot; or a version word after a
-# space ("NeuroSim V1.4", "Jetson XNX", "Unsloth MAX").
-_GLUED_BEFORE = re.compile(r"(?:[A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*[-.])+$")
-_GLUED_AFTER = re.compile(r"(?:(?:-(?=[A-Za-z0-9]*[A-Z0-9])|\.(?=[A-Za-z]))[A-Za-z0-9]+)+")
-_VERSION_AFTER = re.compile(
-    r" (?:[vV]\d+(?:\.\d+)*|[A-Z]{2,4}(?:-?\d+)?|[A-Z]-\d\w*|I-\w+"  # V1.4, MAX, XNX, ZeRO-3's kin, I-1F1B
-    r"|(?:[A-Z][a-z]+ )?(?!(?:19|20)\d\d\b)\d{3,}[A-Za-z]{0,3}|[A-Z][a-z]+-[A-Z]?\d+[A-Za-z]?"  # Gold 6226R, 4210R, Neoverse-N1, Cortex-A9
-    r"|[A-Z][a-z]+[A-Z][A-Za-z]*)(?![\w.-]*\w)"  # PyTorch DataLoader
-)
-_NOT_VERSIONS = frozenset("GPU GPUS CPU CPUS TPU NPU FPGA ASIC SOC API LLM LLMS KV MOE AI ML DNN CNN RNN HBM DRAM SRAM PIM SSD NVME RDMA OS IO FP BF INT TP PP DP EP SP SLO SLOS QPS TTFT TPOT MFU FLOPS".split())
-
-
-def _full_name(text: str, start: int, end: int) -> tuple[int, int]:
-    """The whole name a catalogue mention at ``text[start:end]`` is written inside of."""
-    before = _GLUED_BEFORE.search(text, max(0, start - 24), start)
-    if before and (before.start() == 0 or not re.match(r"[\w.-]", text[before.start() - 1])):
-        start = before.start()
-    after = _GLUED_AFTER.match(text, end)
-    if after:
-        end = after.end()
-    else:
-        version = _VERSION_AFTER.match(text, end)
-        if version and version.group(0).strip().upper().split("-")[0] not in _NOT_VERSIONS:
-            end = version.end()
-    return start, end
-
-
 _MARGIN = re.compile(r"\d\s?(?:[x×%]|times\b|-fold\b)")  # a sentence with neither a cue nor a margin compares nothing
-_ON_HARDWARE = re.compile(r"^[^;:.\d]{0,40}?\b(?:on|with|using|atop)\s+(?:(?:an?|the|one|two|four|eight|\d+|a\s+single)\s+)?(?:[\w-]+\s+)?$", re.I)
-
-
-def _measured_on(text: str, at: Any, found: list[Any], hardware: list[Mention]) -> str | None:
-    """The hardware a number was measured on, when its clause names it right after: '3.1× on L40S',
-    '2.6x higher throughput on one A100' (not past the next number)."""
-    later = [f.start for f in found if f.start > at.end and f.start != at.tail]
-    stop = min(later, default=len(text))
-    for m in hardware:
-        if at.end < m.start < stop and m.entry.kind != "class" and _ON_HARDWARE.match(text[at.end : m.start]):
-            return m.entry.name
-    return None
-
-
 _DESCRIBES_NEXT = re.compile(r"(?:[\s-]+[a-z][\w-]*){1,2}\s*\(\s*[A-Z][\w.+-]*\s*\)")
-_SETTING_WORDS = frozenset("on with using across of in at for per running run runs via by under from to when while within".split())
-_HARDWARE_LEAD_WORD = re.compile(r"[\w.+/-]+")
-
-
-def _leads_to_hardware(before_in_span: str) -> bool:
-    """Do the words between a comparison cue and a hardware product only describe it (articles,
-    vendors, adjectives, other products of a list), with no preposition or device count between?"""
-    words = _HARDWARE_LEAD_WORD.findall(before_in_span)
-    return len(words) <= 8 and not any(w.lower() in _SETTING_WORDS or w.replace(",", "").isdigit() for w in words)
-
-
 def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
     """Can this mention inside a comparison span be what the paper is measured against?
 
@@ -375,7 +322,7 @@ def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
     if m.entry.label == "Hardware":
         # "faster than an A100", "over the latest NVIDIA A100 and H100 GPUs", "compared to a GPU (GTX 1080)";
         # not "faster than X on 2,048 A100 GPUs" (a setting, after a preposition or a count)
-        return m.entry.kind != "class" and _leads_to_hardware(before_in_span)
+        return m.entry.kind != "class" and leads_to_hardware(before_in_span)
     if m.entry.label == "System" and " " in m.text and m.text.islower():
         return False  # "efficient vision transformer designs": a kind of model, not one
     if m.entry.label == "Technique":
@@ -547,7 +494,7 @@ class Extractor:
             )
             # hardware the work is measured against is not hardware it runs on, in that sentence:
             # not the product, nor the class named with it ("than the A100 and H100 GPUs")
-            against = is_baseline or (m.entry.kind == "class" and bool(span) and _leads_to_hardware(text[span[0] : m.start]))
+            against = is_baseline or (m.entry.kind == "class" and bool(span) and leads_to_hardware(text[span[0] : m.start]))
             if _is_targetable(m.entry) and not against and _names_hardware(m, text) and not _is_software(m, b) and (
                 sentence.index == -1 or is_target_context(text, m.start, own)
             ):
@@ -573,7 +520,7 @@ class Extractor:
                     continue
                 if _DESCRIBES_NEXT.match(text, pos + len(name)):  # "the SOTA QANN accelerator (ANT)": ANT is the name
                     continue
-                start, end = _full_name(text, pos, pos + len(name)) if name in names else (pos, pos + len(name))
+                start, end = full_name(text, pos, pos + len(name)) if name in names else (pos, pos + len(name))
                 if self._is_baseline(b, text, start, end, "new", True, [text[start:end]]):
                     compared.append((b.discovered(text[start:end], [], Label.SYSTEM, "system"), start, end))
         self._comparisons(b, text, compared, cite, own, [m for m in mentions if m.entry.label == "Hardware"])
@@ -584,7 +531,7 @@ class Extractor:
         """The node a baseline mention names: the catalogued one, or, when the text writes a longer
         name around it that the catalogue lacks ("TensorRT-FP8", "RT-NeRF.Edge"), that name, as a
         variant of the catalogued one."""
-        start, end = _full_name(text, m.start, m.end)
+        start, end = full_name(text, m.start, m.end)
         if any(o is not m and o.start < end and start < o.end for o in mentions):  # "vLLM SGLang": two names, not one
             start, end = m.start, m.end
         if (start, end) == (m.start, m.end):
@@ -641,7 +588,7 @@ class Extractor:
                 b.relate(RelType.TARGETS, b.paper_key, b.catalogued(cls), {**cite, "via": [m.entry.name]})
 
     def _comparisons(
-        self, b: _Builder, text: str, compared: list[tuple[str, int, int]], cite: dict[str, Any], own: list[str], hardware: list[Mention] = [],  # noqa: B006
+        self, b: _Builder, text: str, compared: list[tuple[str, int, int]], cite: dict[str, Any], own: list[str], hardware: list[Mention],
     ) -> None:
         """COMPARES_TO for each target, with the numbers the sentence states against it (loaders.attach)."""
         if not compared:
@@ -669,7 +616,7 @@ class Extractor:
     def _qualified(self, b: _Builder, text: str, key: str, at: Any, found: list[Any], hardware: list[Mention]) -> Claim:
         """The claim with the hardware its clause names and the metric the trained model reads."""
         claim = at.claim
-        on = _measured_on(text, at, found, hardware) if hardware else None
+        on = measured_on(text, at, found, hardware) if hardware else None
         if on:
             claim = claim.model_copy(update={"hardware": on})
         return self._metric(b, text, key, claim, at)

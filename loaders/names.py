@@ -111,3 +111,36 @@ def title_case_items(span: str, has_name: bool) -> list[str]:
             continue
         out.append(" ".join(words))
     return out
+
+
+# The rest of a name a catalogue name is part of: glued on ("RT-NeRF.Edge", "TensorRT-FP8", "llm.npu",
+# "vLLM-v1") when the glued piece has a capital, a digit or follows a dot; or a version word after a
+# space ("NeuroSim V1.4", "Jetson XNX", "Unsloth MAX").
+_GLUED_BEFORE = re.compile(r"(?:[A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*[-.])+$")
+_GLUED_AFTER = re.compile(r"(?:(?:-(?=[A-Za-z0-9]*[A-Z0-9])|\.(?=[A-Za-z]))[A-Za-z0-9]+)+")
+_VERSION_AFTER = re.compile(
+    r" (?:[vV]\d+(?:\.\d+)*|[A-Z]{2,4}(?:-?\d+)?|[A-Z]-\d\w*|I-\w+"  # V1.4, MAX, XNX, ZeRO-3's kin, I-1F1B
+    r"|(?:[A-Z][a-z]+ )?(?!(?:19|20)\d\d\b)\d{3,}[A-Za-z]{0,3}|[A-Z][a-z]+-[A-Z]?\d+[A-Za-z]?"  # Gold 6226R, 4210R, Neoverse-N1, Cortex-A9
+    r"|[A-Z][a-z]+[A-Z][A-Za-z]*)(?![\w.-]*\w)"  # PyTorch DataLoader
+)
+_NOT_VERSIONS = frozenset("GPU GPUS CPU CPUS TPU NPU FPGA ASIC SOC API LLM LLMS KV MOE AI ML DNN CNN RNN HBM DRAM SRAM PIM SSD NVME RDMA OS IO FP BF INT TP PP DP EP SP SLO SLOS QPS TTFT TPOT MFU FLOPS".split())
+
+
+def full_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole name a catalogue mention at ``text[start:end]`` is written inside of.
+
+    >>> t = "faster than RT-NeRF.Edge and NeuroSim V1.4"
+    >>> [t[slice(*full_name(t, t.index(w), t.index(w) + len(w)))] for w in ("NeRF", "NeuroSim")]
+    ['RT-NeRF.Edge', 'NeuroSim V1.4']
+    """
+    before = _GLUED_BEFORE.search(text, max(0, start - 24), start)
+    if before and (before.start() == 0 or not re.match(r"[\w.-]", text[before.start() - 1])):
+        start = before.start()
+    after = _GLUED_AFTER.match(text, end)
+    if after:
+        end = after.end()
+    else:
+        version = _VERSION_AFTER.match(text, end)
+        if version and version.group(0).strip().upper().split("-")[0] not in _NOT_VERSIONS:
+            end = version.end()
+    return start, end

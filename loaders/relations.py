@@ -14,6 +14,7 @@ cue ("built on", "implemented in", "using") opens a span of things merely used.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from loaders.cues import Cues, cue_words
 
@@ -196,3 +197,28 @@ def is_target_context(sentence: str, start: int, own_names: list[str]) -> bool:
     if FIRST_PERSON.search(sentence) or any(n and n in sentence for n in own_names):
         return True
     return bool(ON_HARDWARE.search(before[-80:]))
+
+
+_SETTING_WORDS = frozenset("on with using across of in at for per running run runs via by under from to when while within".split())
+_HARDWARE_LEAD_WORD = re.compile(r"[\w.+/-]+")
+
+
+def leads_to_hardware(before_in_span: str) -> bool:
+    """Do the words between a comparison cue and a hardware product only describe it (articles,
+    vendors, adjectives, other products of a list), with no preposition or device count between?"""
+    words = _HARDWARE_LEAD_WORD.findall(before_in_span)
+    return len(words) <= 8 and not any(w.lower() in _SETTING_WORDS or w.replace(",", "").isdigit() for w in words)
+
+
+_ON_HARDWARE = re.compile(r"^[^;:.\d]{0,40}?\b(?:on|with|using|atop)\s+(?:(?:an?|the|one|two|four|eight|\d+|a\s+single)\s+)?(?:[\w-]+\s+)?$", re.I)
+
+
+def measured_on(text: str, at: Any, found: list[Any], hardware: list[Any]) -> str | None:
+    """The hardware a number was measured on, when its clause names it right after: '3.1× on L40S',
+    '2.6x higher throughput on one A100' (not past the next number)."""
+    later = [f.start for f in found if f.start > at.end and f.start != at.tail]
+    stop = min(later, default=len(text))
+    for m in hardware:
+        if at.end < m.start < stop and m.entry.kind != "class" and _ON_HARDWARE.match(text[at.end : m.start]):
+            return m.entry.name
+    return None
