@@ -183,4 +183,7 @@ def _extractor_name() -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except (OSError, ValueError, subprocess.CalledProcessError) as exc:  # a missing batch or corpus: one line, not a traceback
+        sys.exit(f"evaluate: {exc}")

@@ -235,4 +235,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except (OSError, ValueError) as exc:  # no labels or no ../shared beside the checkout: one line, not a traceback
+        sys.exit(f"train: {exc}")
