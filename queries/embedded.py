@@ -229,7 +229,7 @@ def leaderboard(v: View, name: str, metric: str, variants: bool, limit: int) -> 
             if old is None or (value, _Rev(claim)) > (old[0], _Rev(old[1])):
                 best[(m, unit)] = (value, claim, i)
         for (m, unit), (value, claim, i) in best.items():
-            qualifiers = {"bound": _nth(r.get("claim_bounds"), i) or "unstated", "hardware": _nth(r.get("claim_hardware"), i) or "unstated"}
+            qualifiers = {"bound": _nth(r.get("claim_bounds"), i) or "unstated", "measured_on": _nth(r.get("claim_hardware"), i) or "unstated"}
             rows.append({"metric": m, "unit": unit, "best": value, **qualifiers, "paper": v.name(p), "baseline": v.name(b), "claim": claim, **_cite(r)})
     return _order(rows, "metric", "unit", "best", "paper", "baseline", desc=("best",))[:limit]
 

@@ -84,7 +84,7 @@ class BestClaim(Cited):
     unit: str | None
     best: float | None
     bound: str | None = None  # "up to", "average", "range", "at least" or "plain"
-    hardware: str | None = None  # what the best number was measured on, when the sentence says
+    measured_on: str | None = None  # the hardware the best number was measured on, when the sentence says
     paper: str
     baseline: str
     claim: str | None

@@ -17,7 +17,7 @@ WITH p, b, r, r.claim_metrics[i] AS metric, r.claim_units[i] AS unit, r.claim_va
 WHERE $metric = 'any' OR metric = $metric
 WITH p, b, r, metric, unit, value, claim, bound, hardware ORDER BY value DESC, claim ASC
 WITH p, b, r, metric, unit, collect([claim, bound, hardware])[0] AS top, max(value) AS best
-RETURN metric, unit, best, top[1] AS bound, top[2] AS hardware, p.title AS paper, b.name AS baseline, top[0] AS claim,
+RETURN metric, unit, best, top[1] AS bound, top[2] AS measured_on, p.title AS paper, b.name AS baseline, top[0] AS claim,
        r.evidence AS evidence, r.source AS source, r.line AS line
 ORDER BY metric ASC, unit ASC, best DESC, paper ASC, baseline ASC
 LIMIT toInteger($limit)

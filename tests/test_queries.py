@@ -131,7 +131,7 @@ def test_every_canned_query_has_a_typed_helper_with_the_same_rows(store: Path) -
         rows = HELPERS[q.name](kgraph, **{k.replace("-", "_"): v for k, v in q.example.items()})
         assert [r.model_dump() for r in rows] == kgraph.query(q.name, **q.example), q.name
     frame = HELPERS["leaderboard"](kgraph, "vLLM").to_dataframe()
-    assert list(frame.columns)[:5] == ["metric", "unit", "best", "bound", "hardware"] and len(frame) > 0
+    assert list(frame.columns)[:5] == ["metric", "unit", "best", "bound", "measured_on"] and len(frame) > 0
     assert set(frame["bound"]) <= {"up to", "average", "range", "at least", "plain"}, "the leaderboard says how each best number is bounded"
 
 
