@@ -172,6 +172,11 @@ def _claim(text: str, value: str, unit_text: str, start: int, end: int, metric: 
     return FoundClaim(claim, start, end, tail)
 
 
+def with_metric(claim: Claim, metric: str) -> Claim:
+    """The claim read as measuring ``metric`` (its text says so too)."""
+    return claim if metric == claim.metric else claim.model_copy(update={"metric": metric, "text": claim.text.replace(claim.metric, metric)})
+
+
 _RUN_GAP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _METRIC_RIGHT_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,3}?")
 
@@ -193,7 +198,7 @@ def _run_metrics(text: str, found: list[FoundClaim]) -> list[FoundClaim]:
                 for k in range(i, j):
                     if out[k].metric != metric:
                         c = out[k]
-                        out[k] = FoundClaim(c.claim.model_copy(update={"metric": metric, "text": c.claim.text.replace(c.claim.metric, metric)}), c.start, c.end, c.tail)
+                        out[k] = FoundClaim(with_metric(c.claim, metric), c.start, c.end, c.tail)
         i = j + 1
     return out
 

@@ -24,7 +24,7 @@ from loaders.catalogue import Catalogue, CatalogueEntry
 from loaders.cues import Cues, cue_form
 from loaders.learn import linear
 from loaders.learn.features import mention_features, metric_features, pair_features
-from loaders.claims import find_claims
+from loaders.claims import find_claims, with_metric
 from loaders.linking import EntityMatcher, Mention, default_matcher
 from loaders.names import candidate_names, clean_name, full_name, is_artifact_name, title_case_items
 from loaders.proposals import HARDWARE_HEADS, TECHNIQUE_HEADS, Proposal, sentence_proposal_names, title_proposal_names
@@ -633,7 +633,7 @@ class Extractor:
         if self.metric_model is None:
             return claim
         metric, p = self.metric_model.predict_proba(features)
-        return claim if metric == claim.metric or p < self.metric_model.confidence else claim.model_copy(update={"metric": metric, "text": claim.text.replace(claim.metric, metric)})
+        return claim if p < self.metric_model.confidence else with_metric(claim, metric)
 
     def _pair(self, b: _Builder, text: str, compared: list[tuple[str, int, int]], claims: list, owned: dict[str, list]) -> dict[str, list]:
         """Each number's baselines, the rules' answer weighed by the trained pair model."""

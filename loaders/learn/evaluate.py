@@ -26,6 +26,7 @@ CORPUS = SHARED / "corpus" / "real_abstracts.jsonl"
 SCORER = SHARED / "eval" / "score.py"
 LABELS = ROOT / "tests" / "data" / "real"
 FIRST_SCORES = LABELS / "first_scores.jsonl"
+KG = Path(sys.executable).with_name("kg")  # the kg of this environment, run as a user would
 
 _ROW = re.compile(r"^(PROPOSES|COMPARES_TO|TARGETS\(specific\)|TARGETS)\s+\S+\s+\S+\s+\S+\s+(\d+)\s+(\d+)\s+(\d+)\s*$", re.M)
 _CLAIMS = re.compile(r"^claims: .*\((\d+)/(\d+) found, (\d+) false\)(?:, metric \S+ \((\d+)/(\d+)\))?", re.M)
@@ -120,7 +121,7 @@ def score_batches(batches: list[str]) -> Score:
     with tempfile.TemporaryDirectory() as tmp:
         gold = Path(tmp, "gold.jsonl")
         gold.write_text("".join(gold_file(b).read_text(encoding="utf-8") for b in batches), encoding="utf-8")
-        return score_as_user(gold, Path(sys.executable).with_name("kg"))
+        return score_as_user(gold, KG)
 
 
 def first_scores() -> list[dict]:
@@ -135,7 +136,7 @@ def record_first_score(batch: str, extractor: str) -> dict:
     if any(row["batch"] == name for row in first_scores()):
         raise SystemExit(f"batch {name} has its first score already: first scores are never overwritten")
     gold = gold_file(batch)
-    score = score_as_user(gold, Path(sys.executable).with_name("kg"))
+    score = score_as_user(gold, KG)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     row = {"batch": name, "papers": len(gold_ids(gold)), "date": datetime.date.today().isoformat(), "commit": commit,
            "extractor": extractor, **score.summary(), "counts": asdict(score)}

@@ -23,6 +23,7 @@ import json
 import sys
 import tempfile
 from dataclasses import replace
+from functools import lru_cache
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ JUDGE_THRESHOLD = 0.7  # the judge adds a baseline the rules missed only this su
 FOLDS = 5
 
 
+@lru_cache(maxsize=1)
 def _scorer():
     spec = importlib.util.spec_from_file_location("kg_shared_score", SCORER)
     module = importlib.util.module_from_spec(spec)
