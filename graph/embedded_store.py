@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from graph.legacy_json import LEGACY_FILE, read_legacy
 from graph.lock import LockTimeout, exclusive
 from graph.lookup import derive, fold_name, visible
+from graph.merge import with_claim_lists
 from graph.model import Label, Node, Relationship, RelType
 from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, plan_merge
 from graph.unload import UnloadSummary, unload_graph
@@ -45,7 +46,9 @@ if TYPE_CHECKING:
 
 STORE_FILE = "graph.sqlite"
 # 3: SQLite (1 and 2 were graph.json; they are converted when first opened).
-FORMAT_VERSION = 3
+# 4: every COMPARES_TO holds its claim lists (empty when no number); a 3 is upgraded when opened.
+FORMAT_VERSION = 4
+UPGRADABLE = {"3"}
 
 SCHEMA = f"""
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -109,6 +112,7 @@ class EmbeddedStore:
         if not self.path.is_file():
             return None
         conn = self._local.conn = _open(self.path)
+        _upgrade(conn, self.path)
         return conn
 
     @contextmanager
@@ -158,7 +162,7 @@ class EmbeddedStore:
         g = read_legacy(legacy)
         with self._new_store() as conn:
             _put_nodes(conn, (Node.model_construct(key=k, label=Label(d["label"]), properties=d["properties"]) for k, d in g.nodes(data=True)))
-            _put_rels(conn, (Relationship.model_construct(type=RelType(t), start=s, end=e, properties=d["properties"])
+            _put_rels(conn, (Relationship.model_construct(type=RelType(t), start=s, end=e, properties=_complete(RelType(t), d["properties"]))
                              for s, e, t, d in g.edges(keys=True, data=True)))
         os.replace(legacy, legacy.with_name(LEGACY_FILE + ".bak"))
 
@@ -381,10 +385,42 @@ def _open(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         conn.close()
         raise StoreError(f"{path}: not a readable store ({exc})") from None
-    if version is None or version[0] != str(FORMAT_VERSION):
+    if version is None or (version[0] != str(FORMAT_VERSION) and version[0] not in UPGRADABLE):
         conn.close()
         raise StoreError(f"{path}: store format {version and version[0]!r} is not {FORMAT_VERSION}")
     return conn
+
+
+def _complete(rel_type: RelType, props: dict[str, Any]) -> dict[str, Any]:
+    return with_claim_lists(props) if rel_type is RelType.COMPARES_TO else props
+
+
+def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
+    """Format 3 -> 4 in one transaction of SQLite's own (so it needs no directory lock, and a
+    writer holding that lock may call it): claim lists on every comparison. A store on a read-only
+    file stays as it is; every reader takes a missing list as empty."""
+    if conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0] == str(FORMAT_VERSION):
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc):
+            return
+        raise StoreError(f"{path}: cannot upgrade the store to format {FORMAT_VERSION} ({exc})") from None
+    try:
+        if conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0] in UPGRADABLE:
+            rows = conn.execute('SELECT rowid, props FROM rels WHERE type = ?', (RelType.COMPARES_TO.value,)).fetchall()
+            for rowid, text in rows:
+                props = json.loads(text)
+                if (complete := with_claim_lists(props)) is not props:
+                    conn.execute("UPDATE rels SET props = ? WHERE rowid = ?", (_ENCODE(complete), rowid))
+            conn.execute("UPDATE meta SET value = ? WHERE name = 'version'", (str(FORMAT_VERSION),))
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise StoreError(f"{path}: cannot upgrade the store to format {FORMAT_VERSION} ({exc})") from None
+        raise
 
 
 def _statements(script: str) -> list[str]:

@@ -13,7 +13,7 @@ sentences survive; ``None`` is an empty unquoted field, which the importer leave
 store does. List items are joined by an array delimiter that occurs in no list item (the ASCII unit
 separator unless a value holds it); the export is refused in one line when every candidate occurs,
 or when a value cannot be told apart from no value. The importer writes no empty list: ``[]`` is
-left unset (every reader of ``kg`` takes a missing list as empty).
+left unset; :meth:`graph.neo4j_store.Neo4jStore.ensure_schema` puts empty claim lists back.
 
 The directory is written whole or not at all (a temp directory renamed into place) and holds
 ``manifest.json``: the files, the counts and the import arguments.

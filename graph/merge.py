@@ -43,6 +43,28 @@ def _merge_claims(old: dict[str, Any], new: dict[str, Any], out: dict[str, Any])
     out.update({f: c for f, c in columns.items() if all(v is not None for v in c)})
 
 
+def with_claim_lists(props: dict[str, Any]) -> dict[str, Any]:
+    """A comparison's properties with every claim list present (empty when it states no number),
+    the qualifiers of older loads padded to the length of ``claims``; ``props`` itself when complete.
+
+    >>> with_claim_lists({"evidence": "P beats vLLM."})["claim_values"]
+    []
+    >>> with_claim_lists({"claims": ["2x"], "claim_values": [2.0], "claim_units": ["x"], "claim_metrics": ["speed"]})["claim_bounds"]
+    ['unstated']
+    """
+    size = len(props.get("claims") or [])
+    missing = {f for f in CLAIM_FIELDS if props.get(f) is None or (f in CLAIM_DEFAULTS and len(props[f]) < size)}
+    if not missing:
+        return props
+    out = dict(props)
+    for f in missing:
+        column = list(props.get(f) or [])
+        if f in CLAIM_DEFAULTS:
+            column += [CLAIM_DEFAULTS[f]] * (size - len(column))
+        out[f] = column
+    return out
+
+
 def merge_properties(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     """The properties a node or relationship has after ``new`` is merged into ``old``."""
     if not old:

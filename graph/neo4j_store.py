@@ -30,6 +30,7 @@ from neo4j import exceptions as nx_exc
 from graph.config import Settings, redact
 from graph.cypher import CypherError, to_plain
 from graph.lookup import fold_name, name_candidates, visible
+from graph.merge import CLAIM_DEFAULTS, CLAIM_FIELDS, with_claim_lists
 from graph import neo4j_load
 from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
 from graph.neo4j_load import Written, chunks as _chunks, pieces, q as _q, readable as _readable, storable as _storable, write_piece
@@ -226,10 +227,33 @@ class Neo4jStore:
         with self._session() as session:
             existing = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
             existing |= {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
-            for statement in schema_statements():
-                if schema_name(statement)[1] not in existing:
-                    session.run(statement).consume()
+            missing = [s for s in schema_statements() if schema_name(s)[1] not in existing]
+            for statement in missing:
+                session.run(statement).consume()
+        if missing:  # a new database, or one the bulk importer wrote (it writes no empty list)
+            self.complete_claim_lists()
         self._schema_ready = True
+
+    def complete_claim_lists(self) -> int:
+        """Claim lists on every ``COMPARES_TO`` an older kg or the bulk importer left without them
+        (:func:`graph.merge.with_claim_lists`), a transaction per ``ROWS``; how many were completed.
+        Each load runs it once, so a graph loaded before is migrated by its next load."""
+        fields = " OR ".join(f"r.{f} IS NULL" for f in CLAIM_FIELDS)
+        padded = " OR ".join(f"size(r.{f}) < size(r.claims)" for f in CLAIM_DEFAULTS)
+        find = (f"MATCH ()-[r:{_q(RelType.COMPARES_TO.value)}]->() WHERE {fields} OR {padded} "
+                "RETURN elementId(r) AS id, properties(r) AS props LIMIT $rows")
+        write = f"UNWIND $rows AS row MATCH ()-[r:{_q(RelType.COMPARES_TO.value)}]->() WHERE elementId(r) = row.id SET r += row.props"
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            rows = [{"id": r["id"], "props": {f: v for f, v in with_claim_lists(dict(r["props"])).items() if f in CLAIM_FIELDS}}
+                    for r in tx.run(find, rows=neo4j_load.ROWS)]
+            tx.run(write, rows=rows).consume()
+            return len(rows)
+
+        done = 0
+        while n := self._write(work):
+            done += n
+        return done
 
     # ---- merging ---------------------------------------------------------------------------
 
@@ -241,6 +265,7 @@ class Neo4jStore:
         node one batch creates and a later one extends is one created node."""
         counts = LoadCounts()
         known: dict[str, Label] = {}
+        self.complete_claim_lists()
         for batch in batches:
             self._rekey_papers(batch)
             for node in batch.nodes:

@@ -11,8 +11,8 @@ from typing import Any, Protocol
 from pydantic import BaseModel, Field
 
 from graph.lookup import derive
-from graph.merge import merge_properties
-from graph.model import Node, Relationship
+from graph.merge import merge_properties, with_claim_lists
+from graph.model import Node, Relationship, RelType
 from graph.unload import UnloadSummary
 
 
@@ -136,7 +136,8 @@ def plan_merge(
 
     Only items whose properties change are returned, so a repeated load writes nothing. Nodes get
     their derived lookup properties (:mod:`graph.lookup`) recomputed from the merged properties
-    (kept as they are for a new node of a ``derived`` batch, whose properties hold them already)."""
+    (kept as they are for a new node of a ``derived`` batch, whose properties hold them already).
+    Every ``COMPARES_TO`` leaves with its claim lists, empty when no number was stated."""
     summary = MergeSummary()
     nodes: dict[str, Node] = {}
     for node in batch.nodes:
@@ -161,6 +162,8 @@ def plan_merge(
         seen = rkey in rels
         before = rels[rkey].properties if seen else existing_rels.get(rkey)
         after = rel.properties if before is None else merge_properties(before, rel.properties)
+        if rel.type is RelType.COMPARES_TO:
+            after = with_claim_lists(after)
         changed = after != before
         if not seen and rkey not in existing_rels:
             summary.relationships_created += 1

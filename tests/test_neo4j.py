@@ -27,6 +27,7 @@ from benchmarks.generate import write_listings
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.export import write_export
+from graph.merge import CLAIM_FIELDS
 from graph.model import Label, Node, Relationship, RelType
 from graph.neo4j_store import Neo4jStore, schema_name, schema_statements
 from graph.embedded_store import EmbeddedStore
@@ -229,6 +230,33 @@ def test_loading_the_same_input_again_changes_nothing(seeded: Seeded) -> None:
     assert result.papers > 0
     assert not result.summary.changed, result.summary
     assert _export(seeded.neo) == before
+
+
+CLAIMS_IDIOM = """MATCH (p:Paper)-[r:COMPARES_TO]->(b)
+UNWIND range(0, size(r.claims) - 1) AS i
+RETURN count(*) AS claims, count(DISTINCT r) AS comparisons"""
+
+
+def test_the_documented_claims_idiom_runs_over_comparisons_without_a_number(seeded: Seeded) -> None:
+    bare = seeded.neo.run_cypher("MATCH ()-[r:COMPARES_TO]->() WHERE size(r.claims) = 0 AND size(r.claim_metrics) = 0 RETURN count(r) AS n", {})
+    assert bare[0]["n"] > 0  # the seeds have comparisons that state no number: their lists are empty, not null
+    missing = " OR ".join(f"r.{f} IS NULL" for f in CLAIM_FIELDS)
+    assert seeded.neo.run_cypher(f"MATCH ()-[r:COMPARES_TO]->() WHERE {missing} RETURN count(r) AS n", {}) == [{"n": 0}]
+    [row] = seeded.neo.run_cypher(CLAIMS_IDIOM, {})
+    assert row["claims"] == sum(len(r.properties["claims"]) for r in seeded.embedded.relationships() if r.type is RelType.COMPARES_TO)
+
+
+def test_a_graph_loaded_before_claim_lists_is_completed_by_the_next_load(seeded: Seeded) -> None:
+    before = _export(seeded.neo)
+    removed = ", ".join(f"r.{f}" for f in CLAIM_FIELDS)
+    with seeded.neo.driver.session(database=seeded.neo.database) as session:  # as an older kg wrote them
+        session.run(f"MATCH ()-[r:COMPARES_TO]->() WHERE size(r.claims) = 0 REMOVE {removed}").consume()
+    with pytest.raises(StoreError, match="NO_VALUE|null|Null"):
+        seeded.neo.run_cypher(CLAIMS_IDIOM, {})
+    result = KnowledgeGraph(seeded.neo).load(INPUTS)
+    assert not result.summary.changed, result.summary
+    assert _export(seeded.neo) == before
+    assert seeded.neo.run_cypher(CLAIMS_IDIOM, {})
 
 
 # ---- atomicity and schema ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 
 import graph.embedded_store as embedded_store
 from graph.embedded_store import EmbeddedStore
+from graph.merge import CLAIM_FIELDS
 from graph.model import Label, Node, Relationship, RelType
 from graph.store import GraphBatch, StoreError
 
@@ -109,7 +110,7 @@ def test_a_json_store_is_converted_once_and_kept(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path)
     assert [r.label for r in store.resolve("VLLM")] == ["System"]
     assert [(n.key, n.properties) for n in store.nodes()] == [(n["key"], n["properties"]) for n in nodes]
-    assert [r.properties for r in store.relationships()] == [rels[0]["properties"]]
+    assert [r.properties for r in store.relationships()] == [rels[0]["properties"] | {f: [] for f in CLAIM_FIELDS}]
     assert (tmp_path / "graph.json.bak").read_text(encoding="utf-8") == text
     assert not (tmp_path / "graph.json").exists()
 
@@ -204,3 +205,32 @@ def test_derived_values_read_back_are_what_derive_computes(tmp_path: Path) -> No
     for n in nodes:
         assert read[n.key] == derive(n.label.value, n.properties), n.key
     assert not kg.load([Path("loaders/examples")]).summary.changed
+
+
+# ---- claim lists: present on every comparison, empty when the paper states no number -----------
+
+
+def _claim_lists(store: EmbeddedStore) -> list[dict[str, object]]:
+    return [{f: r.properties.get(f) for f in CLAIM_FIELDS} for r in store.relationships() if r.type is RelType.COMPARES_TO]
+
+
+def test_a_comparison_without_a_number_carries_empty_claim_lists(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path)
+    store.merge(_batch())
+    assert _claim_lists(store) == [{f: [] for f in CLAIM_FIELDS}]
+    store.merge(_batch(claims=["2x speed"]))  # a later load that states a number fills them
+    assert _claim_lists(store)[0]["claims"] == ["2x speed"]
+    assert _claim_lists(store)[0]["claim_bounds"] == ["unstated"]
+
+
+def test_a_store_written_before_claim_lists_is_migrated_when_opened(tmp_path: Path) -> None:
+    EmbeddedStore(tmp_path).merge(_batch())
+    with sqlite3.connect(tmp_path / "graph.sqlite") as conn:  # as an older kg wrote it: no lists, format 3
+        props = json.loads(conn.execute("SELECT props FROM rels").fetchone()[0])
+        old = json.dumps({k: v for k, v in props.items() if k not in CLAIM_FIELDS})
+        conn.execute("UPDATE rels SET props = ?", (old,))
+        conn.execute("UPDATE meta SET value = '3' WHERE name = 'version'")
+    store = EmbeddedStore(tmp_path)
+    assert _claim_lists(store) == [{f: [] for f in CLAIM_FIELDS}]
+    with sqlite3.connect(tmp_path / "graph.sqlite") as conn:
+        assert conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0] == str(embedded_store.FORMAT_VERSION)
