@@ -124,17 +124,19 @@ class KnowledgeGraph:
         return self.store.run_query(query_name, bound)
 
     def cypher(self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False,
-               timeout: float | None = None, max_rows: int | None = None) -> list[dict[str, Any]]:
+               timeout: float | None = None, max_rows: int | None = None, internal: bool = False) -> list[dict[str, Any]]:
         """Rows of one ad-hoc Cypher statement as plain Python (needs the Neo4j backend).
 
         Read-only unless ``write=True``: a statement the server plans as anything but a read is
         refused with :class:`graph.cypher.CypherError`. Values travel as ``params``. The server
-        stops it after ``timeout`` seconds; only the first ``max_rows`` rows are read."""
+        stops it after ``timeout`` seconds; only the first ``max_rows`` rows are read. Nodes and
+        relationships come with the graph's own properties; ``internal=True`` adds the lookup
+        properties the stores derive (``lookup``, ``fold``, ``search_head``, ``search_body``)."""
         from graph.neo4j_store import Neo4jStore
 
         if not isinstance(self.store, Neo4jStore):
             raise CypherNeedsNeo4j()
-        return self.store.run_cypher(statement, dict(params or {}), write=write, timeout=timeout, max_rows=max_rows)
+        return self.store.run_cypher(statement, dict(params or {}), write=write, timeout=timeout, max_rows=max_rows, internal=internal)
 
     def resolve(self, name: str) -> list[NodeRef]:
         """The systems, hardware and techniques ``name`` names, spelt any way the extractor folds."""

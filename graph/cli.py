@@ -225,8 +225,9 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
               help="A parameter ($KEY in the statement); VALUE is read as JSON when it parses (5, [1,2], \"text\"), else as text. Repeatable.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--write", is_flag=True, help="Allow statements that write (read-only without it).")
+@click.option("--internal", is_flag=True, help="Show the lookup properties the stores derive (lookup, fold, search_head, search_body) on nodes.")
 @click.pass_context
-def cypher(ctx: click.Context, statement: str | None, params: tuple[str, ...], fmt: str, write: bool) -> None:
+def cypher(ctx: click.Context, statement: str | None, params: tuple[str, ...], fmt: str, write: bool, internal: bool) -> None:
     """Run Cypher on the Neo4j backend; read-only unless --write.
 
     \b
@@ -240,11 +241,11 @@ def cypher(ctx: click.Context, statement: str | None, params: tuple[str, ...], f
     if statement is None and sys.stdin.isatty() and sys.stdout.isatty():
         from graph.console import run_console  # prompt_toolkit loads only for the console
 
-        run_console(kg, params=values, write=write)
+        run_console(kg, params=values, write=write, internal=internal)
         return
     statements = [statement] if statement is not None else split_statements(sys.stdin.read())
     for text in statements:
-        write_rows(kg.cypher(text, values, write=write), fmt, sys.stdout)
+        write_rows(kg.cypher(text, values, write=write, internal=internal), fmt, sys.stdout)
 
 
 @main.command()

@@ -24,6 +24,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
 from graph.api import KnowledgeGraph
 from graph.cypher import parse_param, parse_value, split_statements
+from graph.lookup import INTERNAL
 from graph.output import write_rows
 from graph.store import StoreError
 from queries.catalog import QueryError
@@ -86,10 +87,12 @@ def _matching(prefix: str, words: Iterable[str]) -> Iterator[Completion]:
 
 
 class CypherConsole:
-    def __init__(self, kg: KnowledgeGraph, *, params: dict[str, Any] | None = None, write: bool = False, out: TextIO = sys.stdout) -> None:
+    def __init__(self, kg: KnowledgeGraph, *, params: dict[str, Any] | None = None, write: bool = False,
+                 internal: bool = False, out: TextIO = sys.stdout) -> None:
         self.kg = kg
         self.params: dict[str, Any] = dict(params or {})
         self.write = write
+        self.internal = internal
         self.out = out
 
     def schema_words(self) -> list[str]:
@@ -97,7 +100,7 @@ class CypherConsole:
         words: list[str] = []
         for procedure, column in (("db.labels", "label"), ("db.relationshipTypes", "relationshipType"), ("db.propertyKeys", "propertyKey")):
             words += [str(r[column]) for r in self.kg.cypher(f"CALL {procedure}() YIELD {column} RETURN {column}")]
-        return words
+        return words if self.internal else [w for w in words if w not in INTERNAL]
 
     def run(self) -> None:
         completer = CypherCompleter(self.schema_words(), [q.name for q in self.kg.queries()])
@@ -130,7 +133,7 @@ class CypherConsole:
             if text.startswith(":"):
                 return self.command(text)
             for statement in split_statements(text):
-                self.show(self.kg.cypher(statement, self.params, write=self.write))
+                self.show(self.kg.cypher(statement, self.params, write=self.write, internal=self.internal))
         except (StoreError, QueryError) as exc:
             self.say(f"error: {exc}")
         return True
@@ -210,6 +213,6 @@ def _enter_runs_complete_input() -> KeyBindings:
     return bindings
 
 
-def run_console(kg: KnowledgeGraph, *, params: dict[str, Any] | None = None, write: bool = False) -> None:
-    CypherConsole(kg, params=params, write=write).run()
+def run_console(kg: KnowledgeGraph, *, params: dict[str, Any] | None = None, write: bool = False, internal: bool = False) -> None:
+    CypherConsole(kg, params=params, write=write, internal=internal).run()
 

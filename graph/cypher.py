@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from graph.lookup import INTERNAL
 from graph.store import StoreError, StoreUnavailable
 
 NEEDS_NEO4J = (
@@ -87,27 +88,28 @@ def split_statements(text: str) -> list[str]:
     return [s.strip() for s in statements if s.strip()]
 
 
-def to_plain(value: Any) -> Any:
-    """A driver value as JSON-able Python: nodes, relationships and paths as dicts, temporals as ISO text."""
+def to_plain(value: Any, internal: bool = False) -> Any:
+    """A driver value as JSON-able Python: nodes, relationships and paths as dicts, temporals as ISO
+    text. A node's or relationship's internal properties (:data:`graph.lookup.INTERNAL`) are left out unless ``internal``."""
     from neo4j import graph, spatial, time as neo_time
 
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, graph.Node):
-        return {"labels": sorted(value.labels), "properties": to_plain(dict(value.items()))}
+        return {"labels": sorted(value.labels), "properties": _own(value, internal)}
     if isinstance(value, graph.Relationship):
         return {
             "type": value.type,
             "start": _node_key(value.start_node),
             "end": _node_key(value.end_node),
-            "properties": to_plain(dict(value.items())),
+            "properties": _own(value, internal),
         }
     if isinstance(value, graph.Path):
-        return {"nodes": [to_plain(n) for n in value.nodes], "relationships": [to_plain(r) for r in value.relationships]}
+        return {"nodes": [to_plain(n, internal) for n in value.nodes], "relationships": [to_plain(r, internal) for r in value.relationships]}
     if isinstance(value, dict):
-        return {str(k): to_plain(v) for k, v in value.items()}
+        return {str(k): to_plain(v, internal) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [to_plain(v) for v in value]
+        return [to_plain(v, internal) for v in value]
     if isinstance(value, (neo_time.Date, neo_time.DateTime, neo_time.Time, neo_time.Duration)):
         return value.iso_format()
     if isinstance(value, (dt.date, dt.time)):
@@ -117,6 +119,10 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, bytes):
         return value.hex()
     return str(value)
+
+
+def _own(entity: Any, internal: bool) -> dict[str, Any]:
+    return {k: to_plain(v, internal) for k, v in entity.items() if internal or k not in INTERNAL}
 
 
 def _node_key(node: Any) -> Any:

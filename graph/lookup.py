@@ -32,6 +32,10 @@ from loaders.catalogue import fold_key
 
 #: Properties the stores compute themselves; they are not shown, exported or compared.
 DERIVED = frozenset({"lookup", "fold", "search_head", "search_body"})
+#: Set by a Neo4j load on the stored nodes it holds (:mod:`graph.neo4j_load`), cleared when it commits.
+LOCK_PROPERTY = "_kg_lock"
+#: What the stores keep for themselves: ad-hoc Cypher shows it on a node only when asked.
+INTERNAL = DERIVED | {LOCK_PROPERTY}
 
 #: Cypher that folds a parameter like :func:`fold_name` (ASCII letters and digits, + and # spelled out).
 FOLD_CYPHER = (

@@ -27,12 +27,10 @@ from typing import Any, TypeVar
 import neo4j
 import neo4j.time
 
+from graph.lookup import LOCK_PROPERTY  # the final write of a node replaces all its properties, and unchanged ones are cleared of it
 from graph.model import Label, Node, Relationship, RelType
 from graph.store import GraphBatch, StoreError, plan_merge
 
-#: Set on stored nodes while a load holds them; the final write of a node replaces all its
-#: properties, and the nodes left unchanged are cleared of it.
-LOCK_PROPERTY = "_kg_lock"
 #: The most nodes and relationships one transaction of a load writes (a bigger batch takes several).
 TX_ITEMS = 60_000
 #: Rows sent in one statement.

@@ -430,8 +430,9 @@ class Neo4jStore:
         return Neighbourhood(node=Node(key=key, label=Label(label), properties=props), relationships=sorted(rels, key=lambda r: r.key), others=others)
 
     def run_cypher(self, statement: str, params: dict[str, Any], *, write: bool = False,
-                   timeout: float | None = None, max_rows: int | None = None) -> list[dict[str, Any]]:
-        """Rows of one ad-hoc statement as plain Python (see :func:`graph.cypher.to_plain`).
+                   timeout: float | None = None, max_rows: int | None = None, internal: bool = False) -> list[dict[str, Any]]:
+        """Rows of one ad-hoc statement as plain Python (see :func:`graph.cypher.to_plain`; nodes
+        and relationships without the stores' own lookup properties unless ``internal``).
 
         Unless ``write``, the server first plans it (``EXPLAIN``) and anything but a read is refused;
         the read then runs in a read-access transaction, which the server also holds to reading.
@@ -442,7 +443,7 @@ class Neo4jStore:
         @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             records = itertools.islice(tx.run(statement, params), max_rows)
-            return [{k: to_plain(v) for k, v in record.items()} for record in records]
+            return [{k: to_plain(v, internal) for k, v in record.items()} for record in records]
 
         return self._cypher(work, write=write)
 

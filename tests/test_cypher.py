@@ -18,6 +18,7 @@ import pytest
 from conftest import FIXTURES
 from graph.api import KnowledgeGraph
 from graph.config import Settings
+from graph.lookup import INTERNAL
 from graph.neo4j_store import Neo4jStore
 
 pytestmark = pytest.mark.neo4j
@@ -116,6 +117,18 @@ def test_nodes_relationships_paths_and_dates_come_out_as_plain_json(loaded: Neo4
     assert row["r"]["type"] == "COMPARES_TO" and row["r"]["end"] == "system:vllm" and row["r"]["properties"]["evidence"]
     assert [n["labels"] for n in row["path"]["nodes"]] == [["Paper"], ["System"]]
     assert row["day"] == "2024-05-06"
+
+
+def test_nodes_show_the_graphs_own_properties_and_internal_ones_only_when_asked(loaded: Neo4jStore, env: dict[str, str]) -> None:
+    statement = "MATCH path = (p:Paper)-[:COMPARES_TO]->(s:System {name: 'vLLM'}) RETURN s, p, path, s.lookup AS asked LIMIT 1"
+    row = json.loads(_ok(kg(env, "cypher", statement, "--format", "json")))[0]
+    shown = [row["s"]["properties"], row["p"]["properties"], *(n["properties"] for n in row["path"]["nodes"])]
+    assert all(INTERNAL.isdisjoint(props) for props in shown), [sorted(p) for p in shown]
+    assert row["s"]["properties"]["name"] == "vLLM" and row["p"]["properties"]["title"] and row["asked"]  # a named property is a value asked for
+    table = _ok(kg(env, "cypher", "MATCH (s:System {name: 'vLLM'}) RETURN s"))
+    assert "search_head" not in table and "lookup" not in table and "vLLM" in table
+    full = json.loads(_ok(kg(env, "cypher", statement, "--format", "json", "--internal")))[0]
+    assert {"lookup", "search_head"} <= set(full["s"]["properties"]) and "fold" in full["p"]["properties"]
 
 
 def test_every_format_of_cypher(loaded: Neo4jStore, env: dict[str, str]) -> None:
