@@ -54,7 +54,8 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
 
 
 def write_table(rows: list[dict[str, Any]], out: TextIO) -> None:
-    """A table no wider than the terminal (or ``COLUMNS``): long cells end in ``…``; colour only on a terminal."""
+    """On a terminal, a table no wider than it (or ``COLUMNS``), long cells ending in ``…``, with
+    colour; anywhere else (a pipe, a file, a log) every cell whole and no colour."""
     from rich import box  # rich takes a while to import: only tables need it
     from rich.cells import cell_len
     from rich.console import Console
@@ -68,14 +69,24 @@ def write_table(rows: list[dict[str, Any]], out: TextIO) -> None:
     cols = columns_of(rows)
     cells = [[cell_text(row.get(c)) for c in cols] for row in rows]
     natural = [max(cell_len(col), *(cell_len(r[i]) for r in cells)) for i, col in enumerate(cols)]
-    widths = fit_widths(natural, console.width - COLUMN_GAP * (len(cols) - 1))
+    gaps = COLUMN_GAP * (len(cols) - 1)
+    if console.is_terminal:
+        widths = fit_widths(natural, console.width - gaps)
+    else:
+        widths = natural
+        console = Console(file=out, markup=False, emoji=False, highlight=False, width=sum(natural) + gaps)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     for i, col in enumerate(cols):
         numeric = all(isinstance(r.get(col), (int, float)) and not isinstance(r.get(col), bool) for r in rows)
         table.add_column(col, justify="right" if numeric else "left", overflow="ellipsis", no_wrap=True, width=widths[i])
     for row in cells:
         table.add_row(*map(Text, row))
-    console.print(table)
+    if console.is_terminal:
+        console.print(table)
+        return
+    with console.capture() as captured:
+        console.print(table)
+    out.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def fit_widths(natural: list[int], budget: int) -> list[int]:

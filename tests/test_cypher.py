@@ -138,9 +138,8 @@ def test_every_format_of_cypher(loaded: Neo4jStore, env: dict[str, str]) -> None
     assert [json.loads(line) for line in _ok(kg(env, "cypher", statement, "--format", "jsonl")).splitlines()] == rows
     parsed = list(csv.DictReader(io.StringIO(_ok(kg(env, "cypher", statement, "--format", "csv")))))
     assert [(r["title"], r["aliases"], int(r["line"])) for r in parsed] == [(r["title"], "; ".join(r["aliases"]), r["line"]) for r in rows]
-    for columns in (50, 120):
-        table = _ok(kg(env | {"COLUMNS": str(columns)}, "cypher", statement)).splitlines()
-        assert len(table) == 2 + len(rows) and max(map(len, table)) <= columns
+    table = _ok(kg(env | {"COLUMNS": "50"}, "cypher", statement)).splitlines()  # piped: no cell is cut
+    assert len(table) == 2 + len(rows) and "…" not in "".join(table) and all(r["title"] in line for r, line in zip(rows, table[2:]))
 
 
 def test_statements_from_standard_input_run_in_order(loaded: Neo4jStore, env: dict[str, str]) -> None:

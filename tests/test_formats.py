@@ -5,15 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from conftest import FIXTURES
 
 KG = str(Path(sys.executable).with_name("kg"))
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def kg(store: Path, *args: str, columns: int = 100) -> subprocess.CompletedProcess[str]:
@@ -49,15 +52,26 @@ def test_query_jsonl_and_csv_hold_the_same_rows_as_json(store: Path) -> None:
 
 
 @pytest.mark.parametrize("columns", [40, 80, 160])
-def test_query_table_fits_the_terminal_width_without_colour(store: Path, columns: int) -> None:
-    out = _ok(kg(store, *QUERY, columns=columns))
-    lines = out.splitlines()
+def test_query_table_fits_the_terminal_width_on_a_terminal(store: Path, columns: int) -> None:
+    child = pexpect.spawn(KG, ["--store", str(store), *QUERY], env={"PATH": str(Path(sys.executable).parent), "HOME": str(store.parent),
+                          "LANG": "C.UTF-8", "TERM": "xterm"}, cwd=str(store.parent), encoding="utf-8", dimensions=(50, columns), timeout=60)
+    child.expect(pexpect.EOF)
+    lines = ANSI.sub("", child.before).splitlines()
     assert lines[0].startswith("pa")  # the header, itself cut short on a narrow terminal
     assert max(len(line) for line in lines) <= columns
-    assert "\x1b" not in out
     if columns < 100:
-        assert "…" in out  # the evidence sentences do not fit: they are cut, not wrapped
+        assert "…" in child.before  # the evidence sentences do not fit: they are cut, not wrapped
     assert len(lines) == 2 + len(json.loads(_ok(kg(store, *QUERY, "--format", "json"))))
+
+
+@pytest.mark.parametrize("columns", [40, 80])
+def test_a_piped_table_cuts_no_cell_and_has_no_colour(store: Path, columns: int) -> None:
+    out = _ok(kg(store, *QUERY, columns=columns))  # COLUMNS set as a terminal would: a pipe is no terminal
+    rows = json.loads(_ok(kg(store, *QUERY, "--format", "json")))
+    lines = out.splitlines()
+    assert "…" not in out and "\x1b" not in out and len(lines) == 2 + len(rows)
+    assert all(row["paper"] in line and row["evidence"] in line for row, line in zip(rows, lines[2:]))
+    assert all(line == line.rstrip() for line in lines)
 
 
 def test_show_csv_and_jsonl_are_one_row_per_fact_with_its_citation(store: Path) -> None:
