@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from graph.cypher import CypherNeedsNeo4j
 from graph.export import write_export
 from graph.lookup import fold_name, suggest, visible, words
 from graph.model import Label, ListingEntry, Node
+from graph.rows import Rows
 from graph.embedded_store import EmbeddedStore
 from graph.store import GraphStore, MergeSummary, Neighbourhood, NodeRef, Stats
 from graph.unload import UnloadSummary
@@ -35,6 +37,7 @@ from queries.catalog import CannedQuery, NameNotFound, QueryError, canned_querie
 
 if TYPE_CHECKING:
     import networkx as nx  # imported where used: it costs a third of kg's start-up
+    import pandas
 
 MIN_TITLE_PART = 3  # folded characters a part of a title needs: "e" would match every paper
 
@@ -124,7 +127,7 @@ class KnowledgeGraph:
         return self.store.run_query(query_name, bound)
 
     def cypher(self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False,
-               timeout: float | None = None, max_rows: int | None = None, internal: bool = False) -> list[dict[str, Any]]:
+               timeout: float | None = None, max_rows: int | None = None, internal: bool = False) -> Rows[dict[str, Any]]:
         """Rows of one ad-hoc Cypher statement as plain Python (needs the Neo4j backend).
 
         Read-only unless ``write=True``: a statement the server plans as anything but a read is
@@ -136,15 +139,16 @@ class KnowledgeGraph:
 
         if not isinstance(self.store, Neo4jStore):
             raise CypherNeedsNeo4j()
-        return self.store.run_cypher(statement, dict(params or {}), write=write, timeout=timeout, max_rows=max_rows, internal=internal)
+        rows = self.store.run_cypher(statement, dict(params or {}), write=write, timeout=timeout, max_rows=max_rows, internal=internal)
+        return Rows(rows, list(rows[0]) if rows else [])
 
-    def resolve(self, name: str) -> list[NodeRef]:
+    def resolve(self, name: str) -> Rows[NodeRef]:
         """The systems, hardware and techniques ``name`` names, spelt any way the extractor folds."""
-        return self.store.resolve(name)
+        return Rows(self.store.resolve(name), list(NodeRef.model_fields))
 
-    def find(self, name_or_title: str, limit: int = 50) -> list[NodeRef]:
+    def find(self, name_or_title: str, limit: int = 50) -> Rows[NodeRef]:
         """Entities named ``name_or_title``, else papers whose title contains it (exact titles first)."""
-        return self.store.resolve(name_or_title) or self._papers(name_or_title, limit)
+        return Rows(self.store.resolve(name_or_title) or self._papers(name_or_title, limit), list(NodeRef.model_fields))
 
     def show(self, name_or_title: str) -> Profile:
         """Everything the graph knows about the best match for ``name_or_title``, with citations."""
@@ -246,7 +250,7 @@ class KnowledgeGraph:
         return neighbourhood_view(nodes, relationships, focus, depth=depth, types=types, labels=kinds,
                                   max_nodes=max_nodes or NEIGHBOURHOOD_NODES)
 
-    def claims(self, name: str, variants: bool = True) -> list[ClaimRow]:
+    def claims(self, name: str, variants: bool = True) -> Rows[ClaimRow]:
         """Every claim the graph holds against the baseline ``name`` (spelt any way; with its
         variants unless ``variants=False``): one row per number, sorted by paper, and one row with
         ``value`` None for each comparison that states no number.
@@ -278,7 +282,8 @@ class KnowledgeGraph:
                 elif r.type.value == "VARIANT_OF" and variants and r.start not in seen:
                     seen.add(r.start)
                     todo.append((r.start, hood.others[r.start].label.value))
-        return sorted(rows, key=lambda c: (c.paper.lower(), c.paper_key, c.baseline, c.value is None, c.claim or ""))
+        rows.sort(key=lambda c: (c.paper.lower(), c.paper_key, c.baseline, c.value is None, c.claim or ""))
+        return Rows(rows, list(ClaimRow.model_fields))
 
     def chart(self, name: str, variants: bool = True) -> ClaimsChart:
         """A chart of :meth:`claims`: renders inline in Jupyter; ``.save(path)`` writes .html, .png or .svg."""
@@ -319,11 +324,22 @@ class Fact(BaseModel):
 
 
 class Profile(BaseModel):
+    """A node's properties and its cited facts (``kg show``); ``to_dataframe()`` tabulates the facts."""
+
     key: str
     label: str
     name: str
     properties: dict[str, Any]
     facts: list[Fact]
+
+    def __repr__(self) -> str:
+        kinds = Counter(f"{f.type} {'out' if f.direction == 'out' else 'in'}" for f in self.facts)
+        shown = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+        return f"<Profile {self.label} {self.name!r}: {len(self.facts)} facts ({shown or 'none'})>"
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The facts as a pandas DataFrame, one row each with its citation."""
+        return Rows(self.facts, list(Fact.model_fields)).to_dataframe()
 
 
 def _display(node: Node) -> str:

@@ -21,10 +21,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from graph.model import Relationship
+from graph.rows import EdgeRow
 
 
-class ClaimRow(BaseModel):
+class ClaimRow(EdgeRow):
     """One number a paper states against a baseline (or, with ``value`` None, a comparison without one)."""
+
+    ends = ("paper", "baseline")
 
     paper: str  # the paper's title
     paper_key: str

@@ -2,7 +2,8 @@
 
 Each function runs the canned query of the same name through :meth:`graph.api.KnowledgeGraph.query`
 (so names resolve, and unknown ones raise :class:`queries.catalog.NameNotFound`, exactly as in
-``kg query``) and returns a :class:`Rows` list, which turns into a pandas DataFrame.
+``kg query``) and returns a :class:`graph.rows.Rows` list, which turns into a pandas DataFrame and,
+when its rows are edges (a paper and its baseline, two hardware targeted together), a networkx graph.
 
 >>> import tempfile
 >>> from graph.api import KnowledgeGraph
@@ -18,6 +19,9 @@ True
 >>> df = top.to_dataframe()  # needs pandas: pip install 'mlsys-kg[pandas]'
 >>> list(df.columns)
 ['baseline', 'label', 'papers']
+>>> g = papers_comparing_to(kg, "vllm").to_networkx()
+>>> sorted({b for _, b in g.edges()})
+['vLLM']
 >>> hits = search(kg, "serving")
 >>> all(h.label in ("Paper", "System", "Hardware", "Technique") for h in hits)
 True
@@ -25,31 +29,16 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
-if TYPE_CHECKING:
-    import pandas
+from graph.rows import EdgeRow, Rows  # noqa: F401 - Rows is re-exported for the helpers' users
 
+if TYPE_CHECKING:
     from graph.api import KnowledgeGraph
 
 R = TypeVar("R", bound=BaseModel)
-
-
-class Rows(list[R], Generic[R]):
-    """A list of typed rows that converts to a pandas DataFrame (columns in the query's order)."""
-
-    def __init__(self, rows: list[R], columns: list[str]) -> None:
-        super().__init__(rows)
-        self.columns = columns
-
-    def to_dataframe(self) -> pandas.DataFrame:
-        try:
-            import pandas
-        except ImportError:
-            raise ImportError("to_dataframe needs pandas: pip install 'mlsys-kg[pandas]'") from None
-        return pandas.DataFrame([row.model_dump() for row in self], columns=self.columns)
 
 
 class Cited(BaseModel):
@@ -66,20 +55,26 @@ class Baseline(BaseModel):
     papers: int
 
 
-class Comparison(Cited):
+class Comparison(Cited, EdgeRow):
+    ends = ('paper', 'baseline')
+
     paper: str
     baseline: str
     claims: list[str]
 
 
-class BeatsProposed(Cited):
+class BeatsProposed(Cited, EdgeRow):
+    ends = ('paper', 'system')
+
     proposed_by: str
     system: str
     paper: str
     claims: list[str]
 
 
-class BestClaim(Cited):
+class BestClaim(Cited, EdgeRow):
+    ends = ('paper', 'baseline')
+
     metric: str | None
     unit: str | None
     best: float | None
@@ -90,12 +85,16 @@ class BestClaim(Cited):
     claim: str | None
 
 
-class Use(Cited):
+class Use(Cited, EdgeRow):
+    ends = ('paper', 'used')
+
     paper: str
     used: str
 
 
-class Target(Cited):
+class Target(Cited, EdgeRow):
+    ends = ('paper', 'hardware')
+
     paper: str
     hardware: str
 
@@ -104,7 +103,9 @@ class PaperHardware(Target):
     kind: str | None = None
 
 
-class PaperFact(Cited):
+class PaperFact(Cited, EdgeRow):
+    ends = ('paper', 'name')
+
     paper: str
     relation: str
     name: str | None
@@ -112,22 +113,31 @@ class PaperFact(Cited):
     claims: list[str]
 
 
-class Proposal(BaseModel):
+class Proposal(EdgeRow):
+    ends = ('proposed', 'hardware')
+
     paper: str
     proposed: str | None
     hardware: str
 
 
-class TechniqueOnHardware(BaseModel):
+class TechniqueOnHardware(EdgeRow):
+    ends = ('technique', 'hardware')
+
     technique: str
     hardware: str
     papers: int
 
 
-class Chain(BaseModel):
+class Chain(EdgeRow):
+    """Baselines in a chain: each compared against the next by one of ``papers``."""
+
     chain: list[str]
     papers: list[str]
     steps: int
+
+    def edges(self) -> list[tuple[str, str, dict[str, Any]]]:
+        return [(a, b, {"chain": self.chain, "papers": self.papers}) for a, b in zip(self.chain, self.chain[1:])]
 
 
 class LaterBaseline(BaseModel):
@@ -138,7 +148,9 @@ class LaterBaseline(BaseModel):
     compared_by: list[str]
 
 
-class Pair(BaseModel):
+class Pair(EdgeRow):
+    ends = ('first', 'second')
+
     first: str
     second: str
     papers: int
@@ -161,7 +173,9 @@ class Hit(BaseModel):
     in_name: int
 
 
-class NearbyFact(Cited):
+class NearbyFact(Cited, EdgeRow):
+    ends = ('start', 'end')
+
     distance: int
     start: str
     type: str

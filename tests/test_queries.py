@@ -135,6 +135,43 @@ def test_every_canned_query_has_a_typed_helper_with_the_same_rows(store: Path) -
     assert set(frame["bound"]) <= {"up to", "average", "range", "at least", "plain"}, "the leaderboard says how each best number is bounded"
 
 
+#: Helpers whose rows are not edges between two names (counts, rankings, search hits).
+NOT_EDGES = {"most-compared", "proposed-then-baseline", "curation-queue", "search", "graph-stats"}
+
+
+@needs_seeds
+def test_every_helpers_rows_make_a_dataframe_a_graph_where_they_are_edges_and_a_short_repr(store: Path) -> None:
+    from queries.helpers import HELPERS
+
+    kgraph = KnowledgeGraph.open(Settings(store=store))
+    for q in canned_queries():
+        rows = HELPERS[q.name](kgraph, **{k.replace("-", "_"): v for k, v in q.example.items()})
+        assert len(rows.to_dataframe()) == len(rows), q.name
+        assert len(repr(rows)) < 1_000 and f"{len(rows)} " in repr(rows), (q.name, repr(rows)[:2_000])
+        if q.name in NOT_EDGES:
+            with pytest.raises(TypeError, match="to_dataframe"):
+                rows.to_networkx()
+        elif rows:
+            assert rows.to_networkx().number_of_edges() >= len(rows), q.name
+    chains = HELPERS["baseline-chains"](kgraph, "vLLM")
+    assert chains and all(chains.to_networkx().has_edge(a, b) for c in chains for a, b in zip(c.chain, c.chain[1:]))
+
+
+@needs_seeds
+def test_the_claims_helper_and_find_return_typed_rows(store: Path) -> None:
+    kgraph = KnowledgeGraph.open(Settings(store=store))
+    claims = kgraph.claims("vLLM")
+    frame = claims.to_dataframe()
+    assert list(frame.columns)[:4] == ["paper", "paper_key", "baseline", "claim"] and len(frame) == len(claims) > 10
+    assert {b for _, b in claims.to_networkx().edges()} >= {"vLLM"}
+    assert len(repr(claims)) < 1_000 and "more (to_dataframe() shows them all)" in repr(claims)
+    found = kgraph.find("vLLM")
+    assert found.to_dataframe()["label"].tolist() == ["System"] and "vLLM" in repr(found)
+    profile = kgraph.show("vLLM")
+    assert repr(profile).startswith("<Profile System 'vLLM': ") and len(repr(profile)) < 300
+    assert len(profile.to_dataframe()) == len(profile.facts) > 0
+
+
 @needs_seeds
 def test_to_networkx_has_plain_properties_and_no_derived_ones(store: Path) -> None:
     g = KnowledgeGraph.open(Settings(store=store)).to_networkx()
