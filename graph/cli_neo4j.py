@@ -89,6 +89,43 @@ def reset() -> None:
     LocalNeo4j.from_env().reset()
 
 
+@neo4j_group.command("open")
+@click.option("--replace", is_flag=True, help="Replace a graph in the local Neo4j that `kg neo4j open` did not put there.")
+@click.option("--no-console", is_flag=True, help="Copy only; do not open the Cypher console.")
+@click.option("--via", type=click.Choice(["auto", "writer", "importer"]), default="auto", show_default=True,
+              help="How to copy: the batched writer, the bulk importer, or by size (importer from 100,000 items).")
+@click.pass_context
+@_one_line_errors
+def open_(ctx: click.Context, replace: bool, no_console: bool, via: str) -> None:
+    """Copy the embedded graph (--store, KG_STORE) into the local Neo4j and open a Cypher console on it.
+
+    \b
+    Starts the server if it is not running. Small graphs go through the batched writer; from
+    100,000 nodes and relationships on, the bulk importer (the server restarts). Opening again
+    without changes skips the copy. Afterwards Neo4j Browser and `kg --backend neo4j ...` see
+    the same graph:
+      kg neo4j open                       copy, then the console (on a terminal)
+      kg neo4j open --no-console          copy only, e.g. before opening Neo4j Browser
+    """
+    from graph.neo4j_copy import open_in_local_neo4j
+
+    store_dir: Path = ctx.find_root().obj["settings"].store
+    report = open_in_local_neo4j(store_dir, LocalNeo4j.from_env(), replace=replace, via=via, say=lambda m: click.echo(f"kg neo4j: {m}"))
+    if report.method != "none":
+        click.echo(f"kg neo4j: copied {report.nodes:,} nodes and {report.relationships:,} relationships with the "
+                   f"{report.method} in {report.seconds:.1f}s")
+    click.echo(f"kg neo4j: Neo4j at {report.uri}; Neo4j Browser at {report.browser}; "
+               "ad-hoc Cypher: kg --backend neo4j cypher 'MATCH (p:Paper) RETURN count(p)'")
+    if no_console or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return
+    from graph.api import KnowledgeGraph
+    from graph.console import run_console
+    from graph.neo4j_copy import connect_local
+
+    with KnowledgeGraph(connect_local(LocalNeo4j.from_env())) as kg:
+        run_console(kg)
+
+
 @neo4j_group.command("import")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @_one_line_errors

@@ -20,8 +20,8 @@ from graph.lookup import INTERNAL
 from graph.store import StoreError, StoreUnavailable
 
 NEEDS_NEO4J = (
-    "Cypher needs the Neo4j backend: start the local server with `make neo4j-up` (or `kg neo4j up`), "
-    "then add --backend neo4j (or set KG_BACKEND=neo4j)"
+    "Cypher needs Neo4j: `kg neo4j open` copies this graph into a local Neo4j and opens the console on it; "
+    "or start one with `make neo4j-up` and add --backend neo4j (or set KG_BACKEND=neo4j)"
 )
 
 

@@ -134,6 +134,7 @@ class EmbeddedStore:
             for statement in _statements(SCHEMA):
                 conn.execute(statement)
             yield conn
+            _bump_generation(conn)
             for statement in _statements(QUERY_INDEXES):
                 conn.execute(statement)
             conn.execute("COMMIT")
@@ -202,12 +203,21 @@ class EmbeddedStore:
             conn = self._conn()
             assert conn is not None
             conn.execute("BEGIN IMMEDIATE")
+            changes = conn.total_changes
             try:
                 yield conn
+                if conn.total_changes != changes:
+                    _bump_generation(conn)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    def generation(self) -> int:
+        """How many writes changed the store (0 before the first): equal numbers, the same graph."""
+        with self._reading() as conn:
+            row = None if conn is None else conn.execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
+            return int(row[0]) if row else 0
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -389,6 +399,10 @@ def _open(path: Path) -> sqlite3.Connection:
         conn.close()
         raise StoreError(f"{path}: store format {version and version[0]!r} is not {FORMAT_VERSION}")
     return conn
+
+
+def _bump_generation(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 def _complete(rel_type: RelType, props: dict[str, Any]) -> dict[str, Any]:

@@ -96,7 +96,7 @@ def test_cypher_on_the_embedded_store_says_how_to_start_neo4j_and_exits_2(store:
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr
-    assert "make neo4j-up" in lines[0] and "--backend neo4j" in lines[0] and "KG_BACKEND=neo4j" in lines[0]
+    assert "kg neo4j open" in lines[0] and "--backend neo4j" in lines[0] and "KG_BACKEND=neo4j" in lines[0]
 
 
 def test_a_malformed_cypher_parameter_is_a_one_line_error(store: Path) -> None:
