@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from graph.api import KnowledgeGraph
 from graph.config import Settings
+from graph.embedded_store import EmbeddedStore
 from graph.neo4j_store import Neo4jStore
 from graph.store import StoreUnavailable
 
@@ -83,3 +85,32 @@ def write_hostile_listing(directory: Path) -> Path:
     example = (ROOT / "loaders" / "examples" / "example_listing.txt").read_text(encoding="utf-8")
     path.write_text(f"{example.rstrip()}\n\n{HOSTILE_TITLE}\n\nLarge models need careful serving. {HOSTILE_SENTENCE}\n", encoding="utf-8")
     return path
+
+
+# ---- the seeds (or the fixtures) in Neo4j and in an embedded store, for tests that compare or query them ----
+
+INPUTS = [SEEDS] if SEEDS.is_dir() else sorted(FIXTURES.glob("*.txt"))
+
+
+class Seeded:
+    def __init__(self, neo: Neo4jStore, embedded: EmbeddedStore) -> None:
+        self.neo = neo
+        self.embedded = embedded
+
+
+@pytest.fixture(scope="session")
+def _seeds(neo: Neo4jStore, tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    embedded = EmbeddedStore(tmp_path_factory.mktemp("embedded") / "kg")
+    KnowledgeGraph(embedded).load(INPUTS)
+    neo.clear()
+    KnowledgeGraph(neo).load(INPUTS)
+    return Seeded(neo, embedded)
+
+
+@pytest.fixture
+def seeded(_seeds: Seeded) -> Seeded:
+    """Neo4j and an embedded store, both loaded with the seeds (reloaded if a test emptied Neo4j)."""
+    if _seeds.neo.stats() != _seeds.embedded.stats():
+        _seeds.neo.clear()
+        KnowledgeGraph(_seeds.neo).load(INPUTS)
+    return _seeds

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from conftest import FIXTURES, SEEDS, needs_seeds  # the fixtures neo4j_settings and neo live there too
+from conftest import FIXTURES, INPUTS, SEEDS, Seeded, needs_seeds  # the fixtures neo4j_settings, neo and seeded live there too
 from benchmarks.generate import write_listings
 from graph.api import KnowledgeGraph
 from graph.config import Settings
@@ -37,37 +37,12 @@ from queries.catalog import CannedQuery, canned_queries, get_query
 pytestmark = pytest.mark.neo4j
 
 KG = str(Path(sys.executable).with_name("kg"))
-INPUTS = [SEEDS] if SEEDS.is_dir() else sorted(FIXTURES.glob("*.txt"))
 
 
 def _export(store: Any) -> str:
     out = io.StringIO()
     write_export(store.nodes(), store.relationships(), out)
     return out.getvalue()
-
-
-class Seeded:
-    def __init__(self, neo: Neo4jStore, embedded: EmbeddedStore) -> None:
-        self.neo = neo
-        self.embedded = embedded
-
-
-@pytest.fixture(scope="module")
-def _seeds(neo: Neo4jStore, tmp_path_factory: pytest.TempPathFactory) -> Seeded:
-    embedded = EmbeddedStore(tmp_path_factory.mktemp("embedded") / "kg")
-    KnowledgeGraph(embedded).load(INPUTS)
-    neo.clear()
-    KnowledgeGraph(neo).load(INPUTS)
-    return Seeded(neo, embedded)
-
-
-@pytest.fixture
-def seeded(_seeds: Seeded) -> Seeded:
-    """Neo4j and an embedded store, both loaded with the seeds (reloaded if a test emptied Neo4j)."""
-    if _seeds.neo.stats() != _seeds.embedded.stats():
-        _seeds.neo.clear()
-        KnowledgeGraph(_seeds.neo).load(INPUTS)
-    return _seeds
 
 
 # ---- canned queries ---------------------------------------------------------------------------

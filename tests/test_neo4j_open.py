@@ -15,6 +15,7 @@ import pexpect
 import pytest
 
 from conftest import FIXTURES
+from test_docs import QUESTIONS, blocks
 from test_export_admin import _fetched_home, _free_port
 
 pytestmark = pytest.mark.neo4j
@@ -96,6 +97,8 @@ def test_open_by_the_bulk_importer_gives_the_same_graph_with_claim_lists(env: di
     assert _stats(env, "neo4j") == _stats(env, "embedded")
     assert _count(env, "MATCH ()-[r:COMPARES_TO]->() WHERE r.claims IS NULL RETURN count(r)") == 0
     assert _count(env, CLAIMS_IDIOM) > 0
+    for statement in blocks(QUESTIONS, "cypher"):  # the documented ad-hoc queries, on the copy of the embedded graph
+        _ok(kg(env, "--backend", "neo4j", "cypher", statement, "--format", "json"))
 
 
 def test_open_on_a_terminal_opens_the_console_on_the_copy(env: dict[str, str]) -> None:

@@ -1,0 +1,59 @@
+"""The pages in docs/ as a reader uses them: every `kg` command of docs/questions.md runs on the
+embedded seed graph, and every Cypher block answers on Neo4j with the seeds loaded."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import INPUTS, ROOT, Seeded, needs_seeds
+
+KG = str(Path(sys.executable).with_name("kg"))
+QUESTIONS = ROOT / "docs" / "questions.md"
+
+
+def blocks(page: Path, language: str) -> list[str]:
+    """The fenced blocks of one language on a page, in order."""
+    return re.findall(rf"^```{language}\n(.*?)^```", page.read_text(encoding="utf-8"), re.S | re.M)
+
+
+def commands(page: Path) -> list[list[str]]:
+    return [shlex.split(line) for block in blocks(page, "sh") for line in block.splitlines() if line.startswith("kg ")]
+
+
+def test_the_questions_page_has_ten_questions_each_with_a_command_and_cypher() -> None:
+    text = QUESTIONS.read_text(encoding="utf-8")
+    sections = re.split(r"^### ", text, flags=re.M)[1:]
+    assert [s[:3] for s in sections] == [f"({c})" for c in "abcdefghij"]
+    assert all("```sh" in s and "```cypher" in s for s in sections)
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("docs") / "kg"
+    subprocess.run([KG, "--store", str(store), "load", "-q", *map(str, INPUTS)], check=True, capture_output=True, timeout=300)
+    return store
+
+
+@pytest.mark.parametrize("command", commands(QUESTIONS), ids=" ".join)
+def test_every_command_on_the_questions_page_runs_on_the_embedded_default(seed_store: Path, command: list[str]) -> None:
+    assert command[0] == "kg"
+    result = subprocess.run([KG, "--store", str(seed_store), *command[1:]], capture_output=True, text=True,
+                            cwd=seed_store.parent, timeout=120)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.strip() or "Wrote" in result.stderr
+
+
+@pytest.mark.neo4j
+@needs_seeds
+@pytest.mark.parametrize("statement", blocks(QUESTIONS, "cypher"), ids=lambda s: s.split("\n")[0][:60])
+def test_every_cypher_block_on_the_questions_page_answers_on_neo4j(seeded: Seeded, statement: str) -> None:
+    rows = seeded.neo.run_cypher(statement, {})
+    assert rows, "each documented query has an answer on the seed graph"
+    assert json.dumps(rows)  # plain values a reader can print
