@@ -57,3 +57,19 @@ def test_every_cypher_block_on_the_questions_page_answers_on_neo4j(seeded: Seede
     rows = seeded.neo.run_cypher(statement, {})
     assert rows, "each documented query has an answer on the seed graph"
     assert json.dumps(rows)  # plain values a reader can print
+
+
+def test_every_environment_variable_the_code_reads_is_in_the_readme_table() -> None:
+    """A variable the code reads (``environ.get("KG_X")``, a ``.env`` key) that the README's settings
+    table lacks is a setting no user can find."""
+    read = set()
+    for path in [*ROOT.glob("graph/**/*.py"), *ROOT.glob("loaders/**/*.py"), *ROOT.glob("queries/**/*.py")]:
+        read |= set(re.findall(r"[\"'](KG_[A-Z0-9_]+|NEO4J_(?:URI|USERNAME|PASSWORD|DATABASE|BOLT_PORT|HTTP_PORT))[\"']", path.read_text(encoding="utf-8")))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| option / variable |"):]
+    table = table[: table.index("\n\n")]
+    documented = set(re.findall(r"`((?:KG|NEO4J|TEST_NEO4J)_[A-Z0-9_]+)`", table))
+    assert read, "the scan found the variables"
+    assert read <= documented, f"read by the code but not in the README's table: {sorted(read - documented)}"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert set(re.findall(r"^(TEST_NEO4J_[A-Z_]+)\s*\?=", makefile, re.M)) <= documented
