@@ -6,13 +6,14 @@ KG     := $(VENV)/bin/kg
 SEEDS  ?= ../shared/seeds
 OUT    ?= out
 
-.PHONY: install demo test test-fast bench bench-serve score train clean help
+.PHONY: install demo test test-fast bench bench-serve score train readme clean help
 
 help:
 	@echo "make demo       build the graph from $(SEEDS) on the embedded store, answer canned queries, write $(OUT)/graph.html, vllm.html, vllm-claims.html and .png"
 	@echo "make test       install everything (Neo4j 5.26 included), start Neo4j, run the whole suite, stop Neo4j"
 	@echo "make test-fast  the suite without Neo4j (its tests are skipped)"
 	@echo "make score      score against the dev gold, the project's labels, 5-fold cross-validation over the real abstracts, and every blind batch's first score"
+	@echo "make readme     regenerate the README's generated parts (the seed graph's counts, the canned-query table) with cog"
 	@echo "make train      rebuild the learned extraction models (loaders/learn/models/*.json) from the labels, deterministically"
 	@echo "make bench      issue 11 benchmarks at 10k and 100k papers (BENCH_ARGS=--quick: 500 and 2,000), then make bench-serve -> benchmarks/results/"
 	@echo "make bench-serve  kg serve under load on the loopback: 2,000 requests, 20 at a time, on the seeds -> benchmarks/results/serve-load.md"
@@ -58,6 +59,9 @@ test: install
 	$(KG) neo4j up || exit $$?; \
 	status=0; KG_REQUIRE_NEO4J=1 $(PY) -m pytest -q $(PYTEST_ARGS) || status=$$?; \
 	exit $$status
+
+readme: install
+	$(VENV)/bin/cog -r -I scripts README.md
 
 test-fast: install
 	$(PY) -m pytest -q -m "not neo4j"

@@ -73,3 +73,12 @@ def test_every_environment_variable_the_code_reads_is_in_the_readme_table() -> N
     assert read <= documented, f"read by the code but not in the README's table: {sorted(read - documented)}"
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert set(re.findall(r"^(TEST_NEO4J_[A-Z_]+)\s*\?=", makefile, re.M)) <= documented
+
+
+@needs_seeds
+def test_the_readmes_generated_parts_are_what_the_code_and_seeds_give_today() -> None:
+    """The seed graph's counts and the canned-query table are written by `make readme` (cog)."""
+    result = subprocess.run([str(Path(sys.executable).with_name("cog")), "--check", "-I", "scripts", "README.md"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"README.md is stale: run `make readme` ({result.stdout.strip()} {result.stderr.strip()})"
+    assert "`beats-proposed-by`" in (ROOT / "README.md").read_text(encoding="utf-8")
