@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from graph.api import KnowledgeGraph, Profile
+from graph.cli_errors import cli_message
 from graph.cli_neo4j import neo4j_group
 from graph.config import Settings
 from graph.cypher import parse_params, split_statements
@@ -38,7 +39,7 @@ class _Group(click.Group):
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
         except (ListingError, QueryError, StoreError, CatalogueError) as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {cli_message(exc)}", err=True)
             sys.exit(1)
         except BrokenPipeError:
             sys.exit(0)

@@ -23,6 +23,7 @@ from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
 from graph.api import KnowledgeGraph
+from graph.cli_errors import cli_message
 from graph.cypher import parse_param, parse_value, split_statements
 from graph.lookup import INTERNAL
 from graph.output import write_rows
@@ -135,7 +136,7 @@ class CypherConsole:
             for statement in split_statements(text):
                 self.show(self.kg.cypher(statement, self.params, write=self.write, internal=self.internal))
         except (StoreError, QueryError) as exc:
-            self.say(f"error: {exc}")
+            self.say(f"error: {cli_message(exc)}")
         return True
 
     def command(self, text: str) -> bool:

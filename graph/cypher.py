@@ -29,6 +29,28 @@ class CypherError(StoreError):
     """A statement the server rejected or that we refuse to run; the message is one line."""
 
 
+class WriteRefused(CypherError):
+    """A statement the server plans as anything but a read, run read-only. How to allow writing
+    depends on the face, so each face words it with :meth:`refused` (the message as raised says
+    it in Python terms)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind  # what the statement does, e.g. "writes"
+        super().__init__(self.refused("KnowledgeGraph.cypher only reads unless write=True"))
+
+    def refused(self, how: str) -> str:
+        return f"refused: this statement {self.kind}; {how}"
+
+
+class CypherTimedOut(CypherError):
+    """The server stopped a statement at its time limit of ``limit`` seconds (None: the server's
+    own limit); the message is the server's."""
+
+    def __init__(self, message: str, limit: float | None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 class CypherNeedsNeo4j(StoreUnavailable):
     """Cypher on the embedded store: there is no server to run it."""
 

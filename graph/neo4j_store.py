@@ -28,7 +28,7 @@ import neo4j.graph
 from neo4j import exceptions as nx_exc
 
 from graph.config import Settings, redact
-from graph.cypher import CypherError, to_plain
+from graph.cypher import CypherError, CypherTimedOut, WriteRefused, to_plain
 from graph.lookup import fold_name, name_candidates, visible
 from graph.merge import CLAIM_DEFAULTS, CLAIM_FIELDS, with_claim_lists
 from graph import neo4j_load
@@ -445,7 +445,7 @@ class Neo4jStore:
             records = itertools.islice(tx.run(statement, params), max_rows)
             return [{k: to_plain(v, internal) for k, v in record.items()} for record in records]
 
-        return self._cypher(work, write=write)
+        return self._cypher(work, write=write, timeout=timeout)
 
     def _refuse_writes(self, statement: str, params: dict[str, Any]) -> None:
         """Plan ``statement`` (``EXPLAIN``) and refuse it unless the server plans it as a read."""
@@ -453,17 +453,15 @@ class Neo4jStore:
             lambda tx: tx.run(f"{EXPLAIN}{statement}", params).consume().query_type, write=False, explained=True
         )
         if kind != "r":
-            raise CypherError(
-                f"refused: this statement {QUERY_KINDS.get(kind or '', 'is not a read')}; "
-                "kg cypher only reads unless you add --write"
-            )
+            raise WriteRefused(QUERY_KINDS.get(kind or "", "is not a read"))
 
     def run_graph(self, statement: str, params: dict[str, Any]) -> neo4j.graph.Graph:
         """The nodes and relationships a read-only statement returns, as the driver's Graph (for pictures)."""
         self._refuse_writes(statement, params)
         return self._cypher(lambda tx: tx.run(statement, params).graph(), write=False)
 
-    def _cypher(self, work: Callable[[neo4j.ManagedTransaction], T], *, write: bool, explained: bool = False) -> T:
+    def _cypher(self, work: Callable[[neo4j.ManagedTransaction], T], *, write: bool, explained: bool = False,
+                timeout: float | None = None) -> T:
         try:
             with self._session(default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS) as session:
                 return session.execute_write(work) if write else session.execute_read(work)
@@ -471,6 +469,8 @@ class Neo4jStore:
             code = exc.code or ""
             if isinstance(exc, nx_exc.AuthError) or ".Security." in code or "DatabaseNotFound" in code:
                 raise self._unavailable(exc) from None
+            if ".TransactionTimedOut" in code:
+                raise CypherTimedOut(_client_message(exc, explained), timeout) from None
             raise CypherError(_client_message(exc, explained)) from None
         except (nx_exc.Neo4jError, nx_exc.DriverError, OSError) as exc:
             raise self._unavailable(exc) from None

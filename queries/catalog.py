@@ -51,6 +51,29 @@ class QueryError(ValueError):
     """An unknown query or a bad parameter; the message is one line for the user."""
 
 
+class ParameterError(QueryError):
+    """A bad parameter; ``parameter`` is its name, as the query (or the route) takes it."""
+
+    def __init__(self, message: str, parameter: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+class MissingParameter(ParameterError):
+    """A required parameter not given. How to give one depends on the face (``-p hardware=…`` on
+    the command line, ``?hardware=…`` in a URL), so each face words it with :meth:`needs`; the
+    message as raised says it as a Python keyword (``kg.query(name, hardware=…)``)."""
+
+    def __init__(self, query: str, declared: Parameter) -> None:
+        self.query, self.declared = query, declared
+        super().__init__(self.needs(f"{declared.name}=…"), declared.name)
+
+    def needs(self, how: str) -> str:
+        """The message, with ``how`` saying how this face gives the parameter."""
+        p = self.declared
+        return f"query {self.query!r} needs {how} ({p.description}; e.g. {p.name}={p.example})"
+
+
 class NameNotFound(QueryError):
     """A name or title that matches nothing in the graph; ``suggestions`` holds the closest known names."""
 
@@ -86,13 +109,13 @@ class Parameter(BaseModel):
                 out = _TYPES[wanted](value)
         except (TypeError, ValueError, OverflowError):
             shown = "true or false" if wanted == "bool" else ("a whole number" if wanted == "int" else wanted)
-            raise QueryError(f"parameter {self.name!r} of {query!r} must be {shown}, not {value!r}") from None
+            raise ParameterError(f"parameter {self.name!r} of {query!r} must be {shown}, not {value!r}", self.name) from None
         if wanted == "int" and self.minimum is not None and self.maximum is not None and not self.minimum <= out <= self.maximum:
-            raise QueryError(f"parameter {self.name!r} of {query!r} must be from {self.minimum} to {self.maximum}, not {out}")
+            raise ParameterError(f"parameter {self.name!r} of {query!r} must be from {self.minimum} to {self.maximum}, not {out}", self.name)
         if self.is_name and not str(out).strip():
-            raise QueryError(f"parameter {self.name!r} of {query!r} must not be empty")
+            raise ParameterError(f"parameter {self.name!r} of {query!r} must not be empty", self.name)
         if wanted == "words" and not any(c.isalnum() for c in str(out)):
-            raise QueryError(f"parameter {self.name!r} of {query!r} needs at least one word")
+            raise ParameterError(f"parameter {self.name!r} of {query!r} needs at least one word", self.name)
         return out
 
 
@@ -138,13 +161,13 @@ class CannedQuery(BaseModel):
         known = {p.name: p for p in self.parameters}
         unknown = sorted(set(raw) - set(known))
         if unknown:
-            raise QueryError(f"query {self.name!r} has no parameter {unknown[0]!r} (it takes: {', '.join(known) or 'none'})")
+            raise ParameterError(f"query {self.name!r} has no parameter {unknown[0]!r} (it takes: {', '.join(known) or 'none'})", unknown[0])
         out: dict[str, Any] = {}
         for p in self.parameters:
             if p.name in raw:
                 out[p.name] = p.convert(raw[p.name], self.name)
             elif p.required:
-                raise QueryError(f"query {self.name!r} needs -p {p.name}=… ({p.description}; e.g. {p.name}={p.example})")
+                raise MissingParameter(self.name, p)
             else:
                 out[p.name] = p.default
         return out

@@ -22,7 +22,7 @@ from graph.config import Settings
 from graph.neo4j_store import Neo4jStore
 from graph.serve import ServeError, ServeSettings, check_binding, create_app
 from graph.serve.pool import GraphPool
-from queries.catalog import CannedQuery, canned_queries
+from queries.catalog import CannedQuery, MissingParameter, canned_queries
 
 INPUTS = [SEEDS] if SEEDS.is_dir() else sorted(FIXTURES.glob("*.txt"))
 
@@ -90,20 +90,36 @@ def test_queries_search_and_stats_list_what_the_cli_lists(client: TestClient, st
 # ---- errors: one line, the right status, never a traceback ---------------------------------------
 
 
-@pytest.mark.parametrize("path, params, status, line", [
-    ("/api/queries/most-compared", {"limit": "x"}, 400, "parameter 'limit' of 'most-compared' must be a whole number, not 'x'"),
-    ("/api/queries/most-compared", {"limt": "3"}, 400, "query 'most-compared' has no parameter 'limt'"),
-    ("/api/queries/papers-targeting", {}, 400, "query 'papers-targeting' needs -p hardware="),
-    ("/api/queries/papers-comparing-to", {"name": "vLMM"}, 404, "closest: vLLM"),
-    ("/api/neighbourhood/vLLM", {"depth": "7"}, 400, "must be from 1 to 2, not 7"),
-    ("/api/search", {"q": "!!"}, 400, "needs at least one word"),
+@pytest.mark.parametrize("path, params, status, line, parameter", [
+    ("/api/queries/most-compared", {"limit": "x"}, 400, "parameter 'limit' of 'most-compared' must be a whole number, not 'x'", "limit"),
+    ("/api/queries/most-compared", {"limt": "3"}, 400, "query 'most-compared' has no parameter 'limt'", "limt"),
+    ("/api/queries/papers-comparing-to", {"name": "vLMM"}, 404, "closest: vLLM", None),
+    ("/api/neighbourhood/vLLM", {"depth": "7"}, 400, "must be from 1 to 2, not 7", "depth"),
+    ("/api/search", {"q": "!!"}, 400, "needs at least one word", "q"),
 ])
-def test_a_bad_parameter_is_the_cli_error_as_json(client: TestClient, store: Path, path: str, params: dict[str, str], status: int, line: str) -> None:
+def test_a_bad_parameter_is_the_cli_error_as_json(client: TestClient, store: Path, path: str, params: dict[str, str], status: int,
+                                                  line: str, parameter: str | None) -> None:
     answer = client.get(path, params=params)
     assert answer.status_code == status and line in answer.json()["error"], answer.text
+    assert answer.json()["parameter"] == parameter
     if path.startswith("/api/queries/"):
         printed = CliRunner().invoke(main, ["--store", str(store), "query", path.rsplit("/", 1)[1], *cli_params(params)])
         assert printed.exit_code == 1 and printed.stderr.strip() == f"error: {answer.json()['error']}"
+
+
+def test_a_missing_parameter_is_told_in_the_terms_of_each_face(client: TestClient, store: Path) -> None:
+    """The API names the query parameter, the CLI its -p option, Python the keyword: one error, three wordings."""
+    hint = "(a product (A100, TPU v4) or a class (GPU, FPGA), any spelling; e.g. hardware=TPU)"
+    answer = client.get("/api/queries/papers-targeting", params={"limit": "5"})
+    assert answer.status_code == 400 and answer.json() == {
+        "error": f"query 'papers-targeting' needs the query parameter 'hardware' {hint}", "suggestions": [], "parameter": "hardware"}
+    page = client.get("/queries/papers-targeting", params={"limit": "5"})
+    assert page.status_code == 400 and "needs the query parameter &#39;hardware&#39;" in page.text and "-p hardware" not in page.text
+    printed = CliRunner().invoke(main, ["--store", str(store), "query", "papers-targeting", "-p", "limit=5"])
+    assert printed.exit_code == 1 and printed.stderr == f"error: query 'papers-targeting' needs -p hardware=… {hint}\n"
+    with pytest.raises(MissingParameter, match=r"needs hardware=… \(") as raised:
+        KnowledgeGraph.open(Settings(store=store)).query("papers-targeting", limit=5)
+    assert raised.value.parameter == "hardware"
 
 
 def test_unknown_names_answer_404_with_suggestions(client: TestClient) -> None:
@@ -112,7 +128,6 @@ def test_unknown_names_answer_404_with_suggestions(client: TestClient) -> None:
     shown = client.get("/api/show/vLMM")
     assert shown.status_code == 404 and "vLLM" in shown.json()["suggestions"] and "\n" not in shown.json()["error"]
     assert client.get("/api/claims/vLMM").status_code == 404
-    assert client.get("/api/nowhere").json() == {"error": "Not Found", "suggestions": []}
     page = client.get("/entity/vLMM")
     assert page.status_code == 404 and 'href="/entity/vLLM"' in page.text
 
@@ -121,6 +136,38 @@ def test_cypher_on_the_embedded_store_is_501(client: TestClient) -> None:
     answer = client.post("/api/cypher", json={"statement": "RETURN 1"})
     assert answer.status_code == 501 and "Neo4j backend" in answer.json()["error"]
     assert client.post("/api/cypher", json={}).status_code == 400
+
+
+@pytest.mark.parametrize("request_args, status, error, parameter", [
+    ({"content": b'{"statement": "RETURN 1",}'}, 400,
+     "the request body is not valid JSON: Expecting property name enclosed in double quotes (line 1, column 26)", None),
+    ({"json": {}}, 400, "JSON body field 'statement': Field required", "statement"),
+    ({"json": {"statement": "RETURN 1", "params": [1]}}, 400, "JSON body field 'params': Input should be a valid dictionary", "params"),
+    ({"json": {"statement": "RETURN 1", "parms": {}}}, 400, "JSON body field 'parms': Extra inputs are not permitted", "parms"),
+    ({"json": [1]}, 400, "the request body: Input should be a valid dictionary or object to extract fields from", None),
+    ({"content": b""}, 400, "the request has no body", None),
+    ({"content": b'{"statement": "RETURN 1"}', "headers": {"content-type": "text/plain"}}, 415,
+     "the request body must be JSON, sent with Content-Type: application/json", None),
+    ({"data": {"statement": "RETURN 1"}}, 415, "the request body must be JSON, sent with Content-Type: application/json", None),
+])
+def test_a_bad_body_is_told_in_terms_of_the_json_body(client: TestClient, request_args: dict[str, Any], status: int,
+                                                     error: str, parameter: str | None) -> None:
+    headers = {"content-type": "application/json", **request_args.pop("headers", {})} if "content" in request_args else {}
+    answer = client.post("/api/cypher", **request_args, headers=headers)
+    assert (answer.status_code, answer.json()) == (status, {"error": error, "suggestions": [], "parameter": parameter})
+
+
+@pytest.mark.parametrize("path, params, error", [
+    ("/api/search", {"q": "vllm", "limt": "3"}, "/api/search has no query parameter 'limt' (it takes: q, limit)"),
+    ("/api/stats", {"verbose": "1"}, "/api/stats has no query parameter 'verbose' (it takes none)"),
+    ("/api/show/vLLM", {"depth": "2"}, "/api/show/vLLM has no query parameter 'depth' (it takes none)"),
+    ("/api/claims/vLLM", {"variants": "maybe"}, "query parameter 'variants': Input should be a valid boolean, unable to interpret input"),
+    ("/api/search", {}, "query parameter 'q': Field required"),
+])
+def test_an_unknown_or_bad_query_parameter_of_a_route_is_400(client: TestClient, path: str, params: dict[str, str], error: str) -> None:
+    answer = client.get(path, params=params)
+    assert answer.status_code == 400 and answer.json()["error"] == error, answer.text
+    assert answer.json()["parameter"] == error.split("'")[1]
 
 
 class Broken(KnowledgeGraph):
@@ -143,11 +190,74 @@ class Slow(KnowledgeGraph):
         return super().stats()
 
 
-def test_a_request_over_its_time_limit_answers_503(store: Path) -> None:
-    pool = GraphPool(Settings(store=store), timeout=0.2, opener=lambda s: Slow(KnowledgeGraph.open(s).store))
-    with TestClient(create_app(Settings(store=store), pool=pool)) as c:
-        answer = c.get("/api/stats")
-        assert answer.status_code == 503 and answer.json()["error"] == "the request took longer than 0.2 s and was stopped"
+@pytest.mark.parametrize("backend", ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_a_request_over_its_time_limit_answers_503_with_retry_after(store: Path, backend: str, request: pytest.FixtureRequest) -> None:
+    settings = request.getfixturevalue("neo4j_settings") if backend == "neo4j" else Settings(store=store)
+    if backend == "neo4j":
+        request.getfixturevalue("neo")  # a reachable, empty Neo4j, or the test is skipped
+    pool = GraphPool(settings, timeout=0.2, opener=lambda s: Slow(KnowledgeGraph.open(s).store))
+    with TestClient(create_app(settings, pool=pool)) as c:
+        for path in ("/api/stats", "/"):
+            answer = c.get(path)
+            assert answer.status_code == 503 and answer.headers["retry-after"] == "5", (path, answer.headers)
+        assert answer.status_code == 503 and c.get("/api/stats").json() == {
+            "error": "the request took longer than 0.2 s and was stopped", "suggestions": [], "parameter": None}
+
+
+# ---- HTTP as HTTP: HEAD, OPTIONS, 405 with Allow, one shape for every error -------------------------
+
+GET_ROUTES = ["/", "/search?q=vllm", "/entity/vLLM", "/queries", "/queries/most-compared?limit=3", "/queries/most-compared.csv?limit=3",
+              "/queries/most-compared.json?limit=3", "/neighbourhood/vLLM", "/claims-chart/vLLM", "/api/stats", "/api/queries",
+              "/api/queries/papers-targeting?hardware=TPU", "/api/show/vLLM", "/api/search?q=vllm", "/api/neighbourhood/vLLM",
+              "/api/claims/vLLM", "/docs", "/openapi.json", "/static/style.css", "/api/nowhere", "/api/queries/papers-targeting",
+              "/entity/vLMM"]
+
+
+@pytest.mark.parametrize("path", GET_ROUTES)
+def test_head_answers_every_get_route_with_its_status_and_headers_and_no_body(client: TestClient, path: str) -> None:
+    got, head = client.get(path, follow_redirects=False), client.head(path, follow_redirects=False)
+    assert head.status_code == got.status_code and head.headers == got.headers and head.content == b"", (path, head.status_code)
+    assert int(head.headers["content-length"]) == len(got.content)
+
+
+@pytest.mark.parametrize("method, path, allow", [
+    ("POST", "/api/stats", "GET, HEAD, OPTIONS"),
+    ("DELETE", "/api/queries/most-compared", "GET, HEAD, OPTIONS"),
+    ("GET", "/api/cypher", "POST, OPTIONS"),
+    ("HEAD", "/api/cypher", "POST, OPTIONS"),
+    ("PUT", "/entity/vLLM", "GET, HEAD, OPTIONS"),
+    ("POST", "/static/style.css", "GET, HEAD, OPTIONS"),
+])
+def test_a_method_a_route_does_not_take_is_405_with_allow_and_options_lists_them(client: TestClient, method: str, path: str, allow: str) -> None:
+    refused = client.request(method, path)
+    assert refused.status_code == 405 and refused.headers["allow"] == allow, (refused.status_code, refused.headers)
+    if path.startswith("/api/") and method != "HEAD":
+        assert refused.json() == {"error": f"{path} does not answer {method}; it answers {allow}", "suggestions": [], "parameter": None}
+    options = client.options(path)
+    assert (options.status_code, options.headers["allow"], options.content) == (204, allow, b"")
+
+
+def test_an_unknown_route_is_404_in_the_one_shape(client: TestClient) -> None:
+    answer = client.get("/api/nowhere")
+    assert answer.status_code == 404 and answer.json() == {
+        "error": "nothing at /api/nowhere (the API's routes are listed at /docs)", "suggestions": [], "parameter": None}
+    assert client.options("/api/nowhere").status_code == 404
+
+
+def test_every_error_has_one_json_shape(client: TestClient, store: Path) -> None:
+    """401, 413, 414 come from the guard before the app; the rest from the app: all the same three keys."""
+    answers = [
+        client.get("/api/queries/most-compared", params={"limit": "x"}), client.get("/api/queries/papers-targetting"),
+        client.post("/api/stats"), client.post("/api/cypher", json={"statement": "RETURN 1"}),
+        client.post("/api/cypher", json={"statement": "RETURN 1", "params": {"x": "a" * 70_000}}),
+        client.get("/api/search", params={"q": "a" * 5000}), client.post("/api/cypher", content=b"{", headers={"content-type": "application/json"}),
+        client.get("/queries/most-compared.json", params={"limit": "x"}),
+    ]
+    with TestClient(create_app(Settings(store=store), ServeSettings(token="t0ken-xyz"))) as guarded:
+        answers.append(guarded.get("/api/stats"))
+    assert [a.status_code for a in answers] == [400, 404, 405, 501, 413, 414, 400, 400, 401]
+    for answer in answers:
+        assert answer.headers["content-type"] == "application/json" and set(answer.json()) == {"error", "suggestions", "parameter"}, answer.text
 
 
 # ---- safe by default ---------------------------------------------------------------------------------
@@ -288,15 +398,36 @@ def test_on_neo4j_every_canned_query_answers_with_the_cli_rows(neo_client: TestC
 
 
 @pytest.mark.neo4j
-def test_on_neo4j_cypher_reads_with_a_row_cap_and_a_time_limit(neo_client: TestClient) -> None:
+def test_on_neo4j_cypher_reads_with_a_row_cap(neo_client: TestClient) -> None:
     rows = neo_client.post("/api/cypher", json={"statement": "MATCH (h:Hardware {name: $hw}) RETURN h.name AS name", "params": {"hw": "TPU"}})
     assert rows.status_code == 200 and rows.json() == {"rows": [{"name": "TPU"}], "truncated": False, "row_cap": 100}
     capped = neo_client.post("/api/cypher", json={"statement": "UNWIND range(1, 5000) AS i RETURN i"}).json()
     assert len(capped["rows"]) == 100 and capped["truncated"] is True
     write = neo_client.post("/api/cypher", json={"statement": "CREATE (n:Paper {key: 'x'}) RETURN n"})
     assert write.status_code == 400 and "refused" in write.json()["error"]
+
+
+@pytest.mark.neo4j
+def test_on_neo4j_a_refused_write_is_told_in_terms_of_the_api(neo_client: TestClient) -> None:
+    write = neo_client.post("/api/cypher", json={"statement": "CREATE (n:Paper {key: 'x'}) RETURN n"})
+    assert write.status_code == 400 and write.json() == {
+        "error": "refused: this statement reads and writes; /api/cypher only reads", "suggestions": [], "parameter": None}
+
+
+@pytest.mark.neo4j
+def test_on_neo4j_a_statement_over_its_time_limit_is_503_with_retry_after(neo_client: TestClient) -> None:
     slow = neo_client.post("/api/cypher", json={"statement": "UNWIND range(1, 1000000000) AS i WITH i WHERE i % 7 = 3 RETURN count(i) AS n"})
-    assert slow.status_code == 400 and "TimedOut" in slow.json()["error"] and "\n" not in slow.json()["error"], slow.text
+    assert slow.status_code == 503 and slow.headers["retry-after"] == "5", slow.text
+    assert slow.json() == {"error": "the statement ran longer than its 1 s limit and Neo4j stopped it", "suggestions": [], "parameter": None}
+
+
+@pytest.mark.neo4j
+def test_on_neo4j_head_and_errors_answer_as_on_the_embedded_store(neo_client: TestClient, client: TestClient) -> None:
+    for path in ("/api/stats", "/api/queries/papers-targeting?hardware=TPU", "/entity/vLLM", "/api/nowhere", "/api/queries/papers-targeting"):
+        got, head = neo_client.get(path), neo_client.head(path)
+        assert (head.status_code, head.headers, head.content) == (got.status_code, got.headers, b""), path
+    for path in ("/api/queries/papers-targeting", "/api/queries/most-compared?limit=x", "/api/search?q=vllm&limt=3", "/api/show/vLMM"):
+        assert neo_client.get(path).json() == client.get(path).json(), path
 
 
 # ---- any query string: an answer or a one-line error, never a bug -----------------------------------

@@ -7,6 +7,7 @@ the claims chart plotted; the papers-targeting page with hardware=TPU shows the 
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
@@ -149,3 +150,23 @@ def test_the_api_docs_draw_offline(browser: Any, server: tuple[str, Path]) -> No
             assert path in text
         page.wait_for_timeout(300)  # anything the page fetches late
         opened.clean()
+
+
+def test_the_real_server_answers_head_and_options_as_http_has_them(server: tuple[str, Path]) -> None:
+    """Through uvicorn on a socket, not the test client: HEAD frames no body, OPTIONS names the methods."""
+    base, _ = server
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        answers = {}
+        for method, path in (("GET", "/api/stats"), ("HEAD", "/api/stats"), ("HEAD", "/entity/vLLM"), ("OPTIONS", "/api/cypher")):
+            connection.request(method, path)  # one connection: a HEAD that sent a body would garble the next answer
+            response = connection.getresponse()
+            answers[method, path] = (response.status, dict(response.getheaders()), response.read())
+    finally:
+        connection.close()
+    (status, headers, body), (head_status, head_headers, head_body) = answers["GET", "/api/stats"], answers["HEAD", "/api/stats"]
+    assert (head_status, head_body) == (200, b"") and head_headers["content-length"] == str(len(body)) and status == 200
+    assert {k: v for k, v in head_headers.items() if k != "date"} == {k: v for k, v in headers.items() if k != "date"}
+    assert answers["HEAD", "/entity/vLLM"][:1] == (200,) and answers["HEAD", "/entity/vLLM"][2] == b""
+    assert answers["OPTIONS", "/api/cypher"][0] == 204 and answers["OPTIONS", "/api/cypher"][1]["allow"] == "POST, OPTIONS"

@@ -2,15 +2,16 @@
 
 Query parameters reach :meth:`KnowledgeGraph.query` as the text the CLI's ``-p KEY=VALUE`` would
 give, so they are checked and converted by the same binding (queries.catalog) and fail with the
-same one-line messages."""
+same errors, worded for the API (graph.serve.errors). A query parameter a route does not take is
+an error, as it is for a canned query, not silently ignored."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Body, Path, Query, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from graph.api import KnowledgeGraph, Profile
 from graph.claims import ClaimRow
@@ -18,12 +19,12 @@ from graph.lookup import suggest
 from graph.serve.errors import ErrorBody, NotFound
 from graph.serve.pool import GraphPool
 from graph.store import NodeRef, Stats
-from queries.catalog import CannedQuery, Parameter, canned_queries, get_query
+from queries.catalog import CannedQuery, Parameter, ParameterError, canned_queries, get_query
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "A bad parameter (one line, as the CLI prints it)"},
+    400: {"model": ErrorBody, "description": "A bad query parameter or JSON body field (named in `parameter`)"},
     404: {"model": ErrorBody, "description": "A name or query that matches nothing, with the closest names"},
-    503: {"model": ErrorBody, "description": "The store is unreachable, or the request outlasted its time limit"},
+    503: {"model": ErrorBody, "description": "The store is unreachable, or the request outlasted its time limit (with Retry-After)"},
 }
 
 
@@ -47,6 +48,8 @@ class ShowResult(BaseModel):
 
 
 class CypherRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is told, not ignored
+
     statement: str = Field(min_length=1, examples=["MATCH (p:Paper)-[r:TARGETS]->(h:Hardware {name: $hw}) RETURN p.title, r.evidence LIMIT 5"])
     params: dict[str, Any] = Field(default_factory=dict, examples=[{"hw": "TPU"}])
 
@@ -69,14 +72,33 @@ def known_query(name: str) -> CannedQuery:
     return get_query(name)
 
 
+def declared_parameters_only(request: Request) -> None:
+    """A query parameter the route does not declare is a mistake (``limt=5``): 400, not ignored."""
+    declared = [p.alias for p in request.scope["route"].dependant.query_params]
+    unknown = [name for name in request.query_params if name not in declared]
+    if unknown:
+        takes = f"it takes: {', '.join(declared)}" if declared else "it takes none"
+        raise ParameterError(f"{request.url.path} has no query parameter {unknown[0]!r} ({takes})", unknown[0])
+
+
+def json_content(request: Request) -> None:
+    """A body sent as anything but JSON is refused as such (415), before it is read as a field."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json" and not (kind.startswith("application/") and kind.endswith("+json")):
+        raise HTTPException(415, "the request body must be JSON, sent with Content-Type: application/json")
+
+
+STRICT = [Depends(declared_parameters_only)]
+
+
 def router(pool: GraphPool, cypher_rows: int, cypher_timeout: float) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
-    @api.get("/stats", response_model=Stats, summary="Nodes by label and relationships by type (kg stats)")
+    @api.get("/stats", response_model=Stats, dependencies=STRICT, summary="Nodes by label and relationships by type (kg stats)")
     async def stats() -> Stats:
         return await pool.run_memo("stats", lambda kg: kg.stats())
 
-    @api.get("/queries", response_model=list[QueryInfo], summary="The canned queries and their parameters (kg queries)")
+    @api.get("/queries", response_model=list[QueryInfo], dependencies=STRICT, summary="The canned queries and their parameters (kg queries)")
     async def queries() -> list[QueryInfo]:
         return [QueryInfo(name=q.name, description=q.description, parameters=q.parameters, example=q.example,
                           url=query_url(q, q.example)) for q in canned_queries()]
@@ -97,7 +119,7 @@ def router(pool: GraphPool, cypher_rows: int, cypher_timeout: float) -> APIRoute
 
         return await pool.run(work)
 
-    @api.get("/show/{name:path}", response_model=ShowResult, summary="Everything known about one entity or paper (kg show)")
+    @api.get("/show/{name:path}", response_model=ShowResult, dependencies=STRICT, summary="Everything known about one entity or paper (kg show)")
     async def show(name: Annotated[str, Path(description="An entity's name or alias, any spelling, or part of a paper's title")]) -> ShowResult:
         def work(kg: KnowledgeGraph) -> ShowResult:
             found = kg.find(name)
@@ -107,22 +129,24 @@ def router(pool: GraphPool, cypher_rows: int, cypher_timeout: float) -> APIRoute
 
         return await pool.run(work)
 
-    @api.get("/search", response_model=QueryResult, summary="Papers and entities whose text holds every word (the search query)")
+    @api.get("/search", response_model=QueryResult, dependencies=STRICT, summary="Papers and entities whose text holds every word (the search query)")
     async def search(q: Annotated[str, Query(description="Words to look for, any case")],
                      limit: Annotated[str | None, Query(description="How many results (default 20)")] = None) -> QueryResult:
         return await run_canned("search", {"q": q, "limit": limit})
 
-    @api.get("/neighbourhood/{name:path}", response_model=QueryResult,
+    @api.get("/neighbourhood/{name:path}", response_model=QueryResult, dependencies=STRICT,
              summary="The relationships around an entity, nearest first, each with its citation (the neighbourhood query)")
     async def neighbourhood(name: str, depth: Annotated[str | None, Query(description="1 or 2 steps (default 1)")] = None,
                             limit: Annotated[str | None, Query(description="How many relationships at most (default 100)")] = None) -> QueryResult:
         return await run_canned("neighbourhood", {"name": name, "depth": depth, "limit": limit})
 
-    @api.get("/claims/{name:path}", response_model=list[ClaimRow], summary="Every claim against one baseline (kg chart's rows)")
+    @api.get("/claims/{name:path}", response_model=list[ClaimRow], dependencies=STRICT, summary="Every claim against one baseline (kg chart's rows)")
     async def claims(name: str, variants: Annotated[bool, Query(description="Count the baseline's variants too")] = True) -> list[ClaimRow]:
         return await pool.run(lambda kg: kg.claims(name, variants=variants))
 
-    @api.post("/cypher", response_model=CypherResult, responses={501: {"model": ErrorBody, "description": "The server reads the embedded store"}},
+    @api.post("/cypher", response_model=CypherResult, dependencies=[Depends(json_content), *STRICT],
+              responses={415: {"model": ErrorBody, "description": "A body that is not sent as JSON"},
+                         501: {"model": ErrorBody, "description": "The server reads the embedded store"}},
               summary="Read-only Cypher on the Neo4j backend (kg cypher), with a row cap and a time limit")
     async def cypher(body: Annotated[CypherRequest, Body()]) -> CypherResult:
         def work(kg: KnowledgeGraph) -> CypherResult:

@@ -5,7 +5,7 @@
 >>> import tempfile
 >>> client = TestClient(create_app(Settings(store=tempfile.mkdtemp())))
 >>> client.get("/api/queries/most-compared", params={"limit": "x"}).json()
-{'error': "parameter 'limit' of 'most-compared' must be a whole number, not 'x'", 'suggestions': []}
+{'error': "parameter 'limit' of 'most-compared' must be a whole number, not 'x'", 'suggestions': [], 'parameter': 'limit'}
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from graph.config import Settings
 from graph.serve import api_routes, page_routes
 from graph.serve.errors import classify, wants_json
 from graph.serve.guard import Guard
+from graph.serve.methods import HeadAsGet
 from graph.serve.pool import GraphPool, TooSlow
 from graph.store import StoreError
 from queries.catalog import QueryError
@@ -91,13 +92,16 @@ def create_app(settings: Settings, serve: ServeSettings | None = None, pool: Gra
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     async def on_error(request: Request, exc: Exception) -> Response:
-        status, body = classify(exc)
+        answer = classify(exc, request)
+        if answer.status == 405 and request.method == "OPTIONS":  # what the route answers, in its Allow header
+            return Response(status_code=204, headers=answer.headers)
         if wants_json(request):
-            return JSONResponse(body.model_dump(), status_code=status)
-        return page_routes.error_page(request, status, body)
+            return JSONResponse(answer.body.model_dump(), status_code=answer.status, headers=answer.headers)
+        return page_routes.error_page(request, answer)
 
     # our own errors answer here; any other exception is a bug, answered by the Exception handler
     for kind in (QueryError, StoreError, TooSlow, HTTPException, RequestValidationError, Exception):
         app.add_exception_handler(kind, on_error)
     app.add_middleware(Guard, token=serve.token, max_body=serve.max_body, max_url=serve.max_url)
+    app.add_middleware(HeadAsGet)  # outside the guard: a HEAD passes it as the GET it stands for
     return app

@@ -7,11 +7,12 @@ without it (people with a browser; the link can be shared in a chat that is trus
 
 from __future__ import annotations
 
-import json
 import secrets
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from graph.serve.errors import ErrorBody
 
 COOKIE = "kg_token"
 HEADERS = [
@@ -96,7 +97,7 @@ class Guard:
 
 
 async def _error(send: Any, status: int, message: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = json.dumps({"error": message}).encode()
+    body = ErrorBody(error=message).model_dump_json().encode()
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *HEADERS, *(extra or [])]})
     await send({"type": "http.response.body", "body": body})

@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from graph.api import KnowledgeGraph, Profile
 from graph.output import cell_text, columns_of, write_rows
 from graph.serve.api_routes import known_query, query_url
-from graph.serve.errors import ErrorBody, NotFound
+from graph.serve.errors import ErrorAnswer, NotFound, api_message
 from graph.serve.pool import GraphPool
 from graph.store import NodeRef
 from queries.catalog import CannedQuery, QueryError, canned_queries
@@ -75,8 +75,11 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     return response
 
 
-def error_page(request: Request, status: int, body: ErrorBody) -> HTMLResponse:
-    return render(request, "error.html", status=status, status_code=status, error=body.error, suggestions=body.suggestions)
+def error_page(request: Request, answer: ErrorAnswer) -> HTMLResponse:
+    page = render(request, "error.html", status=answer.status, status_code=answer.status, error=answer.body.error,
+                  suggestions=answer.body.suggestions)
+    page.headers.update(answer.headers)
+    return page
 
 
 def picture(html: str) -> HTMLResponse:
@@ -182,7 +185,7 @@ def router(pool: GraphPool) -> APIRouter:
                 rows = await pool.run(lambda kg: kg.query(query.name, **raw))
                 at_limit = query.stopped_at_limit(raw, rows)
             except ValueError as exc:  # a bad parameter: shown above the form, which keeps what was typed
-                error = " ".join(str(exc).split())
+                error = api_message(exc)
         suffix = "?" + request.url.query if request.url.query else ""
         return render(request, "query.html", status=400 if error else 200, query=query, values=values, rows=rows, at_limit=at_limit,
                       columns=columns_of(rows or []), error=error, csv_url=f"/queries/{quote(query.name)}.csv{suffix}",
