@@ -152,6 +152,11 @@ def test_a_chart_writes_html_png_and_svg(kg: KnowledgeGraph, tmp_path: Path) -> 
         chart.save(tmp_path / "c.pdf")
 
 
+def test_the_chart_image_title_says_against_once(kg: KnowledgeGraph) -> None:
+    chart = kg.chart("vLLM")
+    assert chart.image_title.startswith("Claims against vLLM: ") and chart.image_title.count("against") == 1
+
+
 # ---- writing files -----------------------------------------------------------------------------
 
 
