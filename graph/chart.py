@@ -29,16 +29,16 @@ b'<?xml'
 from __future__ import annotations
 
 import html
-import io
 import textwrap
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from graph.captions import caption
 from graph.claims import ClaimRow
-from graph.view import caption
 from graph.model import Label, Node
+from graph.static import drawing, figure_bytes, save_by_suffix
 
 #: One panel per unit: factors on a log axis, percentages and points on a linear one.
 LOG_TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]
@@ -72,8 +72,16 @@ class ClaimsChart(BaseModel):
 
     @property
     def summary(self) -> str:
+        return self._counts(f" against {self.baseline}")
+
+    @property
+    def image_title(self) -> str:
+        """The title of the PNG and SVG: the baseline named once."""
+        return f"Claims against {self.baseline}: {self._counts('')}"
+
+    def _counts(self, against: str) -> str:
         n, p = len(self.plotted), len({r.paper_key for r in self.plotted})
-        text = f"{n} claim{'s' * (n != 1)} from {p} paper{'s' * (p != 1)} against {self.baseline}"
+        text = f"{n} claim{'s' * (n != 1)} from {p} paper{'s' * (p != 1)}{against}"
         bare = {r.paper_key for r in self.rows} - {r.paper_key for r in self.plotted}
         if bare:
             text += f"; {len(bare)} more paper{'s' * (len(bare) != 1)} compare{'s' * (len(bare) == 1)} without a number"
@@ -170,7 +178,6 @@ class ClaimsChart(BaseModel):
 
     def to_image(self, fmt: str = "png") -> bytes:
         """The chart as PNG or SVG bytes, sentences and sources printed under it."""
-        import matplotlib
         from matplotlib.figure import Figure
         from matplotlib.lines import Line2D
         from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
@@ -180,7 +187,7 @@ class ClaimsChart(BaseModel):
         number = {k: i for i, k in enumerate(self.papers, 1)}
         labels = {r.paper_key: f"{self.short(r)} [{number[r.paper_key]}]" for r in self.rows}
         notes = self._notes(number)
-        with matplotlib.rc_context({"text.parse_math": False, "svg.fonttype": "path", "font.size": 10}):
+        with drawing():
             height = 1.6 + 0.42 * max(1, len(papers)) + 0.17 * len(notes)
             fig = Figure(figsize=(12, height), layout="constrained")
             grid = fig.add_gridspec(2, len(units), height_ratios=[1.6 + 0.42 * max(1, len(papers)), 0.17 * len(notes) + 0.2])
@@ -211,13 +218,11 @@ class ClaimsChart(BaseModel):
             handles = [Line2D([], [], marker="o", ls="", color=METRIC_COLOURS.get(m, "#8c8c8c"), label=m) for m in metrics]
             handles += [Line2D([], [], marker=MPL_MARKERS[d], ls="", color="#666", label=DIRECTION_WORDS[d]) for d in MPL_MARKERS]
             axes[-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-            fig.suptitle(f"Claims against {self.baseline}: {self.summary}", fontsize=12)
+            fig.suptitle(self.image_title, fontsize=12)
             text_ax = fig.add_subplot(grid[1, :])
             text_ax.axis("off")
             text_ax.text(0, 1, "\n".join(notes), va="top", ha="left", fontsize=7.5, family="DejaVu Sans", wrap=False)
-            out = io.BytesIO()
-            fig.savefig(out, format=fmt, dpi=150)
-        return out.getvalue()
+        return figure_bytes(fig, fmt)
 
     def _notes(self, number: dict[str, int]) -> list[str]:
         """'[n] title — file:line' then the wrapped sentence, one entry per paper."""
@@ -234,17 +239,7 @@ class ClaimsChart(BaseModel):
 
     def save(self, path: str | Path, protect: Any = ()) -> Path:
         """Write the chart atomically: ``.html`` (interactive), ``.png`` or ``.svg`` (static)."""
-        from graph.outfile import write_atomic
-        from graph.store import StoreError
-
-        suffix = Path(path).suffix.lower()
-        if suffix in (".html", ".htm"):
-            data: str | bytes = self.to_html()
-        elif suffix in (".png", ".svg"):
-            data = self.to_image(suffix[1:])
-        else:
-            raise StoreError(f"cannot write {path}: the chart is written as .html, .png or .svg")
-        return write_atomic(Path(path), data, protect=protect)
+        return save_by_suffix(Path(path), "chart", self.to_html, self.to_image, protect=protect)
 
 
 def _esc(text: str) -> str:

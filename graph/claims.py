@@ -69,3 +69,29 @@ def claim_rows(r: Relationship, paper: str, baseline: str) -> list[ClaimRow]:
             evidence=_at(p.get("claim_evidence"), i) or p.get("evidence"),
         ))
     return rows
+
+
+#: Which kind of number headlines a comparison: a factor before a percentage before points.
+HEADLINE_UNITS = ("x", "%", "points")
+
+
+def best_claim(r: Relationship) -> ClaimRow | None:
+    """The claim that headlines a ``COMPARES_TO`` relationship: its largest factor, else its largest
+    percentage, else its first claim; None when it states no number.
+
+    >>> from graph.model import RelType
+    >>> r = Relationship(type=RelType.COMPARES_TO, start="paper:x", end="system:vllm", properties={
+    ...     "claims": ["1.36× throughput", "40% memory", "1.78× throughput"], "claim_values": [1.36, 40.0, 1.78],
+    ...     "claim_units": ["x", "%", "x"]})
+    >>> best_claim(r).claim
+    '1.78× throughput'
+    """
+    rows = [row for row in claim_rows(r, "", "") if row.claim]
+    if not rows:
+        return None
+
+    def rank(row: ClaimRow) -> tuple[int, float]:
+        unit = HEADLINE_UNITS.index(row.unit) if row.unit in HEADLINE_UNITS else len(HEADLINE_UNITS)
+        return unit, -(row.value if row.value is not None else float("-inf"))
+
+    return min(rows, key=rank)

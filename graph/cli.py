@@ -20,7 +20,7 @@ from graph.cli_neo4j import neo4j_group
 from graph.config import Settings
 from graph.cypher import parse_params, split_statements
 from graph.model import slug
-from graph.outfile import atomic_output
+from graph.outfile import OutputError, atomic_output
 from graph.output import FORMATS, write_rows
 from graph.embedded_store import EmbeddedStore
 from graph.store import StoreError, StoreUnavailable
@@ -320,12 +320,15 @@ def _csv(values: tuple[str, ...]) -> list[str] | None:
               help="Only nodes with these labels (Paper, System, Hardware, Technique, Dataset); the named node always.")
 @click.option("--max-nodes", type=click.IntRange(1, 5000), default=None,
               help="At most this many nodes [default 60]; the page says what was left out.")
+@click.option("--png", "fmt", flag_value="png", default=None, help="A static PNG for a slide [out/NAME.png].")
+@click.option("--svg", "fmt", flag_value="svg", help="A static SVG [out/NAME.svg].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The page to write [default out/graph.html, or out/NAME.html for a name].")
+              help="FILE.html (interactive), FILE.png or FILE.svg [default out/graph.html, or out/NAME.html for a name].")
 @click.pass_context
 def viz(ctx: click.Context, name_or_title: str | None, depth: int, rels: tuple[str, ...], labels: tuple[str, ...],
-        max_nodes: int | None, output: Path | None) -> None:
-    """Draw a node's neighbourhood, or an overview, as a page that works offline.
+        max_nodes: int | None, fmt: str | None, output: Path | None) -> None:
+    """Draw a node's neighbourhood, or an overview, as a page that works offline, or as a static
+    PNG or SVG (--png, --svg, or by the suffix of -o).
 
     NAME_OR_TITLE resolves as in `kg show` (any spelling of a name or alias, or part of a title);
     the page shows the nodes up to --depth steps away, nearest and most connected first. Without a
@@ -338,11 +341,15 @@ def viz(ctx: click.Context, name_or_title: str | None, depth: int, rels: tuple[s
     kg viz vLLM --rel COMPARES_TO,TARGETS        what vLLM is compared against, and on which hardware
     kg viz A100 --depth 1 --label Paper          the papers that target the A100
     kg viz --max-nodes 100                       an overview of the 100 most connected nodes
+    kg viz vLLM --png                            out/vllm.png, drawn offline, for a slide
     """
+    if fmt and output is not None and output.suffix.lower() != f".{fmt}":
+        raise OutputError(f"--{fmt} and -o {output} disagree: name the file {output.with_suffix('.' + fmt)}, or drop --{fmt}")
     kg = _kg(ctx)
     view = kg.visualize(name_or_title, depth=depth, rels=_csv(rels), labels=_csv(labels), max_nodes=max_nodes)
     if output is None:
-        output = Path("out") / (f"{slug(name_or_title) or 'node'}.html" if name_or_title else "graph.html")
+        stem = (slug(name_or_title) or "node") if name_or_title else "graph"
+        output = Path("out") / f"{stem}.{fmt or 'html'}"
     view.save(output, protect=kg.protected())
     click.echo(f"Wrote {output}: {view.counts}")
 

@@ -1,11 +1,12 @@
 """What a picture of the graph shows: one node's neighbourhood, or an overview of the most connected
 nodes, each capped so it stays legible, and saying what it left out.
 
-:func:`neighbourhood_view` and :func:`overview_view` choose the nodes and relationships, their
-captions, colours, sizes (by degree in the whole graph) and positions, and what the details panel
-shows for each (properties, claims, the evidence sentence with its source and line).
-:class:`GraphView` holds the result; it renders as a self-contained page (:mod:`graph.viz`), inline
-in Jupyter, or to a file.
+:func:`neighbourhood_view` and :func:`overview_view` choose the nodes and relationships; what
+only a hub leads to is folded into one "+N more" node (:mod:`graph.fold`); :mod:`graph.picture`
+gives each its caption (a comparison's best claim), colour, size (by degree in the whole graph),
+place, and what the details panel shows (properties, claims, the evidence sentence with its source
+and line). :class:`GraphView` holds the result; it renders as a self-contained page
+(:mod:`graph.viz`), inline in Jupyter, as a static PNG or SVG (:mod:`graph.drawing`), or to a file.
 
 >>> from graph.model import Label, Node, Relationship, RelType
 >>> vllm = Node(key="system:vllm", label=Label.SYSTEM, properties={"name": "vLLM"})
@@ -20,13 +21,14 @@ in Jupyter, or to a file.
 [('vLLM', 0), ('Seesaw', 1), ('A100', 2)]
 >>> view.relationships[0].properties["claims"], view.relationships[0].properties["cited at"]
 ('1.78× throughput (higher)', '004.txt:214')
->>> view.counts
-'showing 3 of 3 nodes and 2 of 2 relationships'
+>>> view.relationships[0].caption, view.counts
+('1.78× throughput', 'showing 3 of 3 nodes and 2 of 2 relationships')
+>>> view
+<GraphView vLLM depth 2: 3 nodes, 2 edges>
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -34,6 +36,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from graph.captions import relationship_details_from, as_text, name_of, node_radius, relationship_caption, short_name
 from graph.lookup import visible
 from graph.model import Label, Node, Relationship, RelType
 from queries.catalog import QueryError
@@ -41,13 +44,13 @@ from queries.catalog import QueryError
 NODE_COLOURS = {"Paper": "#4e79a7", "System": "#f28e2b", "Hardware": "#59a14f", "Technique": "#b07aa1", "Dataset": "#9c755f"}
 REL_COLOURS = {"PROPOSES": "#f28e2b", "COMPARES_TO": "#e15759", "TARGETS": "#59a14f", "USES": "#b07aa1",
                "IS_A": "#9d9d9d", "VARIANT_OF": "#9d9d9d"}
+MORE = "More"  # the label of a "+N more" node, which stands for the nodes a hub's fold holds
+MORE_COLOUR = "#bab0ac"
 DEFAULT_DEPTH = 2
 MAX_DEPTH = 3
 NEIGHBOURHOOD_NODES = 60  # a neighbourhood beyond this is capped, nearest and most connected first
 OVERVIEW_NODES = 60  # the overview: the most connected nodes
-MAX_FACTS = 25  # relationships listed in a node's details panel
-ABSTRACT_CHARS = 600
-_CLAIM_LISTS = ("claim_values", "claim_units", "claim_metrics", "claim_directions", "claim_evidence")
+OVERVIEW_TITLE = "ML-systems knowledge graph: overview"
 
 
 class ViewNode(BaseModel):
@@ -56,7 +59,7 @@ class ViewNode(BaseModel):
     key: str
     label: str
     name: str  # the full name or title
-    caption: str  # what is written on the node (a paper's short name)
+    caption: str  # what is written under the node (a paper's short name)
     colour: str
     size: float  # radius in pixels, by degree
     degree: int  # relationships in the whole graph
@@ -65,36 +68,79 @@ class ViewNode(BaseModel):
     y: float = 0.0
     properties: dict[str, str]
 
+    def __repr__(self) -> str:
+        where = "" if self.distance is None else f" distance {self.distance}"
+        return f"<ViewNode {self.label} {self.caption!r}{where}>"
+
+    __str__ = __repr__
+
 
 class ViewRelationship(BaseModel):
-    """A relationship as drawn: its type as caption, its citation and claims in the details panel."""
+    """A relationship as drawn: its caption (a comparison's best claim, else its type), its citation
+    and claims in the details panel."""
 
     id: str
     type: str
     start: str
     end: str
     colour: str
+    caption: str = ""
     properties: dict[str, str]
+
+    def __repr__(self) -> str:
+        label = self.type if self.caption in ("", self.type) else f"{self.type} {self.caption}"
+        ends = [short_name(self.properties.get(end) or key, paper=True, width=30)
+                for end, key in (("from", self.start), ("to", self.end))]
+        return f"<ViewRelationship {ends[0]!r} -[{label}]-> {ends[1]!r}>"
+
+    __str__ = __repr__
+
+
+class Fold(BaseModel):
+    """The nodes a "+N more" node (``key``) stands for beside its ``hub``, placed where they appear
+    when the page shows them, with their relationships to the drawn nodes and to one another."""
+
+    key: str
+    hub: str
+    nodes: list[ViewNode]
+    relationships: list[ViewRelationship]
+
+    def __repr__(self) -> str:
+        return f"<Fold {len(self.nodes)} nodes beside {self.hub}>"
+
+    __str__ = __repr__
 
 
 class GraphView(BaseModel):
     """A picture of part of the graph, with the counts of what is shown of what exists.
 
-    ``_repr_html_`` draws it inline in Jupyter; :meth:`to_html` is the self-contained page and
-    :meth:`save` writes that page atomically."""
+    ``_repr_html_`` draws it inline in Jupyter; :meth:`to_html` is the self-contained page,
+    :meth:`to_image` a static PNG or SVG, and :meth:`save` writes either by the file's suffix."""
 
     title: str
     focus: str | None = None
+    depth: int | None = None  # of a neighbourhood
     nodes: list[ViewNode]
     relationships: list[ViewRelationship]
+    folds: list[Fold] = []  # what each "+N more" node stands for
     total_nodes: int  # in the whole graph (as `kg stats` counts them)
     total_relationships: int
     note: str = ""  # what was left out, and why
 
     @property
     def counts(self) -> str:
-        return (f"showing {len(self.nodes)} of {self.total_nodes} nodes and "
-                f"{len(self.relationships)} of {self.total_relationships} relationships")
+        more = {f.key for f in self.folds}
+        nodes = sum(n.key not in more for n in self.nodes)
+        rels = sum(r.start not in more and r.end not in more for r in self.relationships)
+        return f"showing {nodes} of {self.total_nodes} nodes and {rels} of {self.total_relationships} relationships"
+
+    def __repr__(self) -> str:
+        focus = next((n for n in self.nodes if n.key == self.focus), None)
+        subject = (f"{focus.name} depth {self.depth}" if focus else "overview" if self.title == OVERVIEW_TITLE
+                   else repr(self.title))
+        return f"<GraphView {subject}: {len(self.nodes)} nodes, {len(self.relationships)} edges>"
+
+    __str__ = __repr__
 
     def to_html(self) -> str:
         """The page: everything inlined (JavaScript, styles, fonts), nothing loaded from the network."""
@@ -102,16 +148,23 @@ class GraphView(BaseModel):
 
         return render_page(self)
 
+    def to_image(self, fmt: str = "png") -> bytes:
+        """The picture as PNG or SVG bytes, drawn offline (matplotlib)."""
+        from graph.drawing import to_image
+
+        return to_image(self, fmt)
+
     def _repr_html_(self) -> str:
         from graph.viz import render_inline
 
         return render_inline(self)
 
     def save(self, path: str | Path, protect: Iterable[Path] = ()) -> Path:
-        """Write :meth:`to_html` to ``path`` atomically (never inside a ``protect`` directory)."""
-        from graph.outfile import write_atomic
+        """Write the picture atomically: ``.html`` (interactive), ``.png`` or ``.svg`` (static);
+        never inside a ``protect`` directory."""
+        from graph.static import save_by_suffix
 
-        return write_atomic(Path(path), self.to_html(), protect=protect)
+        return save_by_suffix(Path(path), "picture", self.to_html, self.to_image, protect=protect)
 
 
 # ---- choosing what to show ---------------------------------------------------------------------
@@ -160,7 +213,11 @@ def neighbourhood_view(
 ) -> GraphView:
     """The nodes up to ``depth`` steps from ``focus`` over relationships of ``types`` through nodes
     of ``labels`` (the focus always), the nearest and then the most connected first, at most
-    ``max_nodes``; and every such relationship between them."""
+    ``max_nodes``; and every such relationship between them. What only a hub leads to is folded
+    into one "+N more" node beside it (:mod:`graph.fold`)."""
+    from graph.fold import fold_rings
+    from graph.picture import build, more_key
+
     if not 1 <= depth <= MAX_DEPTH:
         raise QueryError(f"depth must be 1 to {MAX_DEPTH}, not {depth}")
     by_key = {n.key: n for n in nodes}
@@ -170,31 +227,31 @@ def neighbourhood_view(
     for r in allowed:
         adjacent[r.start].add(r.end)
         adjacent[r.end].add(r.start)
-    distance = {focus: 0}
-    queue = deque([focus])
-    while queue:
-        key = queue.popleft()
-        if distance[key] == depth:
-            continue
-        for other in sorted(adjacent[key]):
-            if other not in distance:
-                distance[other] = distance[key] + 1
-                queue.append(other)
-    ranked = sorted(distance, key=lambda k: (distance[k], -degree[k], _name(by_key[k]).lower(), k))
+    within = _within(focus, adjacent, depth)
+    rings = fold_rings(focus, adjacent, depth, order=lambda k: (-degree[k], name_of(by_key[k]).lower(), k))
+    distance = dict(rings.distance)
+    for hub in rings.folded:
+        distance[more_key(hub)] = distance[hub] + 1
+    ranked = sorted(distance, key=lambda k: (distance[k], k not in by_key, -degree[k], name_of(by_key[k]).lower() if k in by_key else "", k))
     chosen = ranked[: max(1, max_nodes)]
-    name = _name(by_key[focus])
+    folded = {hub: keys for hub, keys in rings.folded.items() if more_key(hub) in chosen}
+    name = name_of(by_key[focus])
     steps = "step" if depth == 1 else "steps"
-    note = f"{len(distance)} nodes within {depth} {steps} of {name}"
+    note = f"{within} nodes within {depth} {steps} of {name}"
     if types:
         note += f" over {', '.join(sorted(types))}"
     if labels:
         note += f" through {', '.join(sorted(labels | {by_key[focus].label.value}))}"
-    left = len(distance) - len(chosen)
-    if left:
-        note += f"; {left} left out by --max-nodes {max_nodes} (the farthest and least connected): {_by_label(by_key, ranked[len(chosen):])}"
-    view = _build(f"{name}: {depth}-step neighbourhood", by_key, allowed, relationships, chosen, degree,
-                  distance=distance, focus=focus, note=note)
-    return view
+    note += _folds_note(by_key, folded)
+    beyond = within - len(rings.distance) - sum(len(keys) for keys in rings.folded.values())
+    if beyond:
+        note += f"; {beyond} reached only through folded nodes"
+    hub_of = {more_key(hub): hub for hub in rings.folded}
+    lost = [x for k in ranked[len(chosen):] for x in (rings.folded[hub_of[k]] if k in hub_of else [k])]
+    if lost:
+        note += f"; {len(lost)} left out by --max-nodes {max_nodes} (the farthest and least connected): {_by_label(by_key, lost)}"
+    return build(f"{name}: {depth}-step neighbourhood", by_key, allowed, relationships, chosen, degree, folded,
+                 distance=distance, focus=focus, depth=depth, note=note)
 
 
 def overview_view(
@@ -205,15 +262,21 @@ def overview_view(
     max_nodes: int = OVERVIEW_NODES,
 ) -> GraphView:
     """The ``max_nodes`` most connected nodes (counting relationships of ``types`` between nodes of
-    ``labels``) that are connected to one another, and the relationships among them."""
+    ``labels``) that are connected to one another, and the relationships among them; what hangs on
+    hubs alone folded into "+N more" nodes (:mod:`graph.fold`)."""
+    from graph.fold import fold_overview
+    from graph.picture import build, more_key
+
     by_key = {n.key: n for n in nodes}
     degree = degrees(relationships)
     allowed = _allowed(by_key, relationships, types, labels)
     local = degrees(allowed)
-    ranked = sorted((k for k in local if local[k] > 0), key=lambda k: (-local[k], _name(by_key[k]).lower(), k))
+    ranked = sorted((k for k in local if local[k] > 0), key=lambda k: (-local[k], name_of(by_key[k]).lower(), k))
     top = set(ranked[: max(1, max_nodes)])
     linked = degrees(r for r in allowed if r.start in top and r.end in top)
     chosen = [k for k in ranked if k in top and linked[k] > 0] or ranked[:1]
+    folded = fold_overview(chosen, [(r.start, r.end) for r in allowed], order=lambda k: (-local[k], name_of(by_key[k]).lower(), k))
+    hidden = {k for keys in folded.values() for k in keys}
     floor = min((local[k] for k in chosen), default=0)
     shown = set(chosen)
     left = [k for k in by_key if k not in shown]
@@ -221,9 +284,34 @@ def overview_view(
     note += f" of {', '.join(sorted(types))})" if types else ")"
     if labels:
         note += f" among {', '.join(sorted(labels))}"
+    note += _folds_note(by_key, folded)
     note += f"; left out: {_by_label(by_key, left)}" if left else ""
     note += ". Name a node (kg viz NAME) to see its neighbourhood."
-    return _build("ML-systems knowledge graph: overview", by_key, allowed, relationships, chosen, degree, note=note)
+    drawn = [k for k in chosen if k not in hidden] + [more_key(hub) for hub in folded]
+    return build(OVERVIEW_TITLE, by_key, allowed, relationships, drawn, degree, folded, note=note)
+
+
+def _within(focus: str, adjacent: dict[str, set[str]], depth: int) -> int:
+    """How many nodes are at most ``depth`` steps from ``focus`` (the focus too)."""
+    distance = {focus: 0}
+    queue = deque([focus])
+    while queue:
+        key = queue.popleft()
+        if distance[key] < depth:
+            for other in adjacent[key]:
+                if other not in distance:
+                    distance[other] = distance[key] + 1
+                    queue.append(other)
+    return len(distance)
+
+
+def _folds_note(by_key: dict[str, Node], folded: dict[str, list[str]]) -> str:
+    if not folded:
+        return ""
+    n = sum(len(keys) for keys in folded.values())
+    hubs = ", ".join(name_of(by_key[hub]) for hub in folded)
+    return (f"; {n} folded into {len(folded)} '+N more' node{'s' * (len(folded) != 1)} beside {hubs} "
+            f"(what only {'that hub' if len(folded) == 1 else 'those hubs'} lead{'s' * (len(folded) == 1)} to: click one to show them)")
 
 
 def _allowed(by_key: dict[str, Node], relationships: Sequence[Relationship], types: set[str] | None,
@@ -237,164 +325,6 @@ def _allowed(by_key: dict[str, Node], relationships: Sequence[Relationship], typ
 def _by_label(by_key: dict[str, Node], keys: Iterable[str]) -> str:
     counts = Counter(by_key[k].label.value for k in keys)
     return ", ".join(f"{n} {label}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) or "nothing"
-
-
-def _build(title: str, by_key: dict[str, Node], allowed: list[Relationship], everything: Sequence[Relationship],
-           chosen: list[str], degree: Counter[str], *, distance: dict[str, int] | None = None,
-           focus: str | None = None, note: str = "") -> GraphView:
-    from graph.layout import place
-
-    shown = set(chosen)
-    rels = [r for r in allowed if r.start in shown and r.end in shown]
-    positions = place(chosen, [(r.start, r.end) for r in rels], focus=focus,
-                      radius={k: node_radius(degree[k]) for k in chosen})
-    facts: dict[str, list[Relationship]] = defaultdict(list)
-    for r in everything:
-        for k in (r.start, r.end):
-            if k in shown:
-                facts[k].append(r)
-    view_nodes = []
-    for k in chosen:
-        node = by_key[k]
-        x, y = positions[k]
-        view_nodes.append(ViewNode(
-            key=k, label=node.label.value, name=_name(node), caption=caption(node), colour=NODE_COLOURS.get(node.label.value, "#888888"),
-            size=node_radius(degree[k]), degree=degree[k], distance=None if distance is None else distance[k],
-            x=round(x, 1), y=round(y, 1), properties=node_details(node, degree[k], facts[k], by_key, shown),
-        ))
-    view_rels = [
-        ViewRelationship(id=f"{r.start}|{r.type.value}|{r.end}", type=r.type.value, start=r.start, end=r.end,
-                         colour=REL_COLOURS.get(r.type.value, "#888888"), properties=relationship_details(r, by_key))
-        for r in rels
-    ]
-    return GraphView(title=title, focus=focus, nodes=view_nodes, relationships=view_rels,
-                     total_nodes=len(by_key), total_relationships=len(everything), note=note)
-
-
-# ---- how each node and relationship is shown ------------------------------------------------
-
-
-def _name(node: Node) -> str:
-    return str(node.properties.get("name") or node.properties.get("title") or node.key)
-
-
-def short_name(name: str, paper: bool, width: int = 26) -> str:
-    """A name cut to ``width``; a paper's title to its short name (before the colon) or first words."""
-    name = " ".join(name.split())
-    if not paper:
-        return name if len(name) <= width else name[: width - 1].rstrip() + "…"
-    head = name.split(":", 1)[0].strip()
-    if head != name and 0 < len(head) <= width:
-        return head
-    out = ""
-    for word in name.split():
-        if len(out) + len(word) + 1 > width:
-            return (out or word[: width - 1]) + "…"
-        out = f"{out} {word}".strip()
-    return out
-
-
-def caption(node: Node, width: int = 26) -> str:
-    """What is written on a node: a name, or a paper's short name (before its colon) or first words.
-
-    >>> caption(Node(key="paper:x", label=Label.PAPER, properties={"title": "Seesaw: High-throughput LLM Inference"}))
-    'Seesaw'
-    >>> caption(Node(key="paper:y", label=Label.PAPER, properties={"title": "Taming Throughput-Latency Tradeoff in LLM Inference"}))
-    'Taming Throughput-Latency…'
-    """
-    return short_name(_name(node), node.label == Label.PAPER, width)
-
-
-def node_radius(degree: int) -> float:
-    """Radius in pixels, big enough for a caption: grows with the square root of the degree, 26 to 56.
-
-    >>> node_radius(1), node_radius(9), node_radius(400)
-    (30.0, 38.0, 56.0)
-    """
-    return round(min(56.0, 26.0 + 4.0 * math.sqrt(degree)), 1)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return "; ".join(map(str, value))
-    return "" if value is None else str(value)
-
-
-def claims_text(props: dict[str, Any]) -> str:
-    """'2.2× throughput (higher); 20× latency (lower)': each claim with its direction when stated."""
-    claims = list(props.get("claims") or [])
-    directions = list(props.get("claim_directions") or [])
-    return "; ".join(
-        f"{c} ({directions[i]})" if i < len(directions) and directions[i] not in (None, "", "unstated") else str(c)
-        for i, c in enumerate(claims)
-    )
-
-
-def citation(props: dict[str, Any]) -> str:
-    where = props.get("source")
-    return f"{where}:{props['line']}" if where and props.get("line") else _text(where)
-
-
-def relationship_details(r: Relationship, by_key: dict[str, Node]) -> dict[str, str]:
-    """The details panel of a relationship: its ends, claims, evidence sentence and citation first."""
-    return _relationship_details(r.properties, _name(by_key[r.start]), _name(by_key[r.end]))
-
-
-def _relationship_details(properties: dict[str, Any], start: str, end: str) -> dict[str, str]:
-    p = visible(properties)
-    out = {"from": start, "to": end}
-    if p.get("claims"):
-        out["claims"] = claims_text(p)
-    if p.get("evidence"):
-        out["evidence"] = str(p["evidence"])
-    if citation(p):
-        out["cited at"] = citation(p)
-    sources = [s for s in p.get("sources") or [] if s != out.get("cited at")]
-    if sources:
-        out["also read at"] = _text(sources)
-    skip = {"claims", "evidence", "source", "line", "sources", *_CLAIM_LISTS}
-    out.update({k: _text(v) for k, v in sorted(p.items()) if k not in skip and v not in (None, "", [])})
-    return out
-
-
-def fact_line(r: Relationship) -> str:
-    p = r.properties
-    parts = [claims_text(p)] if p.get("claims") else []
-    if p.get("evidence"):
-        parts.append(f"“{p['evidence']}”")
-    if citation(p):
-        parts.append(f"({citation(p)})")
-    return " ".join(parts)
-
-
-def node_details(node: Node, degree: int, facts: list[Relationship], by_key: dict[str, Node], shown: set[str]) -> dict[str, str]:
-    """The details panel of a node: label, name, key, properties, then its cited facts (those drawn first)."""
-    p = visible(node.properties)
-    out = {"label": node.label.value}
-    for k in ("name", "title"):
-        if p.get(k):
-            out[k] = str(p[k])
-    out["key"] = node.key
-    out["relationships"] = f"{degree} in the graph"
-    for k, v in sorted(p.items()):
-        if k in ("name", "title", "abstract") or v in (None, "", []):
-            continue
-        out[k] = _text(v)
-    if p.get("abstract"):
-        text = " ".join(str(p["abstract"]).split())
-        out["abstract"] = text if len(text) <= ABSTRACT_CHARS else text[: ABSTRACT_CHARS - 1] + "…"
-    ordered = sorted(facts, key=lambda r: ((r.end if r.start == node.key else r.start) not in shown, r.type.value, r.key))
-    for r in ordered[:MAX_FACTS]:
-        out_going = r.start == node.key
-        other = by_key[r.end if out_going else r.start]
-        label = f"{'→' if out_going else '←'} {r.type.value} {caption(other, width=20)}"
-        line = fact_line(r)
-        if caption(other, width=20) != _name(other):  # the short name on the left, the whole one after the facts
-            line = f"{line} — {_name(other)}" if line else _name(other)
-        out[label if label not in out else f"{label} ({other.key})"] = line
-    if len(ordered) > MAX_FACTS:
-        out["more"] = f"{len(ordered) - MAX_FACTS} more relationships: kg show {_name(node)!r}"
-    return out
 
 
 # ---- a Neo4j query result ------------------------------------------------------------------------
@@ -419,7 +349,7 @@ def from_neo4j(data: Any, title: str = "Cypher result") -> GraphView:
         key = str(props.get("key") or n.id)
         name = str(props.get("name") or props.get("title") or key)
         names[str(n.id)] = name
-        details = {"label": ":".join(labels) or label, **{k: _text(v) for k, v in sorted(props.items()) if v not in (None, "", [])}}
+        details = {"label": ":".join(labels) or label, **{k: as_text(v) for k, v in sorted(props.items()) if v not in (None, "", [])}}
         nodes.append(ViewNode(key=str(n.id), label=label, name=name, caption=short_name(name, label == "Paper"),
                               colour=NODE_COLOURS.get(label, "#888888"), size=node_radius(degree[str(n.id)]),
                               degree=degree[str(n.id)], properties=details))
@@ -427,9 +357,12 @@ def from_neo4j(data: Any, title: str = "Cypher result") -> GraphView:
     for r in graph.relationships:
         props = dict(r.properties)
         rtype = str(props.pop("type", "") or r.caption or "")
+        known = rtype in RelType.__members__
+        caption = relationship_caption(Relationship(type=RelType(rtype), start=str(r.source), end=str(r.target),
+                                                    properties=props)) if known else rtype
         rels.append(ViewRelationship(id=str(r.id), type=rtype, start=str(r.source), end=str(r.target),
-                                     colour=REL_COLOURS.get(rtype, "#888888"),
-                                     properties=_relationship_details(props, names.get(str(r.source), ""), names.get(str(r.target), ""))))
+                                     colour=REL_COLOURS.get(rtype, "#888888"), caption=caption,
+                                     properties=relationship_details_from(props, names.get(str(r.source), ""), names.get(str(r.target), ""))))
     from graph.layout import place
 
     positions = place([n.key for n in nodes], [(r.start, r.end) for r in rels], radius={n.key: n.size for n in nodes})

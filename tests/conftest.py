@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,3 +115,38 @@ def seeded(_seeds: Seeded) -> Seeded:
         _seeds.neo.clear()
         KnowledgeGraph(_seeds.neo).load(INPUTS)
     return _seeds
+
+
+# ---- a graph with a hub (pictures fold what a hub alone leads to) -----------------------------------
+
+
+def hub_graph(papers: int = 30) -> tuple[list[Any], list[Any]]:
+    """An engine three papers compare against (1.78× and 1.36× throughput; one states no number),
+    all on one accelerator that ``papers`` more papers target; the first of those also uses a
+    technique a comparing paper uses, so it is reached through a node that is not a hub."""
+    from graph.model import Label, Node, Relationship, RelType
+
+    def paper(key: str, title: str) -> Node:
+        return Node(key=f"paper:{key}", label=Label.PAPER, properties={"title": title, "abstract": "Long text. " * 80})
+
+    def rel(kind: RelType, start: str, end: str, **props: Any) -> Relationship:
+        return Relationship(type=kind, start=start, end=end, properties={"evidence": f"{start} {kind.value} {end}.",
+                                                                         "source": "hub.txt", "line": 1, **props})
+
+    engine = Node(key="system:engine", label=Label.SYSTEM, properties={"name": "Engine"})
+    accel = Node(key="hardware:accel", label=Label.HARDWARE, properties={"name": "Accel"})
+    trick = Node(key="technique:trick", label=Label.TECHNIQUE, properties={"name": "trick"})
+    near = [paper(f"near{i}", f"Near{i}: Serving Quantization-Friendly Models") for i in range(3)]
+    far = [paper(f"far{i:02}", f"Far{i:02}: Throughput-Latency Tradeoffs on One Accelerator") for i in range(papers)]
+    rels = [
+        rel(RelType.COMPARES_TO, "paper:near0", "system:engine", claims=["1.36× throughput", "1.78× throughput"],
+            claim_values=[1.36, 1.78], claim_units=["x", "x"], claim_metrics=["throughput", "throughput"],
+            claim_directions=["higher", "higher"]),
+        rel(RelType.COMPARES_TO, "paper:near1", "system:engine", claims=["2.08% accuracy"], claim_values=[2.08],
+            claim_units=["%"], claim_metrics=["accuracy"], claim_directions=["higher"]),
+        rel(RelType.COMPARES_TO, "paper:near2", "system:engine"),
+        rel(RelType.USES, "paper:near0", "technique:trick"),
+        rel(RelType.USES, "paper:far00", "technique:trick"),
+    ]
+    rels += [rel(RelType.TARGETS, p.key, "hardware:accel") for p in near + far]
+    return [engine, accel, trick, *near, *far], rels

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HOSTILE_SENTENCE, HOSTILE_TITLE, write_hostile_listing
+from conftest import HOSTILE_SENTENCE, HOSTILE_TITLE, SEEDS, hub_graph, needs_seeds, write_hostile_listing
 from graph.api import KnowledgeGraph
 from graph.chart import ClaimsChart
 from graph.config import Settings
+from graph.model import Relationship, RelType
 from graph.outfile import write_atomic
 from graph.store import StoreError
+from graph.view import neighbourhood_view, overview_view
 from queries.catalog import NameNotFound, QueryError
 
 KG = str(Path(sys.executable).with_name("kg"))
@@ -124,6 +126,124 @@ def test_a_view_renders_inline_in_a_notebook_and_as_a_page(kg: KnowledgeGraph, t
     assert "SplitServe \\u003c/script>\\u003cscript>alert(1)\\u003c/script> &amp; Merge" in page
 
 
+# ---- pictures for a slide -----------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_compares_to_edges_are_captioned_with_their_best_claim(kg: KnowledgeGraph) -> None:
+    from graph.view import relationship_caption
+
+    view = kg.visualize("vLLM", depth=1)
+    hostile = next(n for n in view.nodes if n.name == HOSTILE_TITLE)
+    assert next(r for r in view.relationships if r.start == hostile.key).caption == "3.1× throughput"
+    bare = next(r for r in kg.visualize("Medusa", depth=1).relationships if r.type == "COMPARES_TO")
+    assert "claims" not in bare.properties and bare.caption == "compared"  # no number: a short word
+    assert {r.caption for r in kg.visualize("A100", depth=1).relationships if r.type == "TARGETS"} == {"TARGETS"}
+    nodes, rels = hub_graph()
+    captions = {r.start: relationship_caption(r) for r in rels if r.type == RelType.COMPARES_TO}
+    assert captions == {"paper:near0": "1.78× throughput", "paper:near1": "2.08% accuracy", "paper:near2": "compared"}
+    several = Relationship(type=RelType.COMPARES_TO, start="paper:a", end="system:b", properties={
+        "claims": ["40% memory", "1.2× speed", "3.7× latency"], "claim_values": [40.0, 1.2, 3.7], "claim_units": ["%", "x", "x"]})
+    assert relationship_caption(several) == "3.7× latency"  # a factor before a percentage, the largest first
+
+
+def test_a_hub_beyond_the_focus_is_folded_into_one_more_node() -> None:
+    nodes, rels = hub_graph(papers=30)
+    view = neighbourhood_view(nodes, rels, focus="system:engine", depth=3)
+    drawn = {n.key for n in view.nodes}
+    assert "paper:far00" in drawn  # also reached through the technique, which is no hub
+    assert not any(k.startswith("paper:far") and k != "paper:far00" for k in drawn)
+    more = next(n for n in view.nodes if n.label == "More")
+    assert (more.caption, more.distance, more.key) == ("+29 more", 3, "more:hardware:accel")
+    link = next(r for r in view.relationships if more.key in (r.start, r.end))
+    assert (link.start, link.end, link.type) == (more.key, "hardware:accel", "TARGETS")  # the folded papers target it
+    [fold] = view.folds
+    assert fold.key == more.key and fold.hub == "hardware:accel" and len(fold.nodes) == 29
+    assert {r.end for r in fold.relationships} == {"hardware:accel"} and len(fold.relationships) == 29
+    places = {(n.x, n.y) for n in view.nodes} | {(n.x, n.y) for n in fold.nodes}
+    assert len(places) == len(view.nodes) + 29  # the folded nodes have places of their own, off the drawn ones
+    assert "29 folded into 1 '+N more' node" in view.note and view.counts.startswith(f"showing {len(view.nodes) - 1} of 36 nodes")
+    assert not neighbourhood_view(nodes, rels, focus="system:engine", depth=2).folds  # the hub's papers are 3 steps out
+    beside = neighbourhood_view(nodes, rels, focus="paper:near1", depth=2)  # the hub one step out: folded too
+    assert [n.caption for n in beside.nodes if n.label == "More"] == ["+30 more"]  # far00 too: the technique is 3 steps out
+    small = neighbourhood_view(*hub_graph(papers=6), focus="system:engine", depth=3)
+    assert not small.folds and len(small.nodes) == 12  # a node with few links is no hub
+
+
+def test_the_overview_folds_what_hangs_on_a_hub_alone() -> None:
+    nodes, rels = hub_graph(papers=30)
+    view = overview_view(nodes, rels)
+    assert [n.caption for n in view.nodes if n.label == "More"] == ["+29 more"]
+    assert "paper:far05" not in {n.key for n in view.nodes} and "paper:far00" in {n.key for n in view.nodes}
+    assert len(view.folds[0].nodes) == 29
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside the checkout")
+    kg = KnowledgeGraph.open(Settings(store=tmp_path_factory.mktemp("seeds") / "kg"))
+    kg.load([SEEDS])
+    return kg
+
+
+@needs_seeds
+def test_the_seeds_at_depth_3_draw_no_hub_s_hangers_on(seeded: KnowledgeGraph) -> None:
+    from graph.fold import HUB_CHILDREN
+
+    for view in (seeded.visualize("vLLM", depth=3), seeded.visualize()):
+        assert len(view.nodes) <= 60 and view.folds
+        drawn = {n.key: n for n in view.nodes}
+        links: dict[str, set[str]] = {k: set() for k in drawn}
+        for r in view.relationships:
+            links[r.start].add(r.end)
+            links[r.end].add(r.start)
+        for key, node in drawn.items():  # no node (the focus aside) has more than HUB_CHILDREN drawn nodes hanging on it alone
+            if key != view.focus and node.label != "More":
+                alone = [k for k in links[key] if links[k] == {key} and drawn[k].label != "More"]
+                assert len(alone) <= HUB_CHILDREN, (node.caption, len(alone))
+    assert sum(len(f.nodes) for f in seeded.visualize("vLLM", depth=3).folds) >= 100
+
+
+def test_a_view_prints_in_one_short_line(kg: KnowledgeGraph) -> None:
+    view = kg.visualize("vLLM")
+    assert repr(view) == f"<GraphView vLLM depth 2: {len(view.nodes)} nodes, {len(view.relationships)} edges>"
+    assert str(view) == repr(view) and repr(kg.visualize(max_nodes=10)).startswith("<GraphView overview: ")
+    assert repr(view.nodes[0]) == "<ViewNode System 'vLLM' distance 0>"
+    hostile = next(r for r in view.relationships if r.caption == "3.1× throughput")
+    assert repr(hostile) == "<ViewRelationship 'SplitServe…' -[COMPARES_TO 3.1× throughput]-> 'vLLM'>"
+    nodes, rels = hub_graph()
+    folded = neighbourhood_view(nodes, rels, focus="system:engine", depth=3)
+    assert len(repr(folded)) < 80 and len(str(folded.nodes)) < 80 * len(folded.nodes) and "Long text" not in repr(folded.folds)
+
+
+def test_a_neighbourhood_is_drawn_offline_as_png_and_svg(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    from graph.drawing import figure
+
+    view = kg.visualize("vLLM")
+    assert view.save(tmp_path / "v.png").read_bytes()[:8] == PNG
+    svg = view.save(tmp_path / "v.svg").read_bytes()
+    assert b"<svg" in svg[:400] and b'id="focus:system:vllm"' in svg
+    with pytest.raises(StoreError, match=r"\.html, \.png or \.svg"):
+        view.save(tmp_path / "v.pdf")
+    texts = {t.get_gid(): t for t in figure(view).findobj(lambda a: bool(getattr(a, "get_gid", lambda: None)()))}
+    for node in view.nodes:  # every caption drawn whole: its lines break between words only
+        drawn = texts[f"caption:{node.key}"].get_text()
+        assert drawn.replace("\n", " ") == node.caption, drawn
+    hostile = next(r for r in view.relationships if r.caption == "3.1× throughput")
+    assert texts[f"edge:{hostile.id}"].get_text() == "3.1× throughput"
+    assert texts["caption:system:vllm"].get_fontweight() == "bold" and "focus:system:vllm" in texts
+    nodes, rels = hub_graph()
+    folded = figure(neighbourhood_view(nodes, rels, focus="system:engine", depth=3))
+    assert "+29 more" in [t.get_text() for t in folded.findobj(lambda a: getattr(a, "get_gid", lambda: None)() == "caption:more:hardware:accel")]
+
+
+def test_the_chart_image_title_says_against_once(kg: KnowledgeGraph) -> None:
+    chart = kg.chart("vLLM")
+    assert chart.image_title.startswith("Claims against vLLM: ") and chart.image_title.count("against") == 1
+
+
 # ---- claims ------------------------------------------------------------------------------------
 
 
@@ -191,7 +311,18 @@ def test_cli_viz_and_chart_write_their_pages(store: Path, tmp_path: Path) -> Non
     assert "claims from" in result.stdout
 
 
+def test_cli_viz_draws_png_and_svg(store: Path, tmp_path: Path) -> None:
+    result = run(store, "viz", "vLLM", "--png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "vllm.png").read_bytes()[:8] == PNG and result.stdout.startswith("Wrote out/vllm.png: showing ")
+    assert run(store, "viz", "vLLM", "--svg", cwd=tmp_path).returncode == 0 and (tmp_path / "out" / "vllm.svg").is_file()
+    assert run(store, "viz", "vLLM", "-o", str(tmp_path / "v.svg")).returncode == 0
+    assert b"<svg" in (tmp_path / "v.svg").read_bytes()[:400]
+
+
 @pytest.mark.parametrize("args, message", [
+    (["viz", "vLLM", "-o", "x.pdf"], "the picture is written as .html, .png or .svg"),
+    (["viz", "vLLM", "--png", "-o", "x.svg"], "--png and -o x.svg disagree"),
     (["viz", "vLMM"], "nothing in the graph is named 'vLMM'; closest: vLLM"),
     (["viz", "vLLM", "--label", "Person"], "unknown label 'Person'"),
     (["chart", "vLMM"], "no system, hardware or technique is named 'vLMM'; closest: vLLM"),

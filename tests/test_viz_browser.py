@@ -22,9 +22,10 @@ from typing import Any
 
 import pytest
 
-from conftest import HOSTILE_SENTENCE, HOSTILE_TITLE, SEEDS, write_hostile_listing
+from conftest import HOSTILE_SENTENCE, HOSTILE_TITLE, SEEDS, hub_graph, write_hostile_listing
 from graph.api import KnowledgeGraph
 from graph.config import Settings
+from graph.view import neighbourhood_view
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -75,9 +76,11 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         kg.load(inputs)
         kg.visualize(max_nodes=40).save(out / "graph.html")  # fewer than the example listing has: something is left out
         kg.visualize("SplitServe").save(out / "hostile.html")
+        kg.visualize("vLLM", depth=3).save(out / "vllm3.html")
         kg.chart("vLLM").save(out / "vllm-claims.html")
         (out / "notebook.html").write_text(f"<!doctype html><html><body>{kg.visualize('vLLM')._repr_html_()}</body></html>",
                                            encoding="utf-8")
+    neighbourhood_view(*hub_graph(), focus="system:engine", depth=3).save(out / "hub.html")
     env = {"PATH": str(Path(sys.executable).parent), "HOME": str(out), "LANG": "C.UTF-8"}
     result = subprocess.run([KG, "--store", str(store), "viz", "vLLM", "-o", str(out / "vllm.html")],
                             capture_output=True, text=True, env=env, cwd=out, timeout=120)
@@ -152,12 +155,14 @@ def _panel(opened: Opened) -> str:
     return opened.page.locator(".ndl-graph-visualization-drawer").inner_text()
 
 
-def _captions(drawer: Any) -> str:
-    """The node captions the results overview lists (all of them: it shows 25 until asked)."""
-    more = drawer.get_by_text("Show all")
-    if more.count():
-        more.first.click()
-    return drawer.inner_text()
+def _captions(page: Any) -> str:
+    """The node captions as drawn, one a line (written under each node, over the canvas)."""
+    return "\n".join(page.locator("#kg-captions .kg-caption").all_inner_texts())
+
+
+def _nodes(opened: Opened) -> list[dict[str, Any]]:
+    """The nodes the renderer holds: id, size, captions and where they are drawn (page pixels)."""
+    return opened.page.evaluate("() => window.__Nvl_dumpNodes()")
 
 
 # ---- the neighbourhood page ---------------------------------------------------------------------
@@ -167,7 +172,7 @@ def test_the_vllm_page_draws_offline_with_its_neighbours(vllm: Opened) -> None:
     page = vllm.page
     canvas = page.locator("canvas").first
     assert _ink(canvas.screenshot()) > 0.02  # circles, captions and arrows, not a blank canvas
-    panel = _captions(page.locator(".ndl-graph-visualization-drawer"))
+    panel = _captions(page)
     for caption in ("vLLM", "SplitServe…", "A100", "GPU"):  # vLLM, a paper comparing against it, their hardware
         assert caption in panel
     if SEEDS.is_dir():
@@ -219,6 +224,78 @@ def test_the_wheel_zooms_and_dragging_pans(vllm: Opened) -> None:
     vllm.clean()
 
 
+# ---- pictures for a slide: claims on edges, whole captions, the centre marked, hubs folded ------------
+
+
+def test_compares_to_edges_show_their_best_claim(vllm: Opened) -> None:
+    rels = vllm.page.evaluate("() => window.__Nvl_dumpRelationships()")
+    captions = {r["captions"][0]["value"] for r in rels if r["captions"]}
+    assert "3.1× throughput" in captions and "COMPARES_TO" not in captions
+    if SEEDS.is_dir():
+        assert "1.78× throughput" in captions  # Seesaw against vLLM
+    vllm.clean()
+
+
+def test_captions_are_whole_words_under_each_node(browser: Any, pages: dict[str, Path]) -> None:
+    for name in ("vllm", "vllm3"):
+        for opened in _drawn(browser, pages[name]):
+            page = opened.page
+            page.locator("#kg-captions .kg-caption").first.wait_for()
+            nodes = _nodes(opened)
+            assert all(not n["captions"] for n in nodes)  # the renderer writes no caption inside a circle (it breaks words)
+            drawn = page.evaluate("""() => [...document.querySelectorAll('#kg-captions .kg-caption')].map(el => ({
+                id: el.dataset.id, text: el.textContent, top: el.getBoundingClientRect().top,
+                broken: [...el.querySelectorAll('span')].filter(w => w.getClientRects().length !== 1).map(w => w.textContent),
+                font: parseFloat(getComputedStyle(el).fontSize) * new DOMMatrix(getComputedStyle(el).transform).a}))""")
+            data = page.evaluate("() => Object.fromEntries(JSON.parse(document.getElementById('neo4j-viz-data').textContent)"
+                                 ".nodes.map(n => [n.id, n.caption]))")
+            assert {d["id"]: d["text"] for d in drawn} == data  # every node captioned, with its whole caption
+            assert [d for d in drawn if d["broken"]] == []  # no word split over two lines
+            assert min(d["font"] for d in drawn) > 6.99  # 7 px or more: legible once fitted to the window (they vanished at depth 3)
+            box = page.locator("canvas").first.bounding_box()
+            for d in drawn:
+                node = next(n for n in nodes if n["id"] == d["id"])
+                assert d["top"] >= box["y"] + node["y"] - 1  # under its node, not across it
+            if name == "vllm3":
+                assert len(nodes) <= 60
+            opened.clean()
+
+
+def test_the_centre_node_is_marked(vllm: Opened) -> None:
+    ring = vllm.page.locator("#kg-captions .kg-focus")
+    assert ring.count() == 1
+    x, y = _screen(vllm, "system:vllm")
+    box = ring.bounding_box()
+    assert abs(box["x"] + box["width"] / 2 - x) < 3 and abs(box["y"] + box["height"] / 2 - y) < 3
+    caption = vllm.page.locator('#kg-captions .kg-caption[data-id="system:vllm"]')
+    assert int(caption.evaluate("el => getComputedStyle(el).fontWeight")) >= 700
+    vllm.clean()
+
+
+def test_no_colour_hint_when_a_paper_and_its_system_share_a_name(vllm: Opened) -> None:
+    panel = _panel(vllm)  # PagedServe (a paper) proposes PagedServe (a system): two colours, one caption
+    assert "color may not match" not in panel and vllm.page.locator(".ndl-graph-label-rule-indicator").count() == 0
+    assert "Paper (" in panel and "System (" in panel  # the overview counts labels
+    vllm.clean()
+
+
+def test_a_more_node_shows_what_it_folds_when_clicked(browser: Any, pages: dict[str, Path]) -> None:
+    for opened in _drawn(browser, pages["hub"]):
+        page = opened.page
+        before = _nodes(opened)
+        assert len(before) == 8 and "+29 more" in _captions(page)
+        header = page.locator("#kg-viz-counts").inner_text()
+        page.mouse.click(*_screen(opened, "more:hardware:accel"))
+        page.wait_for_function("() => window.__Nvl_dumpNodes().length === 36")
+        page.wait_for_timeout(300)
+        captions = _captions(page)
+        assert "+29 more" not in captions and all(f"Far{i:02}" in captions for i in range(30))
+        rels = page.evaluate("() => window.__Nvl_dumpRelationships()")
+        assert sum(r["to"] == "hardware:accel" and r["from"].startswith("paper:far") for r in rels) == 30
+        assert page.locator("#kg-viz-counts").inner_text() != header and "36 of 36 nodes" in page.locator("#kg-viz-counts").inner_text()
+        opened.clean()
+
+
 # ---- the overview, the notebook frame, hostile text -------------------------------------------------
 
 
@@ -234,7 +311,8 @@ def test_the_notebook_frame_draws_the_same_page(browser: Any, pages: dict[str, P
     for opened in open_page(browser, pages["notebook"]):
         frame = opened.page.frame_locator("iframe")
         frame.get_by_text("Results overview").wait_for()
-        assert "vLLM" in _captions(frame.locator(".ndl-graph-visualization-drawer"))
+        frame.locator("#kg-captions .kg-caption").first.wait_for()
+        assert "vLLM" in _captions(frame)
         opened.clean()
 
 
