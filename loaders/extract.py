@@ -72,6 +72,8 @@ class _Builder:
         props: dict[str, Any] = {"name": entry.name, "aliases": list(entry.aliases), "kind": entry.kind, "catalogued": True}
         if entry.vendor:
             props["vendor"] = entry.vendor
+        if entry.devices:  # an architecture or a machine: no product of a class, so no IS_A
+            props["devices"] = entry.devices
         if entry.hw_class:
             props["class"] = entry.hw_class
             class_key = entity_key(Label.HARDWARE, entry.hw_class)
@@ -251,7 +253,9 @@ def _hardware_class(hint: str) -> str:
 
 
 def _is_targetable(entry: CatalogueEntry) -> bool:
-    return entry.label == "Hardware" and (entry.kind == "class" or bool(entry.hw_class))
+    """A class, a product of one, or an architecture or a machine whose devices are of one: not an
+    interconnect, a memory or an instruction set."""
+    return entry.label == "Hardware" and (entry.kind == "class" or bool(entry.hw_class or entry.devices))
 
 
 # "12,000 GPU hours" counts time, not devices
@@ -575,10 +579,11 @@ class Extractor:
             b.relate(RelType.TARGETS, b.paper_key, b.catalogued(hw_class), {**cite, "via": [name]})
 
     def _target(self, b: _Builder, m: Mention, cite: dict[str, Any], text: str) -> None:
-        """TARGETS the hardware, and the classes it implies: a product's own class, a class named
-        inside the phrase ('GPU clusters' -> GPU too), and a cluster for many devices ('2,048 A100s')."""
+        """TARGETS the hardware, and the classes it implies: a product's own class, the class of the
+        devices of an architecture or a machine ('Hopper', 'a DGX H100' -> GPU), a class named inside
+        the phrase ('GPU clusters' -> GPU too), and a cluster for many devices ('2,048 A100s')."""
         b.relate(RelType.TARGETS, b.paper_key, b.catalogued(m.entry), cite)
-        implied = [self.matcher.catalogue.get(m.entry.hw_class)] if m.entry.hw_class else []
+        implied = [self.matcher.catalogue.implied_class(m.entry)]
         if m.entry.kind == "class":
             implied += [self.matcher.lookup(w) for w in re.split(r"[\s-]+", m.text)]
         if _device_count(text[: m.start]) >= MANY_DEVICES and not _DURATION.match(text[m.end :]):
