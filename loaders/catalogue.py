@@ -43,6 +43,14 @@ the chips it holds: "papers targeting H100" lists the papers whose text names H1
 P100s or V100s, so the name alone cannot say). One real thing is one entry, and a chip and the
 machine built of it are two (GB200 and GB200 NVL72, D1 chip and Dojo).
 
+Systems and techniques: a ``System`` is one artifact, something you install, load or run (an
+engine, framework, library, compiler, runtime, simulator, a model), or one paper's method as
+published and compared against (GPTQ, SparseGPT, Medusa, DARTS). A ``Technique`` is a way of doing
+things that many systems implement: a family (quantization, pipeline parallelism), a number format,
+a kernel algorithm, and the optimizers and training algorithms every training stack plugs in (SGD,
+Adam, AdamW, LAMB, PPO, DPO, GRPO). A technique named by a proper name is still compared against
+("faster than AdamW").
+
 Extending the catalogue: ``load_catalogue(extra_dirs=[...])`` reads the shipped files first, then
 every ``*.toml`` of each extra directory in the order given (files sorted by name). An entry whose
 label matches an entity already loaded and whose name equals (after :func:`fold_key`) that entity's

@@ -321,8 +321,9 @@ def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
     """Can this mention inside a comparison span be what the paper is measured against?
 
     Hardware classes never are; a hardware product only when it opens the span ('faster than an
-    A100'), not when it sets the scene ('over 2,048 A100 GPUs'); a technique family only when it
-    is named by a proper name (LoRA, DARTS), not a common phrase ('network pruning')."""
+    A100'), not when it sets the scene ('over 2,048 A100 GPUs'); a technique only when it is named
+    by a proper name (LoRA, DARTS; or the name of a method the catalogue knows the paper of, as
+    written: Adam, PPO), not a common phrase ('network pruning') or a generic acronym ('GEMM')."""
     if m.entry.label == "Hardware":
         # "faster than an A100", "over the latest NVIDIA A100 and H100 GPUs", "compared to a GPU (GTX 1080)";
         # not "faster than X on 2,048 A100 GPUs" (a setting, after a preposition or a count)
@@ -331,7 +332,9 @@ def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
         return False  # "efficient vision transformer designs": a kind of model, not one
     if m.entry.label == "Technique":
         words = m.text.split()
-        return is_artifact_name(m.text) if len(words) == 1 else all(w[:1].isupper() or w[:1].isdigit() for w in words)
+        if len(words) > 1:
+            return all(w[:1].isupper() or w[:1].isdigit() for w in words)
+        return is_artifact_name(m.text) or (m.entry.origin is not None and m.text == m.entry.name)
     return True
 
 

@@ -129,6 +129,24 @@ def test_a_chip_and_the_machine_built_of_it_are_two_entries(cat: Catalogue) -> N
     assert cat.get("Dojo").hw_class == "cluster" and cat.get("D1 chip").hw_class == "accelerator"
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["SGD", "Adam", "AdamW", "Adafactor", "Adagrad", "RMSprop", "LAMB", "LARS", "Lion", "Shampoo", "Sophia",
+     "Muon", "K-FAC", "GaLore", "8-bit Adam", "PPO", "DPO", "GRPO", "Noisy Student"],
+)
+def test_optimizers_and_training_algorithms_are_techniques(cat: Catalogue, name: str) -> None:
+    entry = cat.get(name)
+    assert entry is not None and entry.label is Label.TECHNIQUE, (name, entry and entry.label)
+
+
+def test_every_kind_belongs_to_one_label(cat: Catalogue) -> None:
+    labels: dict[str, set[Label]] = {}
+    for entry in cat:
+        labels.setdefault(entry.kind, set()).add(entry.label)
+    assert {k: v for k, v in labels.items() if len(v) > 1} == {}
+    assert labels["optimizer"] == {Label.TECHNIQUE}
+
+
 def test_no_surface_form_collides_across_entities(cat: Catalogue) -> None:
     owners: dict[str, CatalogueEntry] = {}
     for entry in cat:

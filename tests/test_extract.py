@@ -390,3 +390,17 @@ def test_an_architecture_or_a_server_is_targeted_with_the_class_of_its_devices_a
 def test_a_product_is_still_a_product_of_its_class() -> None:
     nodes, rels = _extracted("RollServe: Serving at Scale", "We evaluate RollServe on H100 GPUs.")
     assert ("IS_A", "H100", "GPU") in {r[:3] for r in rels} and nodes["H100"]["class"] == "GPU"
+
+
+@pytest.mark.parametrize(
+    "sentence, baselines",
+    [
+        ("RollServe trains GPT-2 1.4x faster than Adam and Adafactor with the same learning rate.", ["Adafactor", "Adam"]),
+        ("RollServe converges in 30% fewer steps than AdamW and Lion during pre-training.", ["AdamW", "Lion"]),
+        ("RollServe aligns the model better than DPO and GRPO on chat benchmarks.", ["DPO", "GRPO"]),
+    ],
+)
+def test_optimizers_are_techniques_still_read_as_baselines(sentence: str, baselines: list[str]) -> None:
+    nodes, rels = _extracted("RollServe: Training at Scale", "We present RollServe, a training optimizer. " + sentence)
+    assert sorted(r[2] for r in rels if r[0] == "COMPARES_TO") == baselines
+    assert {nodes[b]["label"] for b in baselines} == {"Technique"}
