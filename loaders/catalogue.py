@@ -41,7 +41,8 @@ product's paper does (``via`` names the architecture or the machine; :meth:`Cata
 But Hopper and a DGX H100 are not listed among the GPU products, and a machine does not stand for
 the chips it holds: "papers targeting H100" lists the papers whose text names H100s (a DGX-1 held
 P100s or V100s, so the name alone cannot say). One real thing is one entry, and a chip and the
-machine built of it are two (GB200 and GB200 NVL72, D1 chip and Dojo).
+machine built of it are two (GB200 and GB200 NVL72, D1 chip and Dojo); a name written after its
+vendor's ("SambaNova SN40L") is the entry's (:mod:`loaders.linking`), not a new artifact.
 
 Systems and techniques: a ``System`` is one artifact, something you install, load or run (an
 engine, framework, library, compiler, runtime, simulator, a model), or one paper's method as

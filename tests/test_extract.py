@@ -392,6 +392,13 @@ def test_a_product_is_still_a_product_of_its_class() -> None:
     assert ("IS_A", "H100", "GPU") in {r[:3] for r in rels} and nodes["H100"]["class"] == "GPU"
 
 
+def test_a_vendor_before_a_catalogued_name_is_that_entry_not_a_new_system() -> None:
+    # the seed "SambaNova SN40L: ..." was a System "SambaNova SN40L" beside the Hardware SN40L
+    nodes, rels = _extracted("Groq LPU: Deterministic Inference at Scale", "We describe the Groq LPU, a deterministic accelerator for inference.")
+    assert [r[2] for r in rels if r[0] == "PROPOSES"] == ["LPU"]
+    assert [n for n in nodes if "LPU" in n] == ["LPU"] and nodes["LPU"]["label"] == "Hardware"
+
+
 @pytest.mark.parametrize(
     "sentence, baselines",
     [
@@ -404,3 +411,9 @@ def test_optimizers_are_techniques_still_read_as_baselines(sentence: str, baseli
     nodes, rels = _extracted("RollServe: Training at Scale", "We present RollServe, a training optimizer. " + sentence)
     assert sorted(r[2] for r in rels if r[0] == "COMPARES_TO") == baselines
     assert {nodes[b]["label"] for b in baselines} == {"Technique"}
+
+
+def test_a_product_written_without_its_line_name_is_the_catalogued_product() -> None:
+    # "A6000" was a new Hardware node beside the catalogued RTX A6000 (and a System when compared)
+    nodes, rels = _extracted("RollServe: Serving at Scale", "We evaluate RollServe on an NVIDIA A6000 GPU.")
+    assert "RTX A6000" in {r[2] for r in rels if r[0] == "TARGETS"} and "A6000" not in nodes

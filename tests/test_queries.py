@@ -191,3 +191,13 @@ def test_hardware_together_pairs_no_architecture_or_server_with_the_class_it_imp
     pairs = {frozenset((r["first"], r["second"])) for r in rows}
     assert frozenset(("Ampere", "Hopper")) in pairs  # two architectures one paper measures are a pair
     assert not {p for p in pairs if "GPU" in p and p & ARCHITECTURES_AND_SERVERS}, pairs
+
+
+@needs_seeds
+def test_one_node_per_real_thing_on_the_seeds(store: Path) -> None:
+    from graph.model import Label
+
+    kgraph = KnowledgeGraph.open(Settings(store=store))
+    nodes = [n for n in kgraph.store.nodes() if n.label is not Label.PAPER]
+    assert [(n.label.value, n.properties["name"]) for n in nodes if "SN40L" in n.properties["name"]] == [("Hardware", "SN40L")]
+    assert {n.label for n in nodes if n.properties.get("kind") == "optimizer"} == {Label.TECHNIQUE}
