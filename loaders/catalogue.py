@@ -10,6 +10,7 @@ holds an array of tables ``[[entity]]``, one per entity::
     aliases = ["A100 80GB"]        # other surface forms (optional)
     vendor = "NVIDIA"              # optional
     class = "GPU"                  # hardware products only: the canonical name of a class entry
+    devices = "GPU"                # architectures and machines instead of a class (see below)
     case_sensitive = true          # optional: match only as written (names that are common words)
     context = ["NVIDIA", "GPU"]    # optional: match only when the text also mentions one of these
     variant_of = "FlashAttention"  # optional: the family this entry is a version of
@@ -21,29 +22,59 @@ An entry whose name is another entry's name plus a version ("FlashAttention-2", 
 "YOLOv8") is a variant of that entry without saying so; ``variant_of`` names a family the name does
 not show. Hardware products have a class instead (``IS_A``), so they have no family.
 
-Hardware entries of kind ``class`` are the hardware classes (GPU, CPU, FPGA, ...). Every other
-hardware entry names its class in ``class`` unless its kind is one of :data:`CLASSLESS_KINDS`
-(interconnects, memories, instruction sets and their extensions, hardware units such as Tensor
-Cores), which have no class.
+Hardware entries of kind ``class`` are the hardware classes (GPU, CPU, FPGA, ...). What else a
+hardware entry is decides what it says about a class:
+
+- A **product** (A100, TPU v4, Sapphire Rapids, Jetson Nano, Frontier) is a device of one class and
+  names it in ``class``: it ``IS_A`` that class, and "the products of the GPU class" lists it.
+- An **architecture** (Hopper, Ampere, Volta, CDNA, Skylake: a design many products implement) or a
+  **machine that holds devices** (DGX H100, HGX A100, GB200 NVL72, Cerebras CS-2, IPU-M2000, AWS F1,
+  Project Catapult) is no device of a class, so it has no ``class`` and no ``IS_A``; it names the
+  class of the devices it is built on or holds in ``devices``. Its kind is one of
+  :data:`DEVICES_KINDS`, which must use ``devices``; an entry of another kind may too.
+- **Interconnects, memories, instruction sets and their extensions, and hardware units** such as
+  Tensor Cores (the kinds :data:`CLASSLESS_KINDS`) have neither: a work does not run on NVLink.
+
+What a researcher expects of "papers targeting GPU": every paper that runs on GPUs, so a paper on
+"Hopper GPUs", "the Hopper architecture" or "a DGX H100 node" is one, and it targets GPU as a
+product's paper does (``via`` names the architecture or the machine; :meth:`Catalogue.implied_class`).
+But Hopper and a DGX H100 are not listed among the GPU products, and a machine does not stand for
+the chips it holds: "papers targeting H100" lists the papers whose text names H100s (a DGX-1 held
+P100s or V100s, so the name alone cannot say). One real thing is one entry, and a chip and the
+machine built of it are two (GB200 and GB200 NVL72, D1 chip and Dojo); a name written after its
+vendor's ("SambaNova SN40L") is the entry's (:mod:`loaders.linking`), not a new artifact.
+
+Systems and techniques: a ``System`` is one artifact, something you install, load or run (an
+engine, framework, library, compiler, runtime, simulator, a model), or one paper's method as
+published and compared against (GPTQ, SparseGPT, Medusa, DARTS). A ``Technique`` is a way of doing
+things that many systems implement: a family (quantization, pipeline parallelism), a number format,
+a kernel algorithm, and the optimizers and training algorithms every training stack plugs in (SGD,
+Adam, AdamW, LAMB, PPO, DPO, GRPO). A technique named by a proper name is still compared against
+("faster than AdamW").
 
 Extending the catalogue: ``load_catalogue(extra_dirs=[...])`` reads the shipped files first, then
 every ``*.toml`` of each extra directory in the order given (files sorted by name). An entry whose
 label matches an entity already loaded and whose name equals (after :func:`fold_key`) that entity's
 name or one of its aliases *extends* it: ``aliases`` and ``context`` are appended, every other field
-the entry sets (kind, vendor, class, case_sensitive) overrides the earlier value, and the earlier
-canonical name is kept. Any other entry is a new entity. Within one directory the same entity may
-be defined only once: a second definition there is an error, as it is almost always a data mistake.
+the entry sets (kind, vendor, class, devices, case_sensitive) overrides the earlier value (setting
+``class`` drops an earlier ``devices`` and the other way round), and the earlier canonical name is
+kept. Any other entry is a new entity. Within one directory the same entity may be defined only
+once: a second definition there is an error, as it is almost always a data mistake.
 
 Every problem is raised as :class:`CatalogueError` with a one-line message naming the file and the
-entry: invalid TOML, an unknown key or label, a bad kind, a hardware product whose class names no
-class entry, a class entry with a class, and a surface form (name or alias, compared with
-:func:`fold_key`) claimed by two different entities, whatever their labels.
+entry: invalid TOML, an unknown key or label, a bad kind, a hardware product whose class (or a
+machine whose ``devices``) names no class entry, a class entry with a class, an architecture or a
+machine with a class, an entry with both, and a surface form (name or alias, compared with
+:func:`fold_key`) claimed by two different entities, whatever their labels and files.
 
 >>> cat = load_catalogue()
 >>> cat.get("flash attention 2").name
 'FlashAttention-2'
 >>> cat.get("NVIDIA A100 80GB") is None, cat.get("A100 80GB").hw_class
 (True, 'GPU')
+>>> hopper = cat.get("Hopper")
+>>> hopper.hw_class, hopper.devices, cat.implied_class(hopper).name
+(None, 'GPU', 'GPU')
 """
 
 from __future__ import annotations
@@ -71,6 +102,7 @@ __all__ = [
     "CATALOGUE_DIR",
     "CLASS_KIND",
     "CLASSLESS_KINDS",
+    "DEVICES_KINDS",
     "Catalogue",
     "CatalogueEntry",
     "CatalogueError",
@@ -86,14 +118,20 @@ CLASS_KIND = "class"
 CLASSLESS_KINDS = frozenset(
     {CLASS_KIND, "interconnect", "memory", "isa", "isa-extension", "hardware-unit"}
 )
+#: Hardware kinds that are no device of a class but name the class of their devices (``devices``):
+#: architectures and machines that hold devices (servers, racks, appliances, cloud instances).
+DEVICES_KINDS = frozenset(
+    {"microarchitecture", "gpu-server", "accelerator-system", "fpga-instance", "fpga-platform"}
+)
 
 _ENTITY_LABELS = (Label.SYSTEM, Label.HARDWARE, Label.TECHNIQUE)
 _KIND_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOML_KEYS = frozenset(
-    {"name", "label", "kind", "aliases", "vendor", "class", "case_sensitive", "context", "variant_of", "origin"}
+    {"name", "label", "kind", "aliases", "vendor", "class", "devices", "case_sensitive", "context", "variant_of", "origin"}
 )
 _VERSION_SUFFIX = re.compile(r"[\s-]*v?\d+(?:\.\d+)*$", re.IGNORECASE)
 _LIST_KEYS = ("aliases", "context")
+_EITHER_KEYS = ("class", "devices")  # an extension setting one drops the other
 
 
 class CatalogueError(ValueError):
@@ -166,6 +204,7 @@ class CatalogueEntry(BaseModel):
     aliases: tuple[str, ...] = ()
     vendor: str | None = None
     hw_class: str | None = Field(default=None, alias="class")
+    devices: str | None = None  # architectures and machines: the class of the devices they hold
     case_sensitive: bool = False
     context: tuple[str, ...] = ()
     variant_of: str | None = None
@@ -196,7 +235,7 @@ class CatalogueEntry(BaseModel):
             raise ValueError(f"kind must be a lowercase kebab word like 'inference-engine', not {value!r}")
         return value
 
-    @field_validator("vendor", "hw_class", "variant_of")
+    @field_validator("vendor", "hw_class", "devices", "variant_of")
     @classmethod
     def _optional_text(cls, value: str | None) -> str | None:
         if value is not None:
@@ -226,17 +265,26 @@ class CatalogueEntry(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> CatalogueEntry:
         if self.label is not Label.HARDWARE:
-            if self.hw_class is not None:
-                raise ValueError(f"only Hardware entries have a class ({self.label.value} has one)")
+            if self.hw_class is not None or self.devices is not None:
+                key = "a class" if self.hw_class is not None else "devices"
+                raise ValueError(f"only Hardware entries have {key} ({self.label.value} has {key})")
         elif self.variant_of is not None:
             raise ValueError("Hardware entries have a class, not a family (variant_of)")
-        elif self.kind == CLASS_KIND:
-            if self.hw_class is not None:
-                raise ValueError("a hardware class entry must not itself have a class")
-        elif self.kind not in CLASSLESS_KINDS and self.hw_class is None:
+        elif self.kind in CLASSLESS_KINDS:
+            if self.hw_class is not None or self.devices is not None:
+                what = "a hardware class entry" if self.kind == CLASS_KIND else f"hardware of kind {self.kind!r}"
+                raise ValueError(f"{what} must have neither a class nor devices")
+        elif self.hw_class is not None and self.devices is not None:
+            raise ValueError("a class (a product of it) or devices (an architecture or a machine), not both")
+        elif self.kind in DEVICES_KINDS and self.devices is None:
             raise ValueError(
-                f"hardware of kind {self.kind!r} needs a class (or a kind among "
-                f"{', '.join(sorted(CLASSLESS_KINDS - {CLASS_KIND}))})"
+                f"hardware of kind {self.kind!r} is no product of a class: name the class of its devices "
+                f"in devices{' instead of class' if self.hw_class else ''}"
+            )
+        elif self.hw_class is None and self.devices is None:
+            raise ValueError(
+                f"hardware of kind {self.kind!r} needs a class, or devices for an architecture or a machine "
+                f"(or a kind among {', '.join(sorted(CLASSLESS_KINDS - {CLASS_KIND}))})"
             )
         return self
 
@@ -318,8 +366,19 @@ class Catalogue:
         return [e for e in self.entries if e.label == wanted]
 
     def class_of(self, entry: CatalogueEntry) -> CatalogueEntry | None:
-        """The class entry of a hardware product (``None`` for classes and class-less kinds)."""
+        """The class entry of a hardware product, which it ``IS_A`` (``None`` for anything else)."""
         return self.get(entry.hw_class, Label.HARDWARE) if entry.hw_class else None
+
+    def implied_class(self, entry: CatalogueEntry) -> CatalogueEntry | None:
+        """The class a work that targets ``entry`` runs on: a product's class, or the class of the
+        devices an architecture or a machine holds ("Hopper", "DGX H100" -> GPU); else ``None``.
+
+        >>> cat = load_catalogue()
+        >>> [getattr(cat.implied_class(cat.get(n)), "name", None) for n in ("A100", "DGX H100", "NVLink")]
+        ['GPU', 'GPU', None]
+        """
+        named = entry.hw_class or entry.devices
+        return self.get(named, Label.HARDWARE) if named else None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -353,6 +412,8 @@ class _Pending:
             if key in _LIST_KEYS:
                 self.raw[key] = [*self.raw.get(key, []), *value]
             else:
+                if key in _EITHER_KEYS:
+                    self.raw.pop(_EITHER_KEYS[1 - _EITHER_KEYS.index(key)], None)
                 self.raw[key] = value
         self.where = where
         self.sources.append(str(path))
@@ -476,15 +537,16 @@ def _build(directories: list[Path]) -> Catalogue:
 
     classes = {e.name: e for e in entries if e.is_class}
     for entry in entries:
-        if entry.hw_class is None or entry.hw_class in classes:
-            continue
-        near = owners.get(fold_key(entry.hw_class))
-        hint = f"; did you mean {near.name!r}?" if near is not None and near.is_class else ""
-        raise _error(
-            where_of[id(entry)],
-            f"class {entry.hw_class!r} names no hardware class entry "
-            f"(known: {', '.join(sorted(classes))}){hint}",
-        )
+        for key, named in (("class", entry.hw_class), ("devices", entry.devices)):
+            if named is None or named in classes:
+                continue
+            near = owners.get(fold_key(named))
+            hint = f"; did you mean {near.name!r}?" if near is not None and near.is_class else ""
+            raise _error(
+                where_of[id(entry)],
+                f"{key} {named!r} names no hardware class entry "
+                f"(known: {', '.join(sorted(classes))}){hint}",
+            )
     for entry in entries:
         if entry.variant_of is None:
             continue

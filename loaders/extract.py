@@ -72,6 +72,8 @@ class _Builder:
         props: dict[str, Any] = {"name": entry.name, "aliases": list(entry.aliases), "kind": entry.kind, "catalogued": True}
         if entry.vendor:
             props["vendor"] = entry.vendor
+        if entry.devices:  # an architecture or a machine: no product of a class, so no IS_A
+            props["devices"] = entry.devices
         if entry.hw_class:
             props["class"] = entry.hw_class
             class_key = entity_key(Label.HARDWARE, entry.hw_class)
@@ -251,7 +253,9 @@ def _hardware_class(hint: str) -> str:
 
 
 def _is_targetable(entry: CatalogueEntry) -> bool:
-    return entry.label == "Hardware" and (entry.kind == "class" or bool(entry.hw_class))
+    """A class, a product of one, or an architecture or a machine whose devices are of one: not an
+    interconnect, a memory or an instruction set."""
+    return entry.label == "Hardware" and (entry.kind == "class" or bool(entry.hw_class or entry.devices))
 
 
 # "12,000 GPU hours" counts time, not devices
@@ -317,8 +321,9 @@ def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
     """Can this mention inside a comparison span be what the paper is measured against?
 
     Hardware classes never are; a hardware product only when it opens the span ('faster than an
-    A100'), not when it sets the scene ('over 2,048 A100 GPUs'); a technique family only when it
-    is named by a proper name (LoRA, DARTS), not a common phrase ('network pruning')."""
+    A100'), not when it sets the scene ('over 2,048 A100 GPUs'); a technique only when it is named
+    by a proper name (LoRA, DARTS; or the name of a method the catalogue knows the paper of, as
+    written: Adam, PPO), not a common phrase ('network pruning') or a generic acronym ('GEMM')."""
     if m.entry.label == "Hardware":
         # "faster than an A100", "over the latest NVIDIA A100 and H100 GPUs", "compared to a GPU (GTX 1080)";
         # not "faster than X on 2,048 A100 GPUs" (a setting, after a preposition or a count)
@@ -327,7 +332,9 @@ def _is_comparison_target(m: Mention, before_in_span: str) -> bool:
         return False  # "efficient vision transformer designs": a kind of model, not one
     if m.entry.label == "Technique":
         words = m.text.split()
-        return is_artifact_name(m.text) if len(words) == 1 else all(w[:1].isupper() or w[:1].isdigit() for w in words)
+        if len(words) > 1:
+            return all(w[:1].isupper() or w[:1].isdigit() for w in words)
+        return is_artifact_name(m.text) or (m.entry.origin is not None and m.text == m.entry.name)
     return True
 
 
@@ -575,10 +582,11 @@ class Extractor:
             b.relate(RelType.TARGETS, b.paper_key, b.catalogued(hw_class), {**cite, "via": [name]})
 
     def _target(self, b: _Builder, m: Mention, cite: dict[str, Any], text: str) -> None:
-        """TARGETS the hardware, and the classes it implies: a product's own class, a class named
-        inside the phrase ('GPU clusters' -> GPU too), and a cluster for many devices ('2,048 A100s')."""
+        """TARGETS the hardware, and the classes it implies: a product's own class, the class of the
+        devices of an architecture or a machine ('Hopper', 'a DGX H100' -> GPU), a class named inside
+        the phrase ('GPU clusters' -> GPU too), and a cluster for many devices ('2,048 A100s')."""
         b.relate(RelType.TARGETS, b.paper_key, b.catalogued(m.entry), cite)
-        implied = [self.matcher.catalogue.get(m.entry.hw_class)] if m.entry.hw_class else []
+        implied = [self.matcher.catalogue.implied_class(m.entry)]
         if m.entry.kind == "class":
             implied += [self.matcher.lookup(w) for w in re.split(r"[\s-]+", m.text)]
         if _device_count(text[: m.start]) >= MANY_DEVICES and not _DURATION.match(text[m.end :]):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 
 from loaders.automaton import AliasStarts, fold_key
 from loaders.catalogue import Catalogue, CatalogueEntry, load_catalogue
@@ -100,6 +101,8 @@ def _compile(aliases: list[str], flags: int) -> re.Pattern[str] | None:
 
 
 _STRICT, _LOOSE = 1, 2
+_VENDOR_WORDS = 4  # the longest vendor name the lookup strips ("Allen Institute for AI")
+_WORD_GAP = re.compile(r"\s+|-")
 _MAX_REMEMBERED = 100_000  # surface forms whose lookup is kept
 
 
@@ -152,7 +155,8 @@ class EntityMatcher:
         self._context_hits: dict[tuple[str, ...], bool] = {}
 
     def lookup(self, text: str) -> CatalogueEntry | None:
-        """The entry a surface form names, if any (plural and possessive endings allowed)."""
+        """The entry a surface form names, if any (plural and possessive endings allowed, and the
+        entry's vendor's name before it: 'SambaNova SN40L')."""
         if text not in self._lookups:
             if len(self._lookups) >= _MAX_REMEMBERED:
                 self._lookups.clear()
@@ -160,6 +164,17 @@ class EntityMatcher:
         return self._lookups[text]
 
     def _lookup(self, text: str) -> CatalogueEntry | None:
+        """The entry of a surface form, or of one written after its own vendor's name ('SambaNova
+        SN40L', 'Google TPU v4': that entry, not a new artifact; 'Intel A100' is not the A100)."""
+        if (hit := self._named(text)) is not None:
+            return hit
+        for gap in islice(_WORD_GAP.finditer(text), _VENDOR_WORDS):  # "SambaNova SN40L", "OpenAI-o3"
+            hit = self._named(text[gap.end() :])
+            if hit is not None and hit.vendor and fold(hit.vendor) == fold(text[: gap.start()]):
+                return hit
+        return None
+
+    def _named(self, text: str) -> CatalogueEntry | None:
         forms = [text] + [text[: -len(end)] for end in ("'s", "es", "s") if text.endswith(end)]
         for form in forms:
             if (hit := self._by_exact.get(_exact_key(form))) is not None:

@@ -402,11 +402,15 @@ def hardware_together(v: View, limit: int) -> list[Row]:
         if v.label(p) == "Paper" and v.label(h) == "Hardware":
             by_paper.setdefault(p, set()).add(h)
     linked = {frozenset((a, b)) for a, b in v.ends("IS_A")}
+
+    def implies(a: str, b: str) -> bool:  # Hopper and GPU, DGX H100 and GPU: b is a's devices' class
+        return v.props(a).get("devices") == v.name(b)
+
     pairs: dict[tuple[str, str], set[str]] = {}
     for p, hs in by_paper.items():
         for a in hs:
             for b in hs:
-                if a < b and frozenset((a, b)) not in linked:
+                if a < b and frozenset((a, b)) not in linked and not implies(a, b) and not implies(b, a):
                     pairs.setdefault((v.name(a), v.name(b)), set()).add(p)
     return _top_pairs(pairs, limit)
 

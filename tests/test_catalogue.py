@@ -11,6 +11,7 @@ from graph.model import Label
 from loaders.catalogue import (
     CATALOGUE_DIR,
     CLASSLESS_KINDS,
+    DEVICES_KINDS,
     Catalogue,
     CatalogueEntry,
     CatalogueError,
@@ -66,14 +67,84 @@ def test_every_hardware_product_has_an_existing_class(cat: Catalogue) -> None:
         if entry.is_class:
             continue
         if entry.kind in CLASSLESS_KINDS:
-            assert entry.hw_class is None, entry.name
+            assert entry.hw_class is None and entry.devices is None, entry.name
             continue
-        assert entry.hw_class in class_names, entry.name
+        if entry.kind in DEVICES_KINDS:  # an architecture or a machine: the class of its devices
+            assert entry.hw_class is None and entry.devices in class_names, entry.name
+            continue
+        assert entry.hw_class in class_names and entry.devices is None, entry.name
         assert cat.class_of(entry) is not None and cat.class_of(entry).is_class
 
 
 def test_only_hardware_has_a_class(cat: Catalogue) -> None:
-    assert all(e.hw_class is None for e in cat if e.label is not Label.HARDWARE)
+    assert all(e.hw_class is None and e.devices is None for e in cat if e.label is not Label.HARDWARE)
+
+
+# ---- what counts as a product of a class (issue 22) ------------------------------------------
+
+@pytest.mark.parametrize(
+    ("name", "devices"),
+    [
+        # architectures: a design many products implement (H100, H200, GH200 are Hopper GPUs)
+        ("Hopper", "GPU"), ("Ampere", "GPU"), ("Volta", "GPU"), ("Blackwell", "GPU"), ("CDNA 3", "GPU"),
+        ("Skylake", "CPU"),
+        # machines that hold devices: servers, racks, appliances, cloud instances, FPGA platforms
+        ("DGX H100", "GPU"), ("DGX A100", "GPU"), ("DGX-2", "GPU"), ("HGX H100", "GPU"),
+        ("GB200 NVL72", "GPU"), ("CS-2", "accelerator"), ("IPU-M2000", "accelerator"),
+        ("AWS F1", "FPGA"), ("Project Catapult", "FPGA"),
+    ],
+)
+def test_architectures_and_machines_are_no_products_of_a_class(cat: Catalogue, name: str, devices: str) -> None:
+    entry = cat.get(name, Label.HARDWARE)
+    assert entry is not None and entry.kind in DEVICES_KINDS, name
+    assert (entry.hw_class, entry.devices) == (None, devices)
+    assert cat.class_of(entry) is None  # no IS_A: "hardware grouped by class" does not list it
+    assert cat.implied_class(entry).name == devices  # a paper that targets it runs on these
+
+
+@pytest.mark.parametrize("name", ["NVLink", "InfiniBand", "PCIe", "CXL", "NVSwitch", "HBM3", "Tensor Core", "AVX-512"])
+def test_interconnects_memories_and_units_have_neither_class_nor_devices(cat: Catalogue, name: str) -> None:
+    entry = cat.get(name, Label.HARDWARE)
+    assert entry.kind in CLASSLESS_KINDS and (entry.hw_class, entry.devices) == (None, None)
+    assert cat.implied_class(entry) is None
+
+
+def test_a_class_lists_only_its_products(cat: Catalogue) -> None:
+    gpus = {e.name for e in cat.by_label(Label.HARDWARE) if e.hw_class == "GPU"}
+    assert {"A100", "H100", "V100", "GH200", "MI300X", "RTX 4090"} <= gpus
+    assert not {"Hopper", "Ampere", "Volta", "DGX H100", "DGX A100", "HGX H100", "GB200 NVL72"} & gpus
+    assert all(cat.get(n, Label.HARDWARE).kind not in DEVICES_KINDS for n in gpus)
+
+
+@pytest.mark.parametrize("name", ["Sapphire Rapids", "Cascade Lake", "Ice Lake", "Granite Rapids"])
+def test_a_xeon_generation_is_a_cpu_product(cat: Catalogue, name: str) -> None:
+    # Intel's processor codenames name Xeon generations, not the cores inside them
+    entry = cat.get(name, Label.HARDWARE)
+    assert (entry.kind, entry.hw_class, entry.devices) == ("cpu", "CPU", None)
+
+
+def test_a_chip_and_the_machine_built_of_it_are_two_entries(cat: Catalogue) -> None:
+    assert cat.get("GB200 NVL72") is not cat.get("GB200") and cat.get("GB200").hw_class == "GPU"
+    assert cat.get("IPU-M2000") is not cat.get("GC200") and cat.get("GC200").hw_class == "accelerator"
+    assert cat.get("Dojo").hw_class == "cluster" and cat.get("D1 chip").hw_class == "accelerator"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["SGD", "Adam", "AdamW", "Adafactor", "Adagrad", "RMSprop", "LAMB", "LARS", "Lion", "Shampoo", "Sophia",
+     "Muon", "K-FAC", "GaLore", "8-bit Adam", "PPO", "DPO", "GRPO", "Noisy Student"],
+)
+def test_optimizers_and_training_algorithms_are_techniques(cat: Catalogue, name: str) -> None:
+    entry = cat.get(name)
+    assert entry is not None and entry.label is Label.TECHNIQUE, (name, entry and entry.label)
+
+
+def test_every_kind_belongs_to_one_label(cat: Catalogue) -> None:
+    labels: dict[str, set[Label]] = {}
+    for entry in cat:
+        labels.setdefault(entry.kind, set()).add(entry.label)
+    assert {k: v for k, v in labels.items() if len(v) > 1} == {}
+    assert labels["optimizer"] == {Label.TECHNIQUE}
 
 
 def test_no_surface_form_collides_across_entities(cat: Catalogue) -> None:
@@ -127,7 +198,7 @@ def test_kinds_names_and_contexts_are_well_formed(cat: Catalogue) -> None:
         ("Frontier", "Frontier", Label.HARDWARE, "supercomputer", "cluster"),
         ("RTX 4090", "RTX 4090", Label.HARDWARE, "gpu", "GPU"),
         ("GH200", "GH200", Label.HARDWARE, "gpu", "GPU"),
-        ("DGX-2", "DGX-2", Label.HARDWARE, "gpu-server", "GPU"),
+        ("DGX-2", "DGX-2", Label.HARDWARE, "gpu-server", None),
         ("Alveo U280", "Alveo U280", Label.HARDWARE, "fpga-board", "FPGA"),
         ("STM32F7", "STM32F7", Label.HARDWARE, "microcontroller", "microcontroller"),
         ("Edge TPU", "Edge TPU", Label.HARDWARE, "tpu", "TPU"),
@@ -235,6 +306,14 @@ def test_extra_dir_is_merged(tmp_path: Path) -> None:
     assert shipped.get("vLLM").vendor is None
 
 
+def test_an_extension_may_turn_a_product_into_a_machine_and_back(tmp_path: Path) -> None:
+    write(tmp_path / "a", "x.toml", '[[entity]]\nname = "GH200"\nlabel = "Hardware"\nkind = "gpu-server"\ndevices = "GPU"\n')
+    write(tmp_path / "b", "y.toml", '[[entity]]\nname = "DGX H100"\nlabel = "Hardware"\nkind = "gpu"\nclass = "GPU"\n')
+    merged = load_catalogue([tmp_path / "a", tmp_path / "b"])
+    assert (merged.get("GH200").hw_class, merged.get("GH200").devices) == (None, "GPU")
+    assert (merged.get("DGX H100").hw_class, merged.get("DGX H100").devices) == ("GPU", None)
+
+
 def test_later_extra_dir_overrides_earlier(tmp_path: Path) -> None:
     write(tmp_path / "a", "x.toml", '[[entity]]\nname = "Foo"\nlabel = "Technique"\nkind = "alpha"\n')
     write(tmp_path / "b", "y.toml", '[[entity]]\nname = "foo"\nlabel = "Technique"\nkind = "beta"\n'
@@ -293,6 +372,13 @@ def test_class_given_by_alias_suggests_the_canonical_name(tmp_path: Path) -> Non
         ('[[entity]]\nname = "X1"\nlabel = "System"\nkind = "a"\nclass = "GPU"\n', "class"),
         ('[[entity]]\nname = "X1"\nlabel = "Hardware"\nkind = "gpu"\n', "needs a class"),
         ('[[entity]]\nname = "X1"\nlabel = "Hardware"\nkind = "class"\nclass = "GPU"\n', "class"),
+        # an architecture or a server is no product of the class of its devices
+        ('[[entity]]\nname = "X1"\nlabel = "Hardware"\nkind = "gpu-server"\nclass = "GPU"\n', "devices"),
+        ('[[entity]]\nname = "X1"\nlabel = "Hardware"\nkind = "microarchitecture"\n', "devices"),
+        ('[[entity]]\nname = "X1"\nlabel = "Hardware"\nkind = "gpu"\nclass = "GPU"\ndevices = "GPU"\n', "not both"),
+        ('[[entity]]\nname = "X1"\nlabel = "Hardware"\nkind = "interconnect"\ndevices = "GPU"\n', "interconnect"),
+        ('[[entity]]\nname = "X1"\nlabel = "Hardware"\nkind = "gpu-server"\ndevices = "Graphics"\n', "'Graphics'"),
+        ('[[entity]]\nname = "X1"\nlabel = "System"\nkind = "a"\ndevices = "GPU"\n', "devices"),
         ('[[entities]]\nname = "X1"\nlabel = "System"\nkind = "a"\n', "top-level"),
         ('[[entity]]\nname = "X1"\nlabel = "System"\nkind = "a"\naliases = ["FlashAttention2"]\n',
          "FlashAttention-2"),

@@ -355,3 +355,65 @@ def test_named_systems_after_a_kind_noun_are_baselines() -> None:
     got = relation("Lapa: Fast Attention", "We present Lapa. Lapa achieves 3.5x, 3.2x and 2.8x higher energy efficiency than the "
                    "state-of-the-art works Spatten, Sanger and FACT, respectively.", "COMPARES_TO")
     assert got == ["FACT", "Sanger", "Spatten"]
+
+
+# ---- architectures, servers and vendor-prefixed names (issue 22) ------------------------------
+
+def _extracted(title: str, abstract: str) -> tuple[dict[str, dict], list[tuple[str, str, str, dict]]]:
+    """The nodes by name, and the relationships as (type, start name, end name, properties)."""
+    result = EXTRACTOR.extract(ListingEntry(title=title, abstract=abstract, source="t.txt", title_line=1, abstract_line=2))
+    names = {n.key: n.properties.get("name") or n.properties.get("title") for n in [result.paper, *result.nodes]}
+    nodes = {n.properties["name"]: {"label": n.label.value, **n.properties} for n in result.nodes if "name" in n.properties}
+    return nodes, [(r.type.value, names[r.start], names[r.end], r.properties) for r in result.relationships]
+
+
+@pytest.mark.parametrize(
+    "abstract, named",
+    [
+        ("We evaluate RollServe on Hopper GPUs.", "Hopper"),
+        ("We tune the CUDA kernels of RollServe for the Hopper architecture.", "Hopper"),
+        ("We run RollServe on NVIDIA Volta and Ampere GPUs.", "Ampere"),
+        ("We evaluate RollServe on a DGX H100 node.", "DGX H100"),
+        ("RollServe serves 1,000 users from one NVIDIA GB200 NVL72 rack.", "GB200 NVL72"),
+    ],
+)
+def test_an_architecture_or_a_server_is_targeted_with_the_class_of_its_devices_and_is_no_product(abstract: str, named: str) -> None:
+    nodes, rels = _extracted("RollServe: Serving at Scale", abstract)
+    targets = {end: props for kind, _, end, props in rels if kind == "TARGETS"}
+    assert named in targets and "GPU" in targets, targets  # papers-targeting GPU finds the paper
+    if "GPU" not in abstract:
+        assert targets["GPU"]["via"] == [named]
+    assert not [r for r in rels if r[0] == "IS_A" and r[1] == named]  # no product of GPU
+    assert nodes[named]["devices"] == "GPU" and "class" not in nodes[named]
+
+
+def test_a_product_is_still_a_product_of_its_class() -> None:
+    nodes, rels = _extracted("RollServe: Serving at Scale", "We evaluate RollServe on H100 GPUs.")
+    assert ("IS_A", "H100", "GPU") in {r[:3] for r in rels} and nodes["H100"]["class"] == "GPU"
+
+
+def test_a_vendor_before_a_catalogued_name_is_that_entry_not_a_new_system() -> None:
+    # the seed "SambaNova SN40L: ..." was a System "SambaNova SN40L" beside the Hardware SN40L
+    nodes, rels = _extracted("Groq LPU: Deterministic Inference at Scale", "We describe the Groq LPU, a deterministic accelerator for inference.")
+    assert [r[2] for r in rels if r[0] == "PROPOSES"] == ["LPU"]
+    assert [n for n in nodes if "LPU" in n] == ["LPU"] and nodes["LPU"]["label"] == "Hardware"
+
+
+@pytest.mark.parametrize(
+    "sentence, baselines",
+    [
+        ("RollServe trains GPT-2 1.4x faster than Adam and Adafactor with the same learning rate.", ["Adafactor", "Adam"]),
+        ("RollServe converges in 30% fewer steps than AdamW and Lion during pre-training.", ["AdamW", "Lion"]),
+        ("RollServe aligns the model better than DPO and GRPO on chat benchmarks.", ["DPO", "GRPO"]),
+    ],
+)
+def test_optimizers_are_techniques_still_read_as_baselines(sentence: str, baselines: list[str]) -> None:
+    nodes, rels = _extracted("RollServe: Training at Scale", "We present RollServe, a training optimizer. " + sentence)
+    assert sorted(r[2] for r in rels if r[0] == "COMPARES_TO") == baselines
+    assert {nodes[b]["label"] for b in baselines} == {"Technique"}
+
+
+def test_a_product_written_without_its_line_name_is_the_catalogued_product() -> None:
+    # "A6000" was a new Hardware node beside the catalogued RTX A6000 (and a System when compared)
+    nodes, rels = _extracted("RollServe: Serving at Scale", "We evaluate RollServe on an NVIDIA A6000 GPU.")
+    assert "RTX A6000" in {r[2] for r in rels if r[0] == "TARGETS"} and "A6000" not in nodes

@@ -116,3 +116,18 @@ def test_extraction_time_grows_linearly_with_the_abstract() -> None:
     small, large = seconds(10_000), seconds(100_000)
     # ten times the text: about ten times the time (it was over thirty when the work was quadratic)
     assert large / small < 20, (small, large)
+
+
+def test_a_vendor_before_a_name_looks_up_the_vendor_s_entry() -> None:
+    matcher = default_matcher()
+    assert matcher.lookup("SambaNova SN40L").name == "SN40L"
+    assert matcher.lookup("Google TPU v4").name == "TPU v4" and matcher.lookup("NVIDIA DGX H100").name == "DGX H100"
+    assert matcher.lookup("OpenAI-o3").name == "o3" and matcher.lookup("ARM Neoverse-N1").name == "Neoverse"
+    assert matcher.lookup("Intel A100") is None  # another vendor's word makes another name
+    assert matcher.lookup("SambaNova") is None
+
+
+def test_every_entry_is_found_after_its_vendor_s_name() -> None:
+    matcher, catalogue = default_matcher(), load_catalogue()
+    missed = [(e.vendor, form) for e in catalogue if e.vendor for form in e.surface_forms if matcher.lookup(f"{e.vendor} {form}") is not e]
+    assert missed == []

@@ -197,3 +197,44 @@ def test_a_listing_stops_at_its_limit_and_says_so_where_the_rows_are_not(store: 
     assert cut.stderr.strip() == "kg: the first 3 rows (the limit); -p limit=N for up to N"
     whole = kg(store, "query", "papers-targeting", "-p", "hardware=GPU", "-p", f"limit={len(everything) + 1}", "--format", "json")
     assert json.loads(whole.stdout) == everything and whole.stderr == ""
+
+
+# ---- architectures, servers and one node per real thing, on the seeds (issue 22) --------------
+
+ARCHITECTURES_AND_SERVERS = {"Hopper", "Ampere", "Volta", "Turing", "Ada Lovelace", "DGX-2", "DGX A100", "DGX H100"}
+
+
+@needs_seeds
+def test_a_class_groups_its_products_not_architectures_or_servers(store: Path) -> None:
+    kgraph = KnowledgeGraph.open(Settings(store=store))
+    products = {r["start"] for r in kgraph.query("neighbourhood", name="GPU", depth=1, limit=1000) if r["type"] == "IS_A"}
+    assert {"A100", "H100", "V100"} <= products and not ARCHITECTURES_AND_SERVERS & products, products
+
+
+@needs_seeds
+def test_papers_targeting_a_class_still_find_papers_on_its_architectures_and_servers(store: Path) -> None:
+    kgraph = KnowledgeGraph.open(Settings(store=store))
+    gpu = {r["paper"] for r in kgraph.query("papers-targeting", hardware="GPU", limit=100000)}
+    for named in ("Hopper", "Volta", "DGX-2"):
+        on_it = {r["paper"] for r in kgraph.query("papers-targeting", hardware=named, limit=100000)}
+        assert on_it and on_it <= gpu, named
+    rows = kgraph.query("papers-targeting", hardware="GPU", limit=100000)
+    assert not ARCHITECTURES_AND_SERVERS & {r["hardware"] for r in rows}  # listed as GPU, not as a product of it
+
+
+@needs_seeds
+def test_hardware_together_pairs_no_architecture_or_server_with_the_class_it_implies(store: Path) -> None:
+    rows = KnowledgeGraph.open(Settings(store=store)).query("hardware-together", limit=100000)
+    pairs = {frozenset((r["first"], r["second"])) for r in rows}
+    assert frozenset(("Ampere", "Hopper")) in pairs  # two architectures one paper measures are a pair
+    assert not {p for p in pairs if "GPU" in p and p & ARCHITECTURES_AND_SERVERS}, pairs
+
+
+@needs_seeds
+def test_one_node_per_real_thing_on_the_seeds(store: Path) -> None:
+    from graph.model import Label
+
+    kgraph = KnowledgeGraph.open(Settings(store=store))
+    nodes = [n for n in kgraph.store.nodes() if n.label is not Label.PAPER]
+    assert [(n.label.value, n.properties["name"]) for n in nodes if "SN40L" in n.properties["name"]] == [("Hardware", "SN40L")]
+    assert {n.label for n in nodes if n.properties.get("kind") == "optimizer"} == {Label.TECHNIQUE}
