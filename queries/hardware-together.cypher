@@ -1,9 +1,8 @@
 // name: hardware-together
 // description: Hardware that papers target together most often (a product and its own class are not a pair).
 // param: limit: int = 20 (1..100000) — how many pairs to list
-:params {limit: 20};
 MATCH (p:Paper)-[:TARGETS]->(a:Hardware), (p)-[:TARGETS]->(b:Hardware)
 WHERE a.key < b.key AND NOT (a)-[:IS_A]-(b)
 RETURN a.name AS first, b.name AS second, count(DISTINCT p) AS papers
 ORDER BY papers DESC, first ASC, second ASC
-LIMIT toInteger($limit)
+LIMIT toInteger(coalesce($limit, 20))
