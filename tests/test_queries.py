@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, needs_seeds
+from conftest import ROOT, SEEDS, needs_seeds
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from queries.catalog import NameNotFound, QueryError, browser_declaration, canned_queries, get_query, parse_query_file
@@ -52,6 +52,10 @@ def test_every_query_file_is_one_statement_that_runs_with_no_parameter_set() -> 
             assert p.required or p.example == p.default, (q.name, p.name)  # unset in Browser = left out of kg query
         # Browser joins a statement's lines: a comment after Cypher would hide the lines below it
         assert all(line.lstrip().startswith("//") for line in text.splitlines() if "//" in line.replace("://", "")), q.name
+
+
+def test_the_readme_shows_the_browser_declaration_for_other_servers() -> None:
+    assert browser_declaration() in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_queries_that_list_labels_and_types_by_name_list_every_one() -> None:
