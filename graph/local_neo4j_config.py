@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.config import read_dotenv
+from queries.catalog import browser_declaration
 
 NEO4J_VERSION = "5.26.30"  # keep in step with the image tag in docker-compose.yml
 # The newest Neo4j Browser on Maven Central. Neo4j's 5.26 tarballs bundle later, calendar-versioned
@@ -286,6 +287,10 @@ def neo4j_conf(layout: Layout, settings: LocalSettings) -> str:
         "",
         "# No phoning home.",
         "dbms.usage_report.enabled=false",
+        "",
+        "# Neo4j Browser, on connecting: every canned query's parameter unset (null), so that a pasted",
+        "# queries/*.cypher file runs with its examples (Neo4j refuses a query naming a parameter it is not sent).",
+        f"browser.post_connect_cmd={browser_declaration().removeprefix(':')}",
         "",
         "# Stop without Bolt's 5 s graceful quiet period (as Neo4j's own test harness does).",
         "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",

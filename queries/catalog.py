@@ -1,15 +1,21 @@
-"""The canned queries: each a ``.cypher`` file that Neo4j Browser can run as it is pasted.
+"""The canned queries: each a ``.cypher`` file that Neo4j Browser runs, and shows the rows of, as it is pasted.
 
-A file starts with a header of comments that names the query, says what it answers and declares
-its parameters, then a ``:params`` line with an example value for each (Neo4j Browser runs it and
-sets them), then the Cypher::
+A file is one Cypher statement. Its header of comments names the query, says what it answers and
+declares its parameters; in the Cypher each parameter is written ``coalesce($name, example)``, so
+that a parameter left unset (null) takes its example::
 
     // name: papers-targeting
     // description: Papers that run on ... a hardware product or class.
     // param: hardware: hardware — a product (A100, TPU v4) or a class (GPU, FPGA)
     // param: limit: int = 20 (0..100000) — how many rows
-    :params {hardware: 'TPU', limit: 20};
-    MATCH ...
+    MATCH ... coalesce($hardware, 'TPU') ... LIMIT toInteger(coalesce($limit, 20))
+
+One statement, because Neo4j Browser shows no rows for a paste of several (a ``:params`` line and
+then the query run as a script: each statement gets a status, none a table). Neo4j refuses a
+query that names a parameter it is not sent, so the Browser must hold every parameter: the server
+of ``kg neo4j up`` has the Browser run :func:`browser_declaration` (each one null) as it connects;
+``:param name => 'FlashAttention'`` then sets one alone, and ``:param name => null`` unsets it.
+An optional parameter's example is its default, so an unset one answers as ``kg query`` does.
 
 Parameter types: ``str``, ``words`` (text with at least one letter or digit), ``int`` (an optional
 ``(min..max)``), ``float``, ``bool``, and three kinds
@@ -17,8 +23,8 @@ of names that are looked up before the query runs, so that a name that matches n
 with suggestions instead of giving an empty table: ``entity`` (a system, hardware or technique by
 name or alias), ``hardware`` (the same, hardware only) and ``paper`` (part of a title).
 
-Neo4j runs the file's Cypher; the embedded store runs its twin in :mod:`queries.embedded`, which
-returns the same rows in the same order.
+Neo4j runs the file's Cypher (``kg query`` sends every parameter); the embedded store runs its twin
+in :mod:`queries.embedded`, which returns the same rows in the same order.
 
 >>> [q.name for q in canned_queries()][:3]
 ['baseline-chains', 'beats-proposed-by', 'compared-together']
@@ -31,6 +37,7 @@ returns the same rows in the same order.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -43,7 +50,8 @@ _TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool,
 _PARAM = re.compile(
     r"^(\w+):\s*(\w+)\s*(?:=\s*(\S+))?\s*(?:\((-?\d+)\.\.(-?\d+)\))?\s*(?:[—-]+\s*(.*))?$"
 )
-_EXAMPLE = re.compile(r"(\w+)\s*:\s*('(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false)")
+_EXAMPLE = re.compile(r"coalesce\(\$(\w+),\s*('(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false)\)")
+_USE = re.compile(r"\$(\w+)")
 _TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
 
 
@@ -145,7 +153,7 @@ class CannedQuery(BaseModel):
 
     @property
     def example(self) -> dict[str, Any]:
-        """The ``:params`` line's values: a call that answers on the seeds."""
+        """What the Cypher takes for a parameter left null (``coalesce``): a call that answers on the seeds."""
         return {p.name: p.example for p in self.parameters}
 
     def stopped_at_limit(self, raw: dict[str, Any], rows: list[Any]) -> bool:
@@ -187,24 +195,33 @@ def _parse_param(value: str, path: Path) -> Parameter:
     return param
 
 
-def _parse_examples(line: str) -> dict[str, Any]:
+def _literal(text: str) -> Any:
+    if text.startswith("'"):
+        return re.sub(r"\\(.)", r"\1", text[1:-1])
+    if text in ("true", "false"):
+        return text == "true"
+    return float(text) if "." in text else int(text)
+
+
+def _parse_examples(cypher: str, path: Path) -> dict[str, Any]:
+    """Each parameter's example, from its ``coalesce($name, example)``; every use must be written so."""
+    code = "\n".join(line for line in cypher.splitlines() if not line.lstrip().startswith("//"))
+    written = _EXAMPLE.findall(code)
+    if Counter(_USE.findall(code)) != Counter(key for key, _ in written):
+        raise QueryError(f"{path.name}: write every parameter as coalesce($name, example), so Neo4j Browser runs the file with it unset")
     out: dict[str, Any] = {}
-    for key, literal in _EXAMPLE.findall(line):
-        if literal.startswith("'"):
-            out[key] = re.sub(r"\\(.)", r"\1", literal[1:-1])
-        elif literal in ("true", "false"):
-            out[key] = literal == "true"
-        else:
-            out[key] = float(literal) if "." in literal else int(literal)
+    for key, literal in written:
+        if out.setdefault(key, _literal(literal)) != _literal(literal):
+            raise QueryError(f"{path.name}: ${key} has two examples")
     return out
 
 
 def parse_query_file(path: Path) -> CannedQuery:
     header: dict[str, str] = {}
     params: list[Parameter] = []
-    examples: dict[str, Any] | None = None
     body: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
         m = re.match(r"^//\s*(\w+):\s*(.*)$", line)
         if m and not body:
             key, value = m.group(1), m.group(2).strip()
@@ -212,19 +229,22 @@ def parse_query_file(path: Path) -> CannedQuery:
                 params.append(_parse_param(value, path))
             else:
                 header[key] = value
-        elif line.startswith(":params") and not body:
-            examples = _parse_examples(line)
         elif line.strip() or body:
             body.append(line)
     if "name" not in header:
         raise QueryError(f"{path.name}: no '// name:' header")
-    if examples is None or set(examples) != {p.name for p in params}:
-        raise QueryError(f"{path.name}: the ':params {{…}};' line must give an example for each parameter")
+    cypher = "\n".join(body).strip()
+    if ";" in text or any(line.startswith(":") for line in body):  # Browser splits a paste at every ';'
+        raise QueryError(f"{path.name}: a canned query is one Cypher statement, no ';' (Neo4j Browser shows no rows for several)")
+    examples = _parse_examples(cypher, path)
+    if set(examples) != {p.name for p in params}:
+        raise QueryError(f"{path.name}: the Cypher must give an example for each parameter, as coalesce($name, example)")
     for p in params:
         p.example = p.convert(examples[p.name], header["name"])
+        if not p.required and p.example != p.default:
+            raise QueryError(f"{path.name}: coalesce(${p.name}, …) must give its default, {p.default!r}")
     return CannedQuery(
-        name=header["name"], description=header.get("description", ""), parameters=params,
-        cypher="\n".join(body).strip(), path=str(path),
+        name=header["name"], description=header.get("description", ""), parameters=params, cypher=cypher, path=str(path),
     )
 
 
@@ -239,3 +259,14 @@ def get_query(name: str) -> CannedQuery:
             return q
     names = ", ".join(q.name for q in canned_queries())
     raise QueryError(f"no canned query named {name!r}; try one of: {names}")
+
+
+def browser_declaration() -> str:
+    """The Neo4j Browser command that declares every canned query's parameter unset (null), so a
+    pasted file runs with its examples (Neo4j refuses a query naming a parameter it is not sent).
+
+    >>> browser_declaration()
+    ':params {depth: null, hardware: null, limit: null, metric: null, name: null, q: null, title: null, variants: null}'
+    """
+    names = sorted({p.name for q in canned_queries() for p in q.parameters})
+    return ":params {" + ", ".join(f"{name}: null" for name in names) + "}"

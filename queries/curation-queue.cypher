@@ -1,7 +1,6 @@
 // name: curation-queue
 // description: Names the extractor discovered that the catalogue does not know yet, most cited first: candidates to add to loaders/catalogue.
 // param: limit: int = 25 (1..100000) — how many names to list
-:params {limit: 25};
 MATCH (p:Paper)-[r]->(n)
 WHERE n.catalogued = false
 WITH n, p, r ORDER BY p.title ASC, type(r) ASC
@@ -9,4 +8,4 @@ WITH n, count(DISTINCT p) AS papers, collect(type(r)) AS types, collect(p.title)
 RETURN n.name AS name, labels(n)[0] AS label, n.kind AS kind, papers,
        [t IN ['COMPARES_TO', 'PROPOSES', 'TARGETS', 'USES'] WHERE t IN types] AS relations, example, evidence
 ORDER BY papers DESC, name ASC
-LIMIT toInteger($limit)
+LIMIT toInteger(coalesce($limit, 25))

@@ -1,6 +1,5 @@
 // name: graph-stats
 // description: How many nodes of each label and relationships of each type the graph holds.
-:params {};
 // Each COUNT of one label or one type is read from Neo4j's count store, not by scanning.
 UNWIND [
   ['node', 'Paper', COUNT { (:Paper) }], ['node', 'System', COUNT { (:System) }],

@@ -1,8 +1,7 @@
 // name: paper-comparisons
 // description: What a paper compares against, with the numbers it states and the sentence that says so.
 // param: title: paper — part of the paper's title, any case or punctuation
-:params {title: 'Seesaw'};
-WITH reduce(f = '', c IN split(replace(replace(toLower($title), '+', 'plus'), '#', 'sharp'), '') | f + CASE WHEN c =~ '[a-z0-9]' THEN c ELSE '' END) AS f
+WITH reduce(f = '', c IN split(replace(replace(toLower(coalesce($title, 'Seesaw')), '+', 'plus'), '#', 'sharp'), '') | f + CASE WHEN c =~ '[a-z0-9]' THEN c ELSE '' END) AS f
 MATCH (p:Paper) WHERE p.fold CONTAINS f
 MATCH (p)-[r:COMPARES_TO]->(b)
 RETURN p.title AS paper, b.name AS baseline, coalesce(r.claims, []) AS claims,

@@ -1,8 +1,7 @@
 // name: paper
 // description: Everything a paper proposes, compares against, targets and uses, each with its citation.
 // param: title: paper — part of the paper's title, any case or punctuation
-:params {title: 'Seesaw'};
-WITH reduce(f = '', c IN split(replace(replace(toLower($title), '+', 'plus'), '#', 'sharp'), '') | f + CASE WHEN c =~ '[a-z0-9]' THEN c ELSE '' END) AS f
+WITH reduce(f = '', c IN split(replace(replace(toLower(coalesce($title, 'Seesaw')), '+', 'plus'), '#', 'sharp'), '') | f + CASE WHEN c =~ '[a-z0-9]' THEN c ELSE '' END) AS f
 MATCH (p:Paper) WHERE p.fold CONTAINS f
 MATCH (p)-[r]->(x)
 RETURN p.title AS paper, type(r) AS relation, x.name AS name, labels(x)[0] AS label,

@@ -8,6 +8,7 @@ import yaml
 
 from conftest import ROOT
 from graph.local_neo4j_config import NEO4J_VERSION
+from queries.catalog import browser_declaration
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 NEO4J = COMPOSE["services"]["neo4j"]
@@ -43,3 +44,7 @@ def test_the_container_advertises_the_host_ports_it_is_reached_on() -> None:
     host_ports = {p.rsplit(":", 1)[1]: p.split(":", 1)[1].rsplit(":", 1)[0] for p in NEO4J["ports"]}
     assert env["NEO4J_server_bolt_advertised__address"] == f"localhost:{host_ports['7687']}"
     assert env["NEO4J_server_http_advertised__address"] == f"localhost:{host_ports['7474']}"
+
+
+def test_the_browser_declares_the_canned_queries_parameters_on_connecting_as_the_local_server_does() -> None:
+    assert NEO4J["environment"]["NEO4J_browser_post__connect__cmd"] == browser_declaration().removeprefix(":")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph.local_neo4j_config import Layout, LocalNeo4jError, LocalSettings, apoc_conf, neo4j_conf
+from queries.catalog import browser_declaration
 
 KG = str(Path(sys.executable).with_name("kg"))
 
@@ -60,6 +61,12 @@ def test_unrestricted_procedures_default_to_apoc_and_the_user_can_change_them(tm
 def test_an_unrestricted_value_that_is_not_procedure_names_is_refused(bad: str) -> None:
     with pytest.raises(LocalNeo4jError, match="KG_NEO4J_UNRESTRICTED"):
         LocalSettings.from_values({"KG_NEO4J_UNRESTRICTED": bad})
+
+
+def test_the_browser_declares_the_canned_queries_parameters_on_connecting(tmp_path: Path) -> None:
+    # Browser prefixes each command with ':'; a pasted canned file then runs with its examples
+    conf = _single(neo4j_conf(Layout(tmp_path), LocalSettings()))
+    assert ":" + conf["browser.post_connect_cmd"] == browser_declaration()
 
 
 def test_apoc_may_read_and_write_files_only_in_the_import_directory() -> None:

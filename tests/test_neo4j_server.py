@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import DriverError, Neo4jError
 
-from conftest import ROOT
+from conftest import ROOT, SEEDS, needs_seeds
 from graph.local_neo4j import check_login
 from graph.local_neo4j_config import Layout, LocalSettings
 
@@ -121,12 +122,24 @@ def test_apoc_writes_and_reads_files_in_the_import_directory_only(server: LocalS
 
 
 @pytest.fixture(scope="module")
-def browser_page(server: LocalSettings) -> Iterator[Any]:
+def chromium() -> Iterator[Any]:
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs Debian's chromium)", pytrace=False)
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs these tests")
-    from playwright.sync_api import Route, sync_playwright
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_browser(chromium: Any, server: LocalSettings) -> Any:
+    """A new tab on the server's Neo4j Browser, as a user opens it (not yet logged in)."""
+    from playwright.sync_api import Route
 
     def loopback_only(route: Route) -> None:
         if urlsplit(route.request.url).hostname in LOOPBACK:
@@ -134,16 +147,27 @@ def browser_page(server: LocalSettings) -> Iterator[Any]:
         else:  # web fonts, telemetry: nothing leaves this machine
             route.abort()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(30_000)
-            page.route("**/*", loopback_only)
-            page.goto(f"{server.http_url}/browser/")
-            yield page
-        finally:
-            browser.close()
+    page = chromium.new_page()
+    page.set_default_timeout(30_000)
+    page.route("**/*", loopback_only)
+    page.goto(f"{server.http_url}/browser/")
+    return page
+
+
+@pytest.fixture(scope="module")
+def browser_page(server: LocalSettings, chromium: Any) -> Iterator[Any]:
+    page = open_browser(chromium, server)
+    yield page
+    page.close()
+
+
+def log_in(page: Any, server: LocalSettings) -> None:
+    page.select_option("[data-testid=bolt-scheme-select]", "bolt://")
+    page.fill("[data-testid=boltaddress]", f"127.0.0.1:{server.bolt_port}")
+    page.fill("[data-testid=username]", server.username)
+    page.fill("[data-testid=password]", server.password)
+    page.click("[data-testid=connect]")
+    page.get_by_text(f"You are connected as user {server.username}").wait_for()
 
 
 def test_the_browser_offers_the_advertised_bolt_address_to_connect_to(server: LocalSettings, browser_page: Any) -> None:
@@ -154,13 +178,7 @@ def test_the_browser_offers_the_advertised_bolt_address_to_connect_to(server: Lo
 
 def test_the_browser_logs_in_and_runs_a_query(server: LocalSettings, browser_page: Any) -> None:
     page = browser_page
-    page.select_option("[data-testid=bolt-scheme-select]", "bolt://")
-    page.fill("[data-testid=boltaddress]", f"127.0.0.1:{server.bolt_port}")
-    page.fill("[data-testid=username]", server.username)
-    page.fill("[data-testid=password]", server.password)
-    page.click("[data-testid=connect]")
-    connected = page.get_by_text(f"You are connected as user {server.username}")
-    connected.wait_for()
+    log_in(page, server)
     assert f"to bolt://127.0.0.1:{server.bolt_port}" in page.locator("body").inner_text()
 
     page.locator(".monaco-editor").first.click()
@@ -179,33 +197,93 @@ def run(page: Any, text: str) -> None:
     page.click("[data-testid=editor-Run]")
 
 
-def test_a_canned_query_file_pasted_into_the_browser_runs_with_its_example(server: LocalSettings, browser_page: Any) -> None:
+FRAME = "[data-testid=frame]"
+DONE = re.compile(r"Started streaming (\d+) records?|\(no changes, no records\)|ERROR")
+
+
+def shown_rows(page: Any, text: str) -> tuple[list[str], list[list[str]]]:
+    """Run ``text`` on a cleared stream; the column names and cells of the one frame it shows."""
+    run(page, ":clear")
+    page.wait_for_function(f"() => document.querySelectorAll('{FRAME}').length === 0")
+    run(page, text)
+    frame = page.locator(FRAME).first
+    frame.get_by_text(DONE).first.wait_for()
+    body = frame.inner_text()
+    assert page.locator(FRAME).count() == 1 and "ERROR" not in body, body[-600:]
+    if "no changes, no records" in body:
+        return [], []
+    columns, rows = frame.locator("[role=table]").evaluate("""t => [
+        [...t.querySelectorAll('[role=columnheader]')].map(h => h.innerText),
+        [...t.querySelectorAll('tbody [role=row]')].map(r => [...r.querySelectorAll('[role=cell]')].map(c => c.innerText))]""")
+    streamed = DONE.search(body)
+    assert streamed and int(streamed.group(1)) == len(rows), "the table shows every row"  # no page of a longer table
+    return columns, rows
+
+
+def set_param(page: Any, name: str, literal: str) -> None:
+    run(page, f":param {name} => {literal}")
+    page.locator(FRAME).first.get_by_text("Successfully set your parameters").wait_for()
+
+
+def as_shown(value: Any) -> str:
+    """A value as a Browser table cell shows it."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(as_shown(v) for v in value) + "]"
+    return repr(value)
+
+
+def table_of(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    return (list(rows[0]), [[as_shown(v) for v in row.values()] for row in rows]) if rows else ([], [])
+
+
+def cypher_literal(value: Any) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'" if isinstance(value, str) else json.dumps(value)
+
+
+# Another value for a query's first parameter: the first of these whose answer on the seeds has rows
+# and differs from the example's.
+OTHER_VALUES = {"entity": ["PyTorch", "FlashAttention"], "hardware": ["A100", "FPGA"], "paper": ["Sarathi", "Megatron", "ParaFold"],
+                "words": ["pipeline parallelism"], "int": [3]}
+
+
+def another_value(kg: Any, query: Any, example_rows: list[dict[str, Any]]) -> tuple[str, Any, list[dict[str, Any]]]:
+    param = query.parameters[0]
+    for value in OTHER_VALUES[param.type]:
+        rows = kg.query(query.name, **{**query.example, param.name: value})
+        if rows and rows != example_rows:
+            return param.name, value, rows
+    raise AssertionError(f"add a value for {param.name!r} of {query.name!r} that answers otherwise on the seeds")
+
+
+@needs_seeds
+def test_every_canned_file_pasted_whole_shows_its_rows_and_follows_a_parameter_set_alone(server: LocalSettings, chromium: Any) -> None:
     from graph.api import KnowledgeGraph
     from graph.config import Settings
-    from queries.catalog import canned_queries, get_query
+    from queries.catalog import canned_queries
 
     settings = Settings(backend="neo4j", neo4j_uri=server.local_uri, neo4j_username=server.username,
                         neo4j_password=server.password, neo4j_database=server.database)
     with KnowledgeGraph.open(settings) as kg:
-        kg.load([ROOT / "loaders" / "examples"])  # other tests' data may be there too; it is cleared after
+        kg.load([SEEDS])  # other tests' data may be there too; the rows are compared with kg's on the same graph
+        page = open_browser(chromium, server)
         try:
-            page = browser_page  # logged in by the test above
-            # Every file as it is: ':params …;' then the query. The Browser sends a number from
-            # ':params' as a float, and a '//' comment after Cypher would swallow the lines it joins.
-            query = get_query("papers-comparing-to")
-            for query in [*(q for q in canned_queries() if q != query), query]:
-                run(page, Path(query.path).read_text(encoding="utf-8"))
-                statuses = page.locator("[data-testid=multi-statement-list-icon]")
-                statuses.nth(1).wait_for()
-                page.wait_for_function(  # both statements ran: none is pending any more
-                    "() => [...document.querySelectorAll('[data-testid=multi-statement-list-icon]')]"
-                    ".every(e => e.title !== 'Status: pending')"
-                )
-                assert [statuses.nth(i).get_attribute("title") for i in range(2)] == ["Status: success"] * 2, query.name
-            run(page, query.cypher)  # the query alone now finds the parameters the file set
-            table = page.locator("[role=table]").filter(has_text="PagedServe")
-            table.first.wait_for()
-            text = table.first.inner_text()
-            assert "baseline" in text and "vLLM" in text and "1.8" in text
+            log_in(page, server)
+            # The server declares the canned queries' parameters when the Browser connects.
+            page.get_by_text("Successfully set your parameters").first.wait_for()
+            for query in canned_queries():
+                text = Path(query.path).read_text(encoding="utf-8")  # the whole file, as a user pastes it
+                example = kg.query(query.name, **query.example)
+                assert shown_rows(page, text) == table_of(example), query.name
+                if not query.parameters:
+                    continue
+                name, value, rows = another_value(kg, query, example)
+                set_param(page, name, cypher_literal(value))  # only this one: the others keep their defaults
+                assert shown_rows(page, text) == table_of(rows), (query.name, name, value)
+                set_param(page, name, "null")  # unset again: the next file with this parameter answers its example
         finally:
+            page.close()
             kg.store.clear()

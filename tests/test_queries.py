@@ -4,16 +4,17 @@ finding names however they are spelt (the Neo4j side of each is in test_neo4j.py
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, needs_seeds
+from conftest import ROOT, SEEDS, needs_seeds
 from graph.api import KnowledgeGraph
 from graph.config import Settings
-from queries.catalog import NameNotFound, QueryError, canned_queries, get_query, parse_query_file
+from queries.catalog import NameNotFound, QueryError, browser_declaration, canned_queries, get_query, parse_query_file
 
 KG = str(Path(sys.executable).with_name("kg"))
 
@@ -40,14 +41,21 @@ def test_queries_list_every_parameter_with_an_example(tmp_path: Path) -> None:
             assert p["type"] and p["description"] and p["example"] is not None, (q["name"], p)
 
 
-def test_every_query_file_pastes_into_neo4j_browser_as_it_is() -> None:
+def test_every_query_file_is_one_statement_that_runs_with_no_parameter_set() -> None:
+    # Neo4j Browser shows rows only for a paste of one statement, and holds the parameters the
+    # server declared as null when it connected (browser_declaration): each falls back to its example.
     for q in canned_queries():
-        lines = Path(q.path).read_text(encoding="utf-8").splitlines()
-        params = [line for line in lines if line.startswith(":params")]
-        assert len(params) == 1 and params[0].endswith("};"), q.name  # Browser runs it, then the query
-        assert ":params" not in q.cypher and "$" in q.cypher or not q.parameters
+        text = Path(q.path).read_text(encoding="utf-8")
+        assert ";" not in text and not any(line.startswith(":") for line in text.splitlines()), q.name
+        for p in q.parameters:
+            assert f"coalesce(${p.name}, " in q.cypher and p.name in browser_declaration(), (q.name, p.name)
+            assert p.required or p.example == p.default, (q.name, p.name)  # unset in Browser = left out of kg query
         # Browser joins a statement's lines: a comment after Cypher would hide the lines below it
-        assert all(line.lstrip().startswith("//") for line in lines if "//" in line.replace("://", "")), q.name
+        assert all(line.lstrip().startswith("//") for line in text.splitlines() if "//" in line.replace("://", "")), q.name
+
+
+def test_the_readme_shows_the_browser_declaration_for_other_servers() -> None:
+    assert browser_declaration() in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_queries_that_list_labels_and_types_by_name_list_every_one() -> None:
@@ -114,10 +122,22 @@ def test_parameters_are_checked_before_any_query_runs() -> None:
     assert issubclass(NameNotFound, QueryError)
 
 
-def test_a_query_file_without_examples_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("body, error", [
+    ("MATCH (n {name: $name}) RETURN n.name AS name", "coalesce"),  # Browser would need $name set
+    ("MATCH (n {name: coalesce($name, 'vLLM')}) WHERE n.x <> $name RETURN n.name AS name", "coalesce"),
+    ("MATCH (n) RETURN n.name AS name", "example for each parameter"),
+    ("MATCH (n {name: coalesce($name, 'a')}) WHERE n.x <> coalesce($name, 'b') RETURN n.name AS name", "two examples"),
+    (":params {name: 'vLLM'};\nMATCH (n {name: coalesce($name, 'vLLM')}) RETURN n.name AS name", "one Cypher statement"),
+    ("MATCH (n {name: coalesce($name, 'vLLM')}) RETURN n.name AS name;", "one Cypher statement"),
+    ("MATCH (n {name: coalesce($name, 'vLLM')}) RETURN n.name AS name LIMIT toInteger(coalesce($limit, 5))", "its default, 10"),
+])
+def test_a_query_file_neo4j_browser_could_not_run_as_pasted_is_refused(tmp_path: Path, body: str, error: str) -> None:
     path = tmp_path / "q.cypher"
-    path.write_text("// name: q\n// param: name: entity — a name\nMATCH (n) RETURN n.name AS name ORDER BY name\n", encoding="utf-8")
-    with pytest.raises(QueryError, match="example for each parameter"):
+    header = "// name: q\n// param: name: entity — a name\n"
+    if "$limit" in body:
+        header += "// param: limit: int = 10 — how many\n"
+    path.write_text(header + body + "\n", encoding="utf-8")
+    with pytest.raises(QueryError, match=error):
         parse_query_file(path)
 
 
@@ -185,7 +205,8 @@ def test_every_query_that_takes_a_name_folds_it_like_the_python_lookup() -> None
     for q in canned_queries():
         for p in q.parameters:
             if p.type in ("entity", "hardware", "paper"):
-                assert FOLD_CYPHER.format(param=f"${p.name}") in q.cypher, (q.name, p.name)
+                fold = re.escape(FOLD_CYPHER).replace(re.escape("{param}"), rf"coalesce\(\${p.name}, '[^']*'\)")
+                assert re.search(fold, q.cypher), (q.name, p.name)
 
 
 @needs_seeds
