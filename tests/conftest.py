@@ -150,3 +150,46 @@ def hub_graph(papers: int = 30) -> tuple[list[Any], list[Any]]:
     ]
     rels += [rel(RelType.TARGETS, p.key, "hardware:accel") for p in near + far]
     return [engine, accel, trick, *near, *far], rels
+
+
+# ---- a local Neo4j of a test's own: a fresh home beside the fetched server, on free ports ---------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetched_neo4j_home() -> Path | None:
+    """A home where `kg neo4j fetch` put the server's artifacts (the test server's first)."""
+    from graph.local_neo4j_config import Layout
+    from graph.local_neo4j_fetch import is_fetched
+
+    candidates = [os.environ.get("KG_NEO4J_HOME"), ROOT / ".cache" / "neo4j-test", ROOT / ".cache" / "neo4j",
+                  ROOT / ".cache" / "neo4j-admin-test"]
+    for c in candidates:
+        if c and is_fetched(Layout(Path(c).resolve())):
+            return Path(c).resolve()
+    return None
+
+
+def fresh_server_home(home: Path) -> tuple[int, int]:
+    """Make ``home`` a new, stopped server home that shares the fetched server's lib and plugins;
+    its Bolt and HTTP ports. Skips (fails under KG_REQUIRE_NEO4J=1) when nothing was fetched."""
+    import shutil
+
+    from graph.local_neo4j_fetch import FETCH_MARKER
+
+    source = fetched_neo4j_home()
+    if source is None or shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        if _required():
+            pytest.fail("KG_REQUIRE_NEO4J=1 but no fetched local Neo4j (kg neo4j fetch) or Java is here", pytrace=False)
+        pytest.skip("no fetched local Neo4j server (kg neo4j fetch) or no Java")
+    home.mkdir(parents=True)
+    for part in ("lib", "plugins"):
+        (home / part).symlink_to(source / part, target_is_directory=True)
+    (home / "FETCHED").write_text(FETCH_MARKER + "\n")
+    return free_port(), free_port()

@@ -11,8 +11,6 @@ import csv
 import io
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import FIXTURES, ROOT, SEEDS
+from conftest import FIXTURES, SEEDS, fresh_server_home
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.export import export_lines
@@ -170,24 +168,6 @@ def test_kg_neo4j_import_refuses_a_directory_that_is_no_export_in_one_line(tmp_p
 # ---- the real importer --------------------------------------------------------------------------
 
 
-def _fetched_home() -> Path | None:
-    from graph.local_neo4j_config import Layout
-    from graph.local_neo4j_fetch import is_fetched
-
-    candidates = [os.environ.get("KG_NEO4J_HOME"), ROOT / ".cache" / "neo4j-test", ROOT / ".cache" / "neo4j",
-                  ROOT / ".cache" / "neo4j-admin-test"]
-    for c in candidates:
-        if c and is_fetched(Layout(Path(c).resolve())):
-            return Path(c).resolve()
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _comparable(lines: list[str]) -> list[dict]:
     """Export lines without empty lists: Neo4j's importer cannot write one (it is left unset)."""
     out = []
@@ -203,14 +183,8 @@ def test_neo4j_admin_imports_the_export_and_the_server_holds_the_same_graph(tmp_
     from graph.local_neo4j import LocalNeo4j
     from graph.export_admin import import_into_local_server
     from graph.local_neo4j_config import Layout
-    from graph.local_neo4j_fetch import FETCH_MARKER
     from graph.neo4j_store import Neo4jStore
 
-    source_home = _fetched_home()
-    if source_home is None or shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        if os.environ.get("KG_REQUIRE_NEO4J") == "1":
-            pytest.fail("KG_REQUIRE_NEO4J=1 but no fetched local Neo4j (kg neo4j fetch) or Java is here", pytrace=False)
-        pytest.skip("no fetched local Neo4j server (kg neo4j fetch) or no Java")
     started = time.monotonic()
     listing = tmp_path / "quoted.txt"
     listing.write_text(
@@ -224,11 +198,7 @@ def test_neo4j_admin_imports_the_export_and_the_server_holds_the_same_graph(tmp_
     export = write_admin_import(kg.store.nodes(), kg.store.relationships(), tmp_path / "import")
 
     home = tmp_path / "home"
-    home.mkdir()
-    for part in ("lib", "plugins"):
-        (home / part).symlink_to(source_home / part, target_is_directory=True)
-    (home / "FETCHED").write_text(FETCH_MARKER + "\n")
-    bolt, http = _free_port(), _free_port()
+    bolt, http = fresh_server_home(home)
     password = "admin-import-test"
     for key, value in {"KG_NEO4J_HOME": str(home), "NEO4J_URI": f"bolt://127.0.0.1:{bolt}", "NEO4J_BOLT_PORT": str(bolt),
                        "NEO4J_HTTP_PORT": str(http), "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": password,

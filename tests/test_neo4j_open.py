@@ -14,9 +14,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, fresh_server_home
 from test_docs import QUESTIONS, blocks
-from test_export_admin import _fetched_home, _free_port
 
 pytestmark = pytest.mark.neo4j
 
@@ -26,20 +25,9 @@ CLAIMS_IDIOM = "MATCH ()-[r:COMPARES_TO]->() UNWIND range(0, size(r.claims) - 1)
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    from graph.local_neo4j_fetch import FETCH_MARKER
-
-    source_home = _fetched_home()
-    if source_home is None:
-        if os.environ.get("KG_REQUIRE_NEO4J") == "1":
-            pytest.fail("KG_REQUIRE_NEO4J=1 but no fetched local Neo4j (kg neo4j fetch)", pytrace=False)
-        pytest.skip("no fetched local Neo4j server (kg neo4j fetch)")
     root = tmp_path_factory.mktemp("open")
     home = root / "home"
-    home.mkdir()
-    for part in ("lib", "plugins"):
-        (home / part).symlink_to(source_home / part, target_is_directory=True)
-    (home / "FETCHED").write_text(FETCH_MARKER + "\n")
-    bolt, http = _free_port(), _free_port()
+    bolt, http = fresh_server_home(home)
     values = {"PATH": os.environ["PATH"], "HOME": str(root), "LANG": "C.UTF-8", "KG_NEO4J_HOME": str(home),
               "NEO4J_URI": f"bolt://127.0.0.1:{bolt}", "NEO4J_BOLT_PORT": str(bolt), "NEO4J_HTTP_PORT": str(http),
               "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": "open-test-password", "KG_STORE": str(root / "store")}

@@ -23,13 +23,10 @@ from neo4j.exceptions import DriverError, Neo4jError
 from conftest import ROOT, SEEDS, needs_seeds
 from graph.local_neo4j import check_login
 from graph.local_neo4j_config import Layout, LocalSettings
+from test_viz_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 pytestmark = pytest.mark.neo4j
 
-CHROMIUM = Path("/usr/bin/chromium")
-# As a root CI process on a machine with no outside network (see the project's machine notes).
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOOPBACK = {"127.0.0.1", "localhost"}
 
 
@@ -122,19 +119,9 @@ def test_apoc_writes_and_reads_files_in_the_import_directory_only(server: LocalS
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs Debian's chromium)", pytrace=False)
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs these tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def chromium(browser: Any) -> Any:
+    """Debian's Chromium, headless: the fixture the page tests share."""
+    return browser
 
 
 def open_browser(chromium: Any, server: LocalSettings) -> Any:
