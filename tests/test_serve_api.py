@@ -87,6 +87,29 @@ def test_queries_search_and_stats_list_what_the_cli_lists(client: TestClient, st
     assert found[0]["name"] == "vLLM" and found[0]["label"] == "System"
 
 
+
+def assert_rows_tell_when_they_stopped_at_the_limit(client: TestClient) -> None:
+    """``truncated`` and ``limit`` say the rows reached the limit, and a Link asks for the same
+    query with ten times the limit (no offset: the first rows again, then more)."""
+    for path, params, more in (("/api/queries/most-compared", {"limit": "2"}, "/api/queries/most-compared?limit=20"),
+                               ("/api/queries/papers-comparing-to", {"name": "vLLM", "limit": "1"},
+                                "/api/queries/papers-comparing-to?name=vLLM&limit=10"),
+                               ("/api/search", {"q": "vllm", "limit": "1"}, "/api/search?q=vllm&limit=10")):
+        capped = client.get(path, params=params)
+        body = capped.json()
+        assert (len(body["rows"]), body["truncated"], body["limit"]) == (int(params["limit"]), True, int(params["limit"])), path
+        assert capped.headers["link"] == f'<{more}>; rel="related"; title="more rows: the same query with a larger limit"', path
+        assert client.get(more).json()["rows"][: len(body["rows"])] == body["rows"], path
+        whole = client.get(path, params={**params, "limit": "100000"})
+        assert whole.json()["truncated"] is False and whole.json()["limit"] == 100000 and "link" not in whole.headers, path
+    stats = client.get("/api/queries/graph-stats")
+    assert (stats.json()["truncated"], stats.json()["limit"], stats.headers.get("link")) == (False, None, None)
+
+
+def test_the_json_api_tells_when_rows_stopped_at_the_limit(client: TestClient) -> None:
+    assert_rows_tell_when_they_stopped_at_the_limit(client)
+
+
 # ---- errors: one line, the right status, never a traceback ---------------------------------------
 
 
@@ -395,6 +418,12 @@ def test_on_neo4j_every_canned_query_answers_with_the_cli_rows(neo_client: TestC
         assert answer.json()["rows"] == json.loads(printed.stdout), query.name
     assert neo_client.get("/api/queries/papers-comparing-to", params={"name": "vLMM"}).status_code == 404
     assert neo_client.get("/entity/vLLM").status_code == 200
+
+
+
+@pytest.mark.neo4j
+def test_on_neo4j_the_json_api_tells_when_rows_stopped_at_the_limit(neo_client: TestClient) -> None:
+    assert_rows_tell_when_they_stopped_at_the_limit(neo_client)
 
 
 @pytest.mark.neo4j

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.api import KnowledgeGraph, Profile
@@ -40,6 +40,9 @@ class QueryResult(BaseModel):
     query: str
     params: dict[str, Any] = Field(description="The parameters as bound (defaults filled in)")
     rows: list[dict[str, Any]] = Field(description="The rows `kg query NAME --format json` prints")
+    truncated: bool = Field(description="True when the rows reached the query's limit, so more may be left: the Link "
+                                        "header (rel=\"related\") asks for the same query with a larger limit")
+    limit: int | None = Field(description="The limit the rows were cut at; null for a query without one")
 
 
 class ShowResult(BaseModel):
@@ -58,6 +61,33 @@ class CypherResult(BaseModel):
     rows: list[dict[str, Any]]
     truncated: bool = Field(description="True when the statement had more rows than the server's row cap")
     row_cap: int
+
+
+MORE_ROWS = 10  # a "more rows" link asks for this many times the limit (within the parameter's maximum)
+
+
+def larger_limit(query: CannedQuery, limit: int) -> int | None:
+    """The limit a "more rows" link asks for, or None when ``limit`` is already the most allowed.
+
+    >>> larger_limit(get_query("most-compared"), 20), larger_limit(get_query("most-compared"), 50_000), larger_limit(get_query("search"), 100_000)
+    (200, 100000, None)
+    """
+    maximum = next(p.maximum for p in query.parameters if p.name == "limit")
+    wanted = limit * MORE_ROWS if maximum is None else min(limit * MORE_ROWS, maximum)
+    return wanted if wanted > limit else None
+
+
+def answer(query: CannedQuery, raw: dict[str, Any], rows: list[dict[str, Any]], request: Request, response: Response) -> QueryResult:
+    """The rows of ``query`` as the API answers them: whether they stopped at the limit, and if so a
+    Link to more. There is no offset, so the link is not a next page (rel="next" would have a client
+    append rows it already has) but the same URL with a larger limit, the first rows again and then more."""
+    params = query.bind(raw)
+    limit = params.get("limit")
+    truncated = query.stopped_at_limit(raw, rows)
+    if truncated and (more := larger_limit(query, limit)):
+        url = request.url.include_query_params(limit=more)
+        response.headers["Link"] = f'<{url.path}?{url.query}>; rel="related"; title="more rows: the same query with a larger limit"'
+    return QueryResult(query=query.name, params=params, rows=rows, truncated=truncated, limit=limit)
 
 
 def query_url(q: CannedQuery, values: dict[str, Any], prefix: str = "/api/queries/") -> str:
@@ -109,15 +139,11 @@ def router(pool: GraphPool, cypher_rows: int, cypher_timeout: float) -> APIRoute
                     "query's parameters, types, defaults and example), e.g. /api/queries/papers-targeting?hardware=TPU. "
                     "A name that matches nothing answers 404 with the closest names.",
     )
-    async def run_query(request: Request, name: Annotated[str, Path(description="A canned query's name")]) -> QueryResult:
+    async def run_query(request: Request, response: Response, name: Annotated[str, Path(description="A canned query's name")]) -> QueryResult:
         query = known_query(name)
         raw = dict(request.query_params)
-
-        def work(kg: KnowledgeGraph) -> QueryResult:
-            rows = kg.query(query.name, **raw)
-            return QueryResult(query=query.name, params=query.bind(raw), rows=rows)
-
-        return await pool.run(work)
+        rows = await pool.run(lambda kg: kg.query(query.name, **raw))
+        return answer(query, raw, rows, request, response)
 
     @api.get("/show/{name:path}", response_model=ShowResult, dependencies=STRICT, summary="Everything known about one entity or paper (kg show)")
     async def show(name: Annotated[str, Path(description="An entity's name or alias, any spelling, or part of a paper's title")]) -> ShowResult:
@@ -130,15 +156,16 @@ def router(pool: GraphPool, cypher_rows: int, cypher_timeout: float) -> APIRoute
         return await pool.run(work)
 
     @api.get("/search", response_model=QueryResult, dependencies=STRICT, summary="Papers and entities whose text holds every word (the search query)")
-    async def search(q: Annotated[str, Query(description="Words to look for, any case")],
+    async def search(request: Request, response: Response, q: Annotated[str, Query(description="Words to look for, any case")],
                      limit: Annotated[str | None, Query(description="How many results (default 20)")] = None) -> QueryResult:
-        return await run_canned("search", {"q": q, "limit": limit})
+        return await run_canned("search", {"q": q, "limit": limit}, request, response)
 
     @api.get("/neighbourhood/{name:path}", response_model=QueryResult, dependencies=STRICT,
              summary="The relationships around an entity, nearest first, each with its citation (the neighbourhood query)")
-    async def neighbourhood(name: str, depth: Annotated[str | None, Query(description="1 or 2 steps (default 1)")] = None,
+    async def neighbourhood(request: Request, response: Response, name: str,
+                            depth: Annotated[str | None, Query(description="1 or 2 steps (default 1)")] = None,
                             limit: Annotated[str | None, Query(description="How many relationships at most (default 100)")] = None) -> QueryResult:
-        return await run_canned("neighbourhood", {"name": name, "depth": depth, "limit": limit})
+        return await run_canned("neighbourhood", {"name": name, "depth": depth, "limit": limit}, request, response)
 
     @api.get("/claims/{name:path}", response_model=list[ClaimRow], dependencies=STRICT, summary="Every claim against one baseline (kg chart's rows)")
     async def claims(name: str, variants: Annotated[bool, Query(description="Count the baseline's variants too")] = True) -> list[ClaimRow]:
@@ -155,9 +182,10 @@ def router(pool: GraphPool, cypher_rows: int, cypher_timeout: float) -> APIRoute
 
         return await pool.run(work)
 
-    async def run_canned(name: str, given: dict[str, str | None]) -> QueryResult:
+    async def run_canned(name: str, given: dict[str, str | None], request: Request, response: Response) -> QueryResult:
         query = get_query(name)
         raw = {k: v for k, v in given.items() if v is not None}
-        return await pool.run(lambda kg: QueryResult(query=name, params=query.bind(raw), rows=kg.query(name, **raw)))
+        rows = await pool.run(lambda kg: kg.query(name, **raw))
+        return answer(query, raw, rows, request, response)
 
     return api
