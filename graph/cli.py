@@ -446,6 +446,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     /api/queries, /api/queries/NAME?PARAM=VALUE, /api/show/NAME, /api/search?q=WORDS,
     /api/neighbourhood/NAME?depth=N, /api/claims/NAME, and POST /api/cypher (Neo4j backend:
     read-only, at most 1,000 rows and 5 s). A `kg load` while serving shows in the next request.
+    On Neo4j it first runs every canned query once, so that Neo4j has planned them all.
 
     Binds 127.0.0.1 unless told. With KG_SERVE_TOKEN set, every request needs it
     (`Authorization: Bearer TOKEN`, or open a page once with ?token=TOKEN); any other --host

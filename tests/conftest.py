@@ -4,7 +4,12 @@ and a real Neo4j server for the tests marked ``neo4j``."""
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -156,11 +161,33 @@ def hub_graph(papers: int = 30) -> tuple[list[Any], list[Any]]:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def kg_serve(args: list[str], env: dict[str, str], cwd: Path | None = None, timeout: float = 60) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """A real ``kg ARGS serve --port PORT`` process on a free loopback port: its base URL once it
+    accepts connections, and the process (stopped, its output read, on leaving)."""
+    kg = str(Path(sys.executable).with_name("kg"))
+    port = free_port()
+    proc = subprocess.Popen([kg, *args, "serve", "--port", str(port)], env={**os.environ, "KG_SERVE_TOKEN": "", **env}, cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"kg serve did not start: {proc.communicate()[1]}", pytrace=False)
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}", proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def fetched_neo4j_home() -> Path | None:

@@ -5,8 +5,10 @@ one line with the status the CLI's exit code stands for, and the guard holds (to
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +17,15 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from hypothesis import given, settings as hsettings, strategies as st
 
-from conftest import FIXTURES, HOSTILE_TITLE, SEEDS, write_hostile_listing
+from conftest import FIXTURES, HOSTILE_TITLE, SEEDS, kg_serve, write_hostile_listing
 from graph.api import KnowledgeGraph
 from graph.cli import main
 from graph.config import Settings
 from graph.neo4j_store import Neo4jStore
 from graph.serve import ServeError, ServeSettings, check_binding, create_app
 from graph.serve.pool import GraphPool
-from queries.catalog import CannedQuery, MissingParameter, canned_queries
+from graph.serve.api_routes import query_url
+from queries.catalog import CannedQuery, MissingParameter, canned_queries, get_query
 
 INPUTS = [SEEDS] if SEEDS.is_dir() else sorted(FIXTURES.glob("*.txt"))
 
@@ -424,6 +427,32 @@ def test_on_neo4j_every_canned_query_answers_with_the_cli_rows(neo_client: TestC
 @pytest.mark.neo4j
 def test_on_neo4j_the_json_api_tells_when_rows_stopped_at_the_limit(neo_client: TestClient) -> None:
     assert_rows_tell_when_they_stopped_at_the_limit(neo_client)
+
+
+
+LISTINGS = ["papers-targeting", "papers-comparing-to", "papers-using", "leaderboard", "systems-for-hardware"]
+
+
+@pytest.mark.neo4j
+def test_on_neo4j_kg_serve_plans_every_canned_query_before_the_first_request(neo_client: TestClient, neo: Neo4jStore,
+                                                                            neo4j_settings: Settings) -> None:
+    """Neo4j's own query statistics (db.stats, QUERIES) time each run's planning: the first request of
+    each listing, with other values than the warm-up's but the same types, reuses the warm-up's plan."""
+    with neo.driver.session(database=neo.database) as session:
+        for call in ("CALL db.clearQueryCaches()", "CALL db.stats.stop('QUERIES')", "CALL db.stats.clear('QUERIES')",
+                     "CALL db.stats.collect('QUERIES')"):
+            session.run(call).consume()
+        with kg_serve([], _neo4j_env(neo4j_settings)) as (base, proc):
+            for name in LISTINGS:
+                query = get_query(name)
+                with urllib.request.urlopen(f"{base}{query_url(query, {**query.example, 'limit': 7})}") as answer:
+                    assert len(json.load(answer)["rows"]) > 0, name
+        runs = {r["query"]: r["invocations"] for r in session.run("CALL db.stats.retrieve('QUERIES') YIELD data RETURN data").value()}
+    for name in LISTINGS:
+        compiled = sorted(run["elapsedCompileTimeInUs"] for run in runs.get(get_query(name).cypher, []))
+        assert len(compiled) == 2 and compiled[0] * 10 < compiled[1], (name, compiled)  # one planned (the warm-up), one not
+    planned = [line for line in proc.communicate()[1].splitlines() if "planned" in line]
+    assert len(planned) == 1 and re.fullmatch(rf"kg serve: planned the {len(canned_queries())} canned queries in \d+\.\d s", planned[0]), planned
 
 
 @pytest.mark.neo4j

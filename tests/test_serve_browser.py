@@ -9,29 +9,20 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import SEEDS, write_hostile_listing
+from conftest import SEEDS, kg_serve, write_hostile_listing
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from test_viz_browser import VIEWPORT, Opened, _ink, browser  # noqa: F401 - browser is the shared Chromium fixture
 
 KG = str(Path(sys.executable).with_name("kg"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -41,25 +32,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     store = out / "kg"
     inputs = [SEEDS, write_hostile_listing(out)] if SEEDS.is_dir() else [write_hostile_listing(out)]
     KnowledgeGraph.open(Settings(store=store)).load(inputs)
-    port = free_port()
-    env = {**os.environ, "KG_BACKEND": "embedded", "KG_SERVE_TOKEN": ""}
-    proc = subprocess.Popen([KG, "--store", str(store), "serve", "--port", str(port)], env=env, cwd=out,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"kg serve did not start: {proc.communicate()[1]}", pytrace=False)
-                time.sleep(0.1)
+    with kg_serve(["--store", str(store)], {"KG_BACKEND": "embedded"}, cwd=out) as (base, _):
         yield base, store
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def open_site(browser: Any, base: str, path: str) -> Iterator[Opened]:

@@ -27,6 +27,9 @@ def serve(settings: Settings, serve: ServeSettings, announce: bool = True) -> No
     check_binding(serve)
     app = create_app(settings, serve)  # a Neo4j that cannot be reached fails here, in one line
     sock = bind(serve.host, serve.port)
+    planned, seconds = app.state.pool.plan_queries()
+    if planned:
+        print(f"kg serve: planned the {planned} canned queries in {seconds:.1f} s", file=sys.stderr, flush=True)
     sys.setswitchinterval(0.001)  # the event loop waits less for the GIL while a worker thread computes
     where = redact(settings.neo4j_uri) if settings.backend == "neo4j" else str(settings.store)
     if announce:
