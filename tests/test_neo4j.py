@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,37 @@ def test_a_listing_reads_a_hub_in_title_order_and_anything_smaller_from_its_rela
                 read = _rows_read_from_the_title_index(result.consume().profile)
                 if hub is not None:  # the title index is read, and only until the rows are found, for a hub alone
                     assert 0 < read < papers / 2 if hub else read == 0, (query, limit, read)
+
+
+
+def _paths(plan: dict[str, Any], above: tuple[tuple[str, str], ...] = ()) -> Iterator[tuple[tuple[str, str], ...]]:
+    """Every path of ``plan`` from its root to a leaf, as (operator, details) pairs."""
+    here = (*above, (plan["operatorType"].split("@")[0], plan.get("args", {}).get("Details", "")))
+    children = plan.get("children", [])
+    if not children:
+        yield here
+    for child in children:
+        yield from _paths(child, here)
+
+
+@pytest.mark.parametrize("sent", ["by kg", "by Neo4j Browser"])
+@pytest.mark.parametrize("name", [*LISTINGS, "leaderboard"])
+def test_each_listing_starts_from_the_name_index_and_reads_a_hub_in_title_order(seeded: Seeded, name: str, sent: str) -> None:
+    """Each listing's plan, with its parameters as kg sends them and as the Browser runs the file
+    (each null, so that coalesce gives the example): it starts from the full-text index of names, no
+    label is scanned, and a hub is read from the index on Paper.title in title order, cut at the
+    limit as it goes (PartialTop: no sort of the hub's papers)."""
+    query = get_query(name)
+    params = query.example if sent == "by kg" else dict.fromkeys(query.example)
+    with seeded.neo.driver.session(database=seeded.neo.database) as session:
+        paths = list(_paths(session.run("EXPLAIN " + query.cypher, params).consume().plan))
+    assert not SCANS & {path[-1][0] for path in paths}, [path[-1] for path in paths]
+    assert any(op == "ProcedureCall" and "db.index.fulltext.queryNodes(" in details for path in paths for op, details in path), paths
+    if name in LISTINGS:
+        seeks = [path for path in paths if path[-1][0] == "NodeIndexSeekByRange"]
+        assert len(seeks) == 1 and "RANGE INDEX p:Paper(title)" in seeks[0][-1][1], seeks
+        branch = [op for op, _ in seeks[0]][[op for op, _ in seeks[0]].index("Union"):]
+        assert "PartialTop" in branch and not {"Top", "Sort"} & set(branch), branch
 
 
 @needs_seeds
