@@ -97,7 +97,8 @@ def assert_rows_tell_when_they_stopped_at_the_limit(client: TestClient) -> None:
     for path, params, more in (("/api/queries/most-compared", {"limit": "2"}, "/api/queries/most-compared?limit=20"),
                                ("/api/queries/papers-comparing-to", {"name": "vLLM", "limit": "1"},
                                 "/api/queries/papers-comparing-to?name=vLLM&limit=10"),
-                               ("/api/search", {"q": "vllm", "limit": "1"}, "/api/search?q=vllm&limit=10")):
+                               ("/api/search", {"q": "vllm", "limit": "1"}, "/api/search?q=vllm&limit=10"),
+                               ("/api/neighbourhood/flash attention 2", {"limit": "1"}, "/api/neighbourhood/flash%20attention%202?limit=10")):
         capped = client.get(path, params=params)
         body = capped.json()
         assert (len(body["rows"]), body["truncated"], body["limit"]) == (int(params["limit"]), True, int(params["limit"])), path

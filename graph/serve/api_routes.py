@@ -86,7 +86,7 @@ def answer(query: CannedQuery, raw: dict[str, Any], rows: list[dict[str, Any]], 
     truncated = query.stopped_at_limit(raw, rows)
     if truncated and (more := larger_limit(query, limit)):
         url = request.url.include_query_params(limit=more)
-        response.headers["Link"] = f'<{url.path}?{url.query}>; rel="related"; title="more rows: the same query with a larger limit"'
+        response.headers["Link"] = f'<{quote(url.path)}?{url.query}>; rel="related"; title="more rows: the same query with a larger limit"'
     return QueryResult(query=query.name, params=params, rows=rows, truncated=truncated, limit=limit)
 
 
