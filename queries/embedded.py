@@ -95,12 +95,13 @@ class View:
 
         ``by_title``: in title order, walking the papers through the index on (label, name) and
         looking each one's relationships up by (start, type, end), so a caller that stops after a
-        few titles has read only those; otherwise read from the ends' own relationships, in no order.
+        few titles has read only those; papers without a title are left out, as the Cypher's walk
+        leaves them. Otherwise read from the ends' own relationships, in no order.
         """
         marks = ",".join("?" * len(ends))
         if by_title:  # CROSS JOIN: SQLite keeps the papers as the outer loop, in the index's order
             sql = (f'SELECT n.key, n.name, r."end", r.props FROM nodes n INDEXED BY nodes_by_title CROSS JOIN rels r ON r.start = n.key '
-                   f'AND r.type = ? AND r."end" IN ({marks}) WHERE n.label = \'Paper\' ORDER BY n.name')
+                   f'AND r.type = ? AND r."end" IN ({marks}) WHERE n.label = \'Paper\' AND n.name IS NOT NULL ORDER BY n.name')
         else:
             sql = (f'SELECT r.start, n.name, r."end", r.props FROM rels r CROSS JOIN nodes n ON n.key = r.start '
                    f'WHERE r.type = ? AND r."end" IN ({marks}) AND n.label = \'Paper\'')
