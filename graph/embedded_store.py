@@ -68,8 +68,11 @@ CREATE TABLE rels (
 """
 #: The queries' indexes. A first load, which builds its store aside, creates them once it has
 #: written every row: sorting a whole column once is much cheaper than a million inserts into it.
+#: One a store lacks (written by an older kg) is created when it is opened (:func:`_upgrade`).
+#: ``nodes_by_title`` lets a listing walk the papers in title order and stop at its limit.
 QUERY_INDEXES = """
 CREATE INDEX nodes_by_label ON nodes (label);
+CREATE INDEX nodes_by_title ON nodes (label, name, key);
 CREATE INDEX nodes_by_fold ON nodes (fold);
 CREATE INDEX rels_by_end ON rels ("end", type, start);
 CREATE INDEX rels_by_type ON rels (type, "end", start);
@@ -409,11 +412,20 @@ def _complete(rel_type: RelType, props: dict[str, Any]) -> dict[str, Any]:
     return with_claim_lists(props) if rel_type is RelType.COMPARES_TO else props
 
 
+def _missing_indexes(conn: sqlite3.Connection) -> list[str]:
+    """The statements of :data:`QUERY_INDEXES` whose index the store does not have."""
+    have = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    return [s for s in _statements(QUERY_INDEXES) if s.split()[2] not in have]
+
+
 def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
-    """Format 3 -> 4 in one transaction of SQLite's own (so it needs no directory lock, and a
-    writer holding that lock may call it): claim lists on every comparison. A store on a read-only
-    file stays as it is; every reader takes a missing list as empty."""
-    if conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0] == str(FORMAT_VERSION):
+    """Format 3 -> 4, and the query indexes an older kg did not create, in one transaction of
+    SQLite's own (so it needs no directory lock, and a writer holding that lock may call it):
+    claim lists on every comparison. An index is no change of format: without it a query gives
+    the same rows, only slower. A store on a read-only file stays as it is; every reader takes a
+    missing list as empty."""
+    current = conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0] == str(FORMAT_VERSION)
+    if current and not _missing_indexes(conn):
         return
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -429,6 +441,8 @@ def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
                 if (complete := with_claim_lists(props)) is not props:
                     conn.execute("UPDATE rels SET props = ? WHERE rowid = ?", (_ENCODE(complete), rowid))
             conn.execute("UPDATE meta SET value = ? WHERE name = 'version'", (str(FORMAT_VERSION),))
+        for statement in _missing_indexes(conn):
+            conn.execute(statement)
         conn.execute("COMMIT")
     except BaseException as exc:
         conn.execute("ROLLBACK")

@@ -8,9 +8,11 @@ every query with its example on both backends). Names are looked up through the 
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from itertools import groupby
 from typing import Any
 
 
@@ -88,6 +90,45 @@ class View:
         for s, p in self.conn.execute('SELECT start, props FROM rels WHERE "end" = ? AND type = ?', (key, rel)):
             yield s, json.loads(p)
 
+    def papers_into(self, rel: str, ends: Collection[str], by_title: bool = False) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """(paper, title, end, properties) of the ``rel`` relationships from papers to ``ends``.
+
+        ``by_title``: in title order, walking the papers through the index on (label, name) and
+        looking each one's relationships up by (start, type, end), so a caller that stops after a
+        few titles has read only those; papers without a title are left out, as the Cypher's walk
+        leaves them. Otherwise read from the ends' own relationships, in no order.
+        """
+        marks = ",".join("?" * len(ends))
+        if by_title:  # CROSS JOIN: SQLite keeps the papers as the outer loop, in the index's order
+            sql = (f'SELECT n.key, n.name, r."end", r.props FROM nodes n INDEXED BY nodes_by_title CROSS JOIN rels r ON r.start = n.key '
+                   f'AND r.type = ? AND r."end" IN ({marks}) WHERE n.label = \'Paper\' AND n.name IS NOT NULL ORDER BY n.name')
+        else:
+            sql = (f'SELECT r.start, n.name, r."end", r.props FROM rels r CROSS JOIN nodes n ON n.key = r.start '
+                   f'WHERE r.type = ? AND r."end" IN ({marks}) AND n.label = \'Paper\'')
+        for p, title, e, props in self.conn.execute(sql, (rel, *ends)):
+            self._heads.setdefault(p, ("Paper", title))
+            yield p, title, e, json.loads(props)
+
+    def is_hub(self, rel: str, ends: Collection[str], limit: int) -> bool:
+        """Whether walking the papers in title order until ``limit`` rows are found reads fewer rows
+        than the ends' own ``rel`` relationships: their number squared exceeds ``limit`` × papers, as
+        the Cypher decides, but with every node counted for the papers (SQLite counts a whole table
+        from its pages, without reading its rows). The relationships are counted only up to that
+        bound. Never on a store without the index on titles (an older kg's, on a read-only file)."""
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'nodes_by_title'").fetchone():
+            return False
+        (nodes,) = self.conn.execute("SELECT count(*) FROM nodes").fetchone()
+        bound = math.isqrt(limit * nodes) + 1
+        marks = ",".join("?" * len(ends))
+        (n,) = self.conn.execute(f'SELECT count(*) FROM (SELECT 1 FROM rels WHERE "end" IN ({marks}) AND type = ? LIMIT ?)',
+                                 (*ends, rel, bound)).fetchone()
+        return bool(n >= bound)
+
+    def out_names(self, key: str, rel: str) -> list[Any]:
+        """The names of the nodes ``key``'s ``rel`` relationships lead to."""
+        rows = self.conn.execute('SELECT n.name FROM rels r CROSS JOIN nodes n ON n.key = r."end" WHERE r.start = ? AND r.type = ?', (key, rel))
+        return [name for (name,) in rows]
+
     def out(self, key: str, rel: str | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
         sql = 'SELECT "end", type, props FROM rels WHERE start = ?'
         rows = self.conn.execute(sql + " AND type = ?", (key, rel)) if rel else self.conn.execute(sql, (key,))
@@ -161,11 +202,15 @@ def _cite(r: dict[str, Any]) -> Row:
     return {k: r.get(k) for k in _CITE}
 
 
-def _distinct(rows: list[Row]) -> list[Row]:
+def _row_key(row: Row) -> tuple[Any, ...]:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in row.items())
+
+
+def _distinct(rows: Iterable[Row]) -> list[Row]:
     """Rows without repeats, in order (values are scalars or lists of scalars)."""
     seen: dict[tuple[Any, ...], Row] = {}
     for row in rows:
-        seen.setdefault(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in row.items()), row)
+        seen.setdefault(_row_key(row), row)
     return list(seen.values())
 
 
@@ -192,33 +237,54 @@ def most_compared(v: View, limit: int) -> list[Row]:
     return [{"baseline": name, "label": label, "papers": n} for name, label, n in rows]
 
 
-def _related_papers(v: View, name: str, rel: str, variants: bool) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    targets = {b for anchor in v.resolve(name) for b in v.with_variants(anchor, variants)}
-    for b in targets:
-        for p, r in v.into(b, rel):
-            if v.label(p) == "Paper":
-                yield p, b, r
+def _named(v: View, name: str, variants: bool) -> set[str]:
+    return {b for anchor in v.resolve(name) for b in v.with_variants(anchor, variants)}
+
+
+PaperRows = Callable[[str, str, str, dict[str, Any]], Iterable[Row]]
+
+
+def _by_title(v: View, rel: str, anchors: set[str], limit: int, rows_of: PaperRows, *order: str) -> list[Row]:
+    """The first ``limit`` distinct rows by ``order`` (the paper's title first) that ``rows_of``
+    makes of each (paper, title, anchor, properties) of ``rel`` into ``anchors``. For a hub the
+    papers are read in title order, and the reading stops at the first title after ``limit`` rows:
+    every row that sorts before the last one kept has been read by then."""
+    if not anchors:
+        return []
+    if not v.is_hub(rel, anchors, limit):
+        rows = _distinct(row for item in v.papers_into(rel, anchors) for row in rows_of(*item))
+        return _order(rows, *order)[:limit]
+    found: dict[tuple[Any, ...], Row] = {}
+    for _, same_title in groupby(v.papers_into(rel, anchors, by_title=True), key=lambda item: item[1]):
+        if len(found) >= limit:
+            break
+        for item in same_title:
+            for row in rows_of(*item):
+                found.setdefault(_row_key(row), row)
+    return _order(list(found.values()), *order)[:limit]
 
 
 @embedded("papers-comparing-to")
 def papers_comparing_to(v: View, name: str, variants: bool, limit: int) -> list[Row]:
-    rows = [
-        {"paper": v.name(p), "baseline": v.name(b), "claims": list(r.get("claims") or []), **_cite(r)}
-        for p, b, r in _related_papers(v, name, "COMPARES_TO", variants)
-    ]
-    return _order(_distinct(rows), "paper", "baseline")[:limit]
+    def rows_of(p: str, title: str, b: str, r: dict[str, Any]) -> list[Row]:
+        return [{"paper": title, "baseline": v.name(b), "claims": list(r.get("claims") or []), **_cite(r)}]
+
+    return _by_title(v, "COMPARES_TO", _named(v, name, variants), limit, rows_of, "paper", "baseline")
 
 
 @embedded("papers-using")
 def papers_using(v: View, name: str, variants: bool, limit: int) -> list[Row]:
-    rows = [{"paper": v.name(p), "used": v.name(b), **_cite(r)} for p, b, r in _related_papers(v, name, "USES", variants)]
-    return _order(_distinct(rows), "paper", "used")[:limit]
+    def rows_of(p: str, title: str, b: str, r: dict[str, Any]) -> list[Row]:
+        return [{"paper": title, "used": v.name(b), **_cite(r)}]
+
+    return _by_title(v, "USES", _named(v, name, variants), limit, rows_of, "paper", "used")
 
 
 @embedded("leaderboard")
 def leaderboard(v: View, name: str, metric: str, variants: bool, limit: int) -> list[Row]:
     rows = []
-    for p, b, r in _related_papers(v, name, "COMPARES_TO", variants):
+    # ordered by metric first, not by title: every comparison with the baseline is read
+    for _, title, b, r in v.papers_into("COMPARES_TO", _named(v, name, variants)):
         best: dict[tuple[Any, Any], tuple[float, str, int]] = {}
         claims = r.get("claims") or []
         for i, claim in enumerate(claims):
@@ -230,7 +296,7 @@ def leaderboard(v: View, name: str, metric: str, variants: bool, limit: int) -> 
                 best[(m, unit)] = (value, claim, i)
         for (m, unit), (value, claim, i) in best.items():
             qualifiers = {"bound": _nth(r.get("claim_bounds"), i) or "unstated", "measured_on": _nth(r.get("claim_hardware"), i) or "unstated"}
-            rows.append({"metric": m, "unit": unit, "best": value, **qualifiers, "paper": v.name(p), "baseline": v.name(b), "claim": claim, **_cite(r)})
+            rows.append({"metric": m, "unit": unit, "best": value, **qualifiers, "paper": title, "baseline": v.name(b), "claim": claim, **_cite(r)})
     return _order(rows, "metric", "unit", "best", "paper", "baseline", desc=("best",))[:limit]
 
 
@@ -289,25 +355,18 @@ def _hardware_and_products(v: View, hardware: str) -> set[str]:
 
 @embedded("papers-targeting")
 def papers_targeting(v: View, hardware: str, limit: int) -> list[Row]:
-    rows = [
-        {"paper": v.name(p), "hardware": v.name(h), **_cite(r)}
-        for h in _hardware_and_products(v, hardware)
-        for p, r in v.into(h, "TARGETS")
-        if v.label(p) == "Paper"
-    ]
-    return _order(_distinct(rows), "paper", "hardware")[:limit]
+    def rows_of(p: str, title: str, h: str, r: dict[str, Any]) -> list[Row]:
+        return [{"paper": title, "hardware": v.name(h), **_cite(r)}]
+
+    return _by_title(v, "TARGETS", _hardware_and_products(v, hardware), limit, rows_of, "paper", "hardware")
 
 
 @embedded("systems-for-hardware")
 def systems_for_hardware(v: View, hardware: str, limit: int) -> list[Row]:
-    rows = [
-        {"paper": v.name(p), "proposed": v.name(s), "hardware": v.name(h)}
-        for h in _hardware_and_products(v, hardware)
-        for p, _ in v.into(h, "TARGETS")
-        if v.label(p) == "Paper"
-        for s, _, _ in v.out(p, "PROPOSES")
-    ]
-    return _order(_distinct(rows), "paper", "proposed", "hardware")[:limit]
+    def rows_of(p: str, title: str, h: str, r: dict[str, Any]) -> list[Row]:
+        return [{"paper": title, "proposed": s, "hardware": v.name(h)} for s in v.out_names(p, "PROPOSES")]
+
+    return _by_title(v, "TARGETS", _hardware_and_products(v, hardware), limit, rows_of, "paper", "proposed", "hardware")
 
 
 @embedded("techniques-by-hardware")

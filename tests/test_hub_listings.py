@@ -1,0 +1,141 @@
+"""The embedded listings on a hub: a class most papers target reads about ``limit`` rows, in
+title order, and gives the rows reading everything would give."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.embedded_store import EmbeddedStore
+from graph.model import Label, Node, Relationship, RelType
+from graph.store import GraphBatch
+from queries.embedded import run_embedded
+
+PAPERS = 3000
+HUB_QUERIES = [
+    ("papers-targeting", {"hardware": "GPU"}),
+    ("systems-for-hardware", {"hardware": "GPU"}),
+    ("papers-comparing-to", {"name": "vLLM"}),
+    ("papers-using", {"name": "PyTorch"}),
+]
+
+
+class _CountedRows:
+    """A cursor's rows, counted as they are taken."""
+
+    def __init__(self, cursor: sqlite3.Cursor, conn: CountingConnection) -> None:
+        self.cursor, self.conn = cursor, conn
+
+    def __iter__(self) -> Iterator[Any]:
+        for row in self.cursor:
+            self.conn.rows += 1
+            yield row
+
+    def fetchone(self) -> Any:
+        row = self.cursor.fetchone()
+        self.conn.rows += row is not None
+        return row
+
+    def fetchall(self) -> list[Any]:
+        rows = self.cursor.fetchall()
+        self.conn.rows += len(rows)
+        return rows
+
+
+class CountingConnection(sqlite3.Connection):
+    """A real connection that counts the rows SQLite hands back to the queries, and its work
+    (steps of its virtual machine, by the hundred), which also counts rows it reads to sort."""
+
+    rows = 0
+    work = 0
+
+    def count_work(self) -> int:
+        self.work += 1
+        return 0
+
+    def execute(self, *args: Any) -> Any:  # type: ignore[override]
+        return _CountedRows(super().execute(*args), self)
+
+
+def _hub_batch() -> GraphBatch:
+    def entity(key: str, label: Label, name: str, **extra: Any) -> Node:
+        return Node(key=key, label=label, properties={"name": name, "aliases": [], **extra})
+
+    def rel(t: RelType, start: str, end: str, line: int) -> Relationship:
+        return Relationship(type=t, start=start, end=end, properties={"evidence": f"{start} {t.value} {end}.", "source": "hub.txt", "line": line})
+
+    nodes = [entity("hardware:gpu", Label.HARDWARE, "GPU", kind="class"), entity("hardware:a100", Label.HARDWARE, "A100", kind="product"),
+             entity("system:vllm", Label.SYSTEM, "vLLM"), entity("system:pytorch", Label.SYSTEM, "PyTorch")]
+    rels = [rel(RelType.IS_A, "hardware:a100", "hardware:gpu", 1)]
+    numbers = list(range(PAPERS))
+    random.Random(7).shuffle(numbers)  # keys in another order than titles
+    for key_no, n in enumerate(numbers):
+        # two papers share each tenth title: one title, two rows
+        paper, title = f"paper:{key_no:05d}", f"Paper {n - n % 10 if n % 10 == 1 else n:05d}"
+        nodes += [Node(key=paper, label=Label.PAPER, properties={"title": title}), entity(f"system:s{key_no}", Label.SYSTEM, f"S{n:05d}")]
+        rels += [rel(RelType.TARGETS, paper, "hardware:gpu", n), rel(RelType.PROPOSES, paper, f"system:s{key_no}", n),
+                 rel(RelType.COMPARES_TO, paper, "system:vllm", n), rel(RelType.USES, paper, "system:pytorch", n)]
+        if n % 3 == 0:
+            rels.append(rel(RelType.TARGETS, paper, "hardware:a100", n))
+    return GraphBatch(nodes=nodes, relationships=rels)
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = EmbeddedStore(tmp_path_factory.mktemp("hub") / "kg")
+    store.merge(_hub_batch())
+    store.close()
+    return store.path
+
+
+def _run(path: Path, name: str, params: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    rows, conn = _counted(path, name, params)
+    return rows, conn.rows
+
+
+def _counted(path: Path, name: str, params: dict[str, Any]) -> tuple[list[dict[str, Any]], CountingConnection]:
+    conn = sqlite3.connect(path, factory=CountingConnection)
+    conn.set_progress_handler(conn.count_work, 100)
+    try:
+        return run_embedded(conn, name, params), conn
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(("name", "params"), HUB_QUERIES)
+def test_a_listing_on_a_hub_reads_about_limit_rows(hub: Path, name: str, params: dict[str, Any]) -> None:
+    rows, read = _run(hub, name, {**params, "limit": 5})
+    assert len(rows) == 5
+    assert read <= 40, f"{name} read {read} rows from SQLite for 5"
+    # nor does SQLite read them all to sort them before handing back five
+    whole = _counted(hub, name, {**params, "limit": 1_000_000})[1].work
+    assert _counted(hub, name, {**params, "limit": 5})[1].work * 10 < whole
+
+
+@pytest.mark.parametrize(("name", "params"), HUB_QUERIES)
+def test_a_listing_on_a_hub_gives_the_first_rows_of_the_whole_listing(hub: Path, name: str, params: dict[str, Any]) -> None:
+    everything, read = _run(hub, name, {**params, "limit": 1_000_000})  # not a hub for this limit: read whole
+    assert read >= PAPERS and len(everything) >= PAPERS
+    assert [r["paper"] for r in everything] == sorted(r["paper"] for r in everything)
+    for limit in (1, 2, 5, 11, 12, 100, 2000):
+        assert _run(hub, name, {**params, "limit": limit})[0] == everything[:limit], limit
+
+
+def test_a_store_without_the_title_index_answers_the_same_and_gets_it_when_opened(hub: Path, tmp_path: Path) -> None:
+    old = tmp_path / "kg" / hub.name
+    old.parent.mkdir()
+    shutil.copyfile(hub, old)
+    with sqlite3.connect(old) as conn:  # as a kg before the index wrote it
+        conn.execute("DROP INDEX nodes_by_title")
+    expected = _run(hub, "papers-targeting", {"hardware": "GPU", "limit": 5})[0]
+    assert _run(old, "papers-targeting", {"hardware": "GPU", "limit": 5})[0] == expected  # not opened by kg: no index yet
+    assert EmbeddedStore(old.parent).run_query("papers-targeting", {"hardware": "GPU", "limit": 5}) == expected
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'nodes_by_title'").fetchone()
+    assert _run(old, "papers-targeting", {"hardware": "GPU", "limit": 5})[1] <= 40
