@@ -12,8 +12,11 @@ import pytest
 from benchmarks.generate import write_listings
 from graph.answers import kept_queries
 from graph.api import KnowledgeGraph
+from graph.config import Settings
 from graph.embedded_store import FORMAT_VERSION, EmbeddedStore
+from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
+from queries.catalog import get_query
 
 GRAPH_TABLES = {"nodes", "rels", "lookup"}
 
@@ -107,3 +110,67 @@ def test_a_format_4_store_is_upgraded_and_keeps_answers(tmp_path: Path, listings
     with sqlite3.connect(store.path) as conn:
         assert conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0] == str(FORMAT_VERSION)
         assert conn.execute("SELECT count(*) FROM answers").fetchone()[0] == len(first)
+
+
+# ---- Neo4j: the version is the database's last committed transaction; answers are kept locally ----
+
+
+def _direct(neo: Neo4jStore, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """A query run on the server as it is, nothing kept."""
+    query = get_query(name)
+    with neo.driver.session(database=neo.database) as session:
+        return [r.data() for r in session.run(query.cypher, query.bind(params))]
+
+
+def _invocations(neo: Neo4jStore) -> dict[str, int]:
+    """How many times the server ran each canned query's text (its own query statistics)."""
+    texts = {get_query(name).cypher: name for name in kept_queries()}
+    with neo.driver.session(database=neo.database) as session:
+        rows = session.run("CALL db.stats.retrieve('QUERIES') YIELD data RETURN data").data()
+    counts = dict.fromkeys(kept_queries(), 0)
+    for row in rows:
+        if row["data"].get("query") in texts:
+            counts[texts[row["data"]["query"]]] += row["data"]["invocationSummary"]["invocationCount"]
+    return counts
+
+
+@pytest.mark.neo4j
+def test_asked_again_a_whole_graph_query_is_not_run_on_neo4j(neo: Neo4jStore, neo4j_settings: Settings, listings: tuple[list[Path], list[Path]]) -> None:
+    neo.clear()
+    KnowledgeGraph(neo).load(listings[0])
+    with neo.driver.session(database=neo.database) as session:
+        session.run("CALL db.stats.stop('QUERIES')").consume()
+        session.run("CALL db.stats.clear('QUERIES')").consume()
+        session.run("CALL db.stats.collect('QUERIES')").consume()
+    first = answers(neo)
+    once = _invocations(neo)
+    with Neo4jStore.connect(neo4j_settings) as again:  # another process, say
+        assert answers(again) == first
+    assert _invocations(neo) == once
+    assert all(once.values())
+
+
+@pytest.mark.neo4j
+def test_after_a_load_an_unload_and_a_cypher_write_no_kept_answer_is_served_on_neo4j(
+    neo: Neo4jStore, tmp_path: Path, listings: tuple[list[Path], list[Path]]
+) -> None:
+    first, more = listings
+    neo.clear()
+    kg = KnowledgeGraph(neo)
+    kg.load(first)
+    before = answers(neo)
+    assert before == from_scratch(tmp_path / "first", first)
+    kg.load(more)
+    assert answers(neo) == from_scratch(tmp_path / "all", first + more) != before
+    kg.unload(more)
+    assert answers(neo) == before
+    with neo.driver.session(database=neo.database) as session:  # as `kg cypher --write` would
+        session.run("MATCH (p:Paper)-[:COMPARES_TO]->() WITH DISTINCT p ORDER BY p.key LIMIT 20 DETACH DELETE p").consume()
+    now = answers(neo)
+    assert now != before
+    assert now == {label: _direct(neo, *_split(label)) for label in now}
+
+
+def _split(label: str) -> tuple[str, dict[str, Any]]:
+    name, _, limit = label.partition(" limit=")
+    return name, ({"limit": int(limit)} if limit else {})
