@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 
+from graph.answers import answer_key, decode_rows, encode_rows, kept_queries
 from graph.legacy_json import LEGACY_FILE, read_legacy
 from graph.lock import LockTimeout, exclusive
 from graph.lookup import derive, fold_name, visible
@@ -47,8 +48,9 @@ if TYPE_CHECKING:
 STORE_FILE = "graph.sqlite"
 # 3: SQLite (1 and 2 were graph.json; they are converted when first opened).
 # 4: every COMPARES_TO holds its claim lists (empty when no number); a 3 is upgraded when opened.
-FORMAT_VERSION = 4
-UPGRADABLE = {"3"}
+# 5: the table of kept answers (graph.answers); a 3 or 4 is upgraded when opened.
+FORMAT_VERSION = 5
+UPGRADABLE = {"3", "4"}
 
 SCHEMA = f"""
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -65,7 +67,12 @@ CREATE TABLE rels (
     start TEXT NOT NULL, type TEXT NOT NULL, "end" TEXT NOT NULL, props TEXT NOT NULL,
     UNIQUE (start, type, "end")
 );
+CREATE TABLE answers (                          -- graph.answers: emptied by every write
+    query TEXT NOT NULL, params TEXT NOT NULL, generation INTEGER NOT NULL, rows TEXT NOT NULL,
+    PRIMARY KEY (query, params)
+) WITHOUT ROWID;
 """
+_ANSWERS_TABLE = SCHEMA[SCHEMA.index("CREATE TABLE answers"):].replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")
 #: The queries' indexes. A first load, which builds its store aside, creates them once it has
 #: written every row: sorting a whole column once is much cheaper than a million inserts into it.
 #: One a store lacks (written by an older kg) is created when it is opened (:func:`_upgrade`).
@@ -219,8 +226,29 @@ class EmbeddedStore:
     def generation(self) -> int:
         """How many writes changed the store (0 before the first): equal numbers, the same graph."""
         with self._reading() as conn:
-            row = None if conn is None else conn.execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
-            return int(row[0]) if row else 0
+            return 0 if conn is None else _generation(conn)
+
+    def _keep_answer(self, name: str, key: str, generation: int, rows: list[dict[str, Any]]) -> None:
+        """Keep an answer computed on ``generation``, if that is still the store's version. It is
+        kept only if it can be at once: a load holding SQLite's write lock, or a read-only file,
+        means it is computed again next time, never that the reader waits."""
+        conn = self._conn()
+        if conn is None:
+            return
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if _generation(conn) == generation:
+                    conn.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)", (name, key, generation, encode_rows(rows)))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error:
+            pass
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -305,10 +333,21 @@ class EmbeddedStore:
             return Stats(nodes=nodes, relationships=rels)
 
     def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """A whole-graph query's answer is kept for the store's version (:mod:`graph.answers`)."""
+        from queries.catalog import get_query
         from queries.embedded import run_embedded
 
+        key = answer_key(get_query(name).bind(params))
         with self._reading() as conn:
-            return run_embedded(conn or _empty(), name, params)
+            if conn is None or name not in kept_queries():
+                return run_embedded(conn or _empty(), name, params)
+            generation = _generation(conn)
+            kept = _kept_answer(conn, name, key, generation)
+            if kept is not None:
+                return kept
+            rows = run_embedded(conn, name, params)
+        self._keep_answer(name, key, generation, rows)
+        return rows
 
     def resolve(self, name: str) -> list[NodeRef]:
         from queries.embedded import View
@@ -405,7 +444,23 @@ def _open(path: Path) -> sqlite3.Connection:
 
 
 def _bump_generation(conn: sqlite3.Connection) -> None:
+    """A new version of the graph: the kept answers of the old one go in the same transaction."""
     conn.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+    conn.execute("DELETE FROM answers")
+
+
+def _generation(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _kept_answer(conn: sqlite3.Connection, name: str, key: str, generation: int) -> list[dict[str, Any]] | None:
+    """The answer kept for this version of the graph, if any (none on a store not yet upgraded)."""
+    try:
+        row = conn.execute("SELECT rows FROM answers WHERE query = ? AND params = ? AND generation = ?", (name, key, generation)).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else decode_rows(row[0])
 
 
 def _complete(rel_type: RelType, props: dict[str, Any]) -> dict[str, Any]:
@@ -419,11 +474,11 @@ def _missing_indexes(conn: sqlite3.Connection) -> list[str]:
 
 
 def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
-    """Format 3 -> 4, and the query indexes an older kg did not create, in one transaction of
-    SQLite's own (so it needs no directory lock, and a writer holding that lock may call it):
-    claim lists on every comparison. An index is no change of format: without it a query gives
-    the same rows, only slower. A store on a read-only file stays as it is; every reader takes a
-    missing list as empty."""
+    """Format 3 -> 4 -> 5, and the query indexes an older kg did not create, in one transaction of
+    SQLite's own (so it needs no directory lock, and a writer holding that lock may call it): claim
+    lists on every comparison (3 -> 4), the table of kept answers (4 -> 5). An index is no change of
+    format: without it a query gives the same rows, only slower. A store on a read-only file stays
+    as it is; every reader takes a missing list as empty, and a missing table as no answer kept."""
     current = conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0] == str(FORMAT_VERSION)
     if current and not _missing_indexes(conn):
         return
@@ -434,12 +489,15 @@ def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
             return
         raise StoreError(f"{path}: cannot upgrade the store to format {FORMAT_VERSION} ({exc})") from None
     try:
-        if conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0] in UPGRADABLE:
+        version = conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0]
+        if version == "3":
             rows = conn.execute('SELECT rowid, props FROM rels WHERE type = ?', (RelType.COMPARES_TO.value,)).fetchall()
             for rowid, text in rows:
                 props = json.loads(text)
                 if (complete := with_claim_lists(props)) is not props:
                     conn.execute("UPDATE rels SET props = ? WHERE rowid = ?", (_ENCODE(complete), rowid))
+        if version in UPGRADABLE:
+            conn.execute(_ANSWERS_TABLE)
             conn.execute("UPDATE meta SET value = ? WHERE name = 'version'", (str(FORMAT_VERSION),))
         for statement in _missing_indexes(conn):
             conn.execute(statement)

@@ -27,12 +27,14 @@ import neo4j
 import neo4j.graph
 from neo4j import exceptions as nx_exc
 
+from graph.answers import answer_key, kept_queries
 from graph.config import Settings, redact
 from graph.cypher import CypherError, CypherTimedOut, WriteRefused, to_plain
 from graph.lookup import fold_name, name_candidates, visible
 from graph.merge import CLAIM_DEFAULTS, CLAIM_FIELDS, with_claim_lists
 from graph import neo4j_load
 from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
+from graph.neo4j_answers import Neo4jAnswers
 from graph.neo4j_load import Written, chunks as _chunks, pieces, q as _q, readable as _readable, storable as _storable, write_piece
 from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, StoreUnavailable
 from graph.unload import UnloadSummary, trim
@@ -127,6 +129,7 @@ class Neo4jStore:
         self.database = settings.neo4j_database
         self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
         self._schema_ready = False
+        self._answers = Neo4jAnswers(settings.store, self.uri, self.database)
 
     # ---- connecting ------------------------------------------------------------------------
 
@@ -212,9 +215,15 @@ class Neo4jStore:
             raise self._unavailable(exc) from None
 
     def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        return self._read_versioned(work)[0]
+
+    def _read_versioned(self, work: Callable[[neo4j.ManagedTransaction], T]) -> tuple[T, str]:
+        """What ``work`` read, and the database's version as it ended: the bookmark of its
+        transaction, which names the last transaction committed (:mod:`graph.neo4j_answers`)."""
         try:
             with self._session(default_access_mode=neo4j.READ_ACCESS) as session:
-                return session.execute_read(work)
+                result = session.execute_read(work)
+                return result, ",".join(sorted(session.last_bookmarks().raw_values))
         except StoreError:
             raise
         except (nx_exc.Neo4jError, nx_exc.DriverError, OSError) as exc:
@@ -370,7 +379,24 @@ class Neo4jStore:
 
         query = get_query(name)
         bound = query.bind(params)
-        return self._read(lambda tx: [record.data() for record in tx.run(query.cypher, bound)])
+
+        def answer(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return [record.data() for record in tx.run(query.cypher, bound)]
+
+        if name not in kept_queries():
+            return self._read(answer)
+        # A whole-graph query: the answer kept for the database's version, if any. Neo4j reads
+        # committed data, not one snapshot, so an answer is kept only if no write committed while
+        # it was computed (the version before equals the version after).
+        key = answer_key(bound)
+        _, version = self._read_versioned(lambda tx: tx.run("RETURN 1").consume())
+        kept = self._answers.get(name, key, version)
+        if kept is not None:
+            return kept
+        rows, after = self._read_versioned(answer)
+        if after == version:
+            self._answers.put(name, key, version, rows)
+        return rows
 
     def resolve(self, name: str) -> list[NodeRef]:
         candidates = name_candidates(name)

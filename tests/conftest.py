@@ -52,8 +52,9 @@ def _node_count(store: Neo4jStore) -> int:
 
 
 @pytest.fixture(scope="session")
-def neo4j_settings() -> Settings:
-    return Settings.from_env().model_copy(update={"backend": "neo4j"})
+def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The test server's settings; its kept answers (graph.neo4j_answers) go to a directory of the session's."""
+    return Settings.from_env().model_copy(update={"backend": "neo4j", "store": tmp_path_factory.mktemp("neo4j-answers")})
 
 
 @pytest.fixture(scope="session")
