@@ -434,6 +434,25 @@ def test_on_neo4j_the_json_api_tells_when_rows_stopped_at_the_limit(neo_client: 
 LISTINGS = ["papers-targeting", "papers-comparing-to", "papers-using", "leaderboard", "systems-for-hardware"]
 
 
+def test_kg_serve_on_the_embedded_store_keeps_the_whole_graph_answers_before_the_first_request(tmp_path: Path) -> None:
+    """The first request after a load finds the whole-graph queries' answers computed: `kg serve`
+    computed them as it started, and says so in one line."""
+    import sqlite3
+
+    from graph.answers import kept_queries
+
+    store = tmp_path / "kg"
+    KnowledgeGraph.open(Settings(store=store)).load([FIXTURES])
+    with kg_serve(["--store", str(store)], {}) as (base, proc):
+        with sqlite3.connect(store / "graph.sqlite") as conn:
+            kept = {name for (name,) in conn.execute("SELECT query FROM answers")}
+        assert kept == set(kept_queries())
+        with urllib.request.urlopen(f"{base}/api/queries/most-compared") as answer:
+            assert json.load(answer)["rows"]
+    lines = [line for line in proc.communicate()[1].splitlines() if "kept the answers" in line]
+    assert len(lines) == 1 and re.fullmatch(rf"kg serve: kept the answers of the {len(kept_queries())} whole-graph queries in \d+\.\d s", lines[0]), lines
+
+
 @pytest.mark.neo4j
 def test_on_neo4j_kg_serve_plans_every_canned_query_before_the_first_request(neo_client: TestClient, neo: Neo4jStore,
                                                                             neo4j_settings: Settings) -> None:

@@ -9,7 +9,8 @@ The pool is small (a few threads, not one per request), so a burst of requests q
 opening a connection per request; a call that outlasts its time limit answers 503 and its thread
 finishes in the background.
 
-On Neo4j, :meth:`GraphPool.plan_queries` runs every canned query once as the server starts, so
+On the embedded store, :meth:`GraphPool.plan_queries` computes the kept answers of the whole-graph
+queries as the server starts. On Neo4j it runs every canned query once as the server starts, so
 that no user's first request waits for Neo4j to plan its statement (0.3 to 1 s each on a cold
 server). A plan is cached by the statement's text and its parameters' types, and every call binds
 its parameters through :meth:`queries.catalog.CannedQuery.bind` (``limit`` always an integer,
@@ -27,6 +28,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TypeVar
 
+from graph.answers import kept_queries
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from queries.catalog import CannedQuery, NameNotFound, canned_queries
@@ -81,12 +83,16 @@ class GraphPool:
         return self._memo[key]  # type: ignore[no-any-return]
 
     def plan_queries(self) -> tuple[int, float]:
-        """On Neo4j, run every canned query once with its example parameters, on the worker
-        threads; how many ran and the seconds it took (nothing to do on the embedded store)."""
-        if self.settings.backend != "neo4j":
-            return 0, 0.0
+        """Before the first request: on Neo4j, run every canned query once with its example
+        parameters, on the worker threads (its plan is then cached); on the embedded store, compute
+        the kept answers of the whole-graph queries (:mod:`graph.answers`) one after another (each
+        is stored when the store's lock is free at once), so no user's first request after a load
+        computes one. How many ran and the seconds it took."""
         start = time.perf_counter()
-        ran = list(self._executor.map(lambda q: _plan(self.kg, q), canned_queries()))
+        if self.settings.backend == "neo4j":
+            ran = list(self._executor.map(lambda q: _plan(self.kg, q), canned_queries()))
+        else:
+            ran = [_plan(self.kg, q) for q in canned_queries() if q.name in kept_queries()]
         return len(ran), time.perf_counter() - start
 
     def close(self) -> None:

@@ -29,7 +29,8 @@ def serve(settings: Settings, serve: ServeSettings, announce: bool = True) -> No
     sock = bind(serve.host, serve.port)
     planned, seconds = app.state.pool.plan_queries()
     if planned:
-        print(f"kg serve: planned the {planned} canned queries in {seconds:.1f} s", file=sys.stderr, flush=True)
+        done = "planned the {} canned queries" if settings.backend == "neo4j" else "kept the answers of the {} whole-graph queries"
+        print(f"kg serve: {done.format(planned)} in {seconds:.1f} s", file=sys.stderr, flush=True)
     sys.setswitchinterval(0.001)  # the event loop waits less for the GIL while a worker thread computes
     where = redact(settings.neo4j_uri) if settings.backend == "neo4j" else str(settings.store)
     if announce:
