@@ -245,8 +245,8 @@ class EmbeddedStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        except sqlite3.Error:
-            pass
+        except sqlite3.Error:  # locked by a load, or a read-only file: the answer is computed again next time
+            return
         finally:
             conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
 

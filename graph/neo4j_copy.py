@@ -74,7 +74,7 @@ def open_in_local_neo4j(store_dir: Path, server: LocalNeo4j, *, replace: bool = 
     stats, generation = embedded.stats(), embedded.generation()
     items = sum(stats.nodes.values()) + sum(stats.relationships.values())
     record_path = server.layout.home / RECORD
-    record = _Record.model_validate_json(record_path.read_text()) if record_path.is_file() else None
+    record = _read_record(record_path)
     bulk = via == "importer" or (via == "auto" and items >= BULK_ITEMS)
     server.up()  # says so when it already runs; what its database holds decides what follows
     held = _stats_of(server)
@@ -100,6 +100,15 @@ def open_in_local_neo4j(store_dir: Path, server: LocalNeo4j, *, replace: bool = 
     copied = _Record(store=str(store_dir.resolve()), generation=generation, stats=_stats_of(server))
     record_path.write_text(copied.model_dump_json())
     return CopyReport(method="bulk importer" if bulk else "writer", seconds=time.monotonic() - started, **report)
+
+
+def _read_record(path: Path) -> _Record | None:
+    """The last copy's record; one that cannot be read counts as none (the server's graph is then
+    replaced only with ``replace``, as one of unknown origin)."""
+    try:
+        return _Record.model_validate_json(path.read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def _bulk_copy(embedded: EmbeddedStore, server: LocalNeo4j, database: str, say: Callable[[str], None]) -> None:

@@ -115,3 +115,14 @@ def test_up_refuses_a_short_password_before_fetching_anything(tmp_path: Path) ->
     result = _kg_neo4j(tmp_path, "up", NEO4J_URI="bolt://127.0.0.1:7691", NEO4J_PASSWORD="short")
     assert result.returncode == 1 and "at least 8 characters" in result.stderr
     assert not (tmp_path / "home" / "lib").exists()
+
+
+def test_an_unreadable_record_of_kg_neo4j_open_counts_as_no_copy(tmp_path: Path) -> None:
+    from graph.neo4j_copy import RECORD, _read_record
+
+    path = tmp_path / RECORD
+    assert _read_record(path) is None
+    path.write_text("{not json", encoding="utf-8")
+    assert _read_record(path) is None  # the graph in the server is then of unknown origin: replaced only with --replace
+    path.write_text('{"store": "/s", "generation": 3, "stats": {"nodes": {"Paper": 2}, "relationships": {}}}', encoding="utf-8")
+    assert _read_record(path).generation == 3
