@@ -4,7 +4,10 @@ A transaction writes one piece of a batch (:func:`pieces`) and locks what it tou
 
 1. the piece's nodes are MERGEd in key order: a new node is created with its final properties;
    a stored one is write-locked (``LOCK_PROPERTY``) and its properties are read back;
-2. stored nodes that its relationships name outside the piece are write-locked too;
+2. stored nodes that its relationships start from outside the piece are write-locked too: as
+   every writer locks a relationship's start before reading whether it exists, two cannot both
+   create it; the ends (hubs such as GPU or vLLM, named by most papers) are not locked, so loads
+   of different papers do not queue on them and a transaction's locks do not grow with the graph;
 3. only relationships between stored nodes are read: one that touches a node created in step 1
    cannot exist yet;
 4. :func:`graph.store.plan_merge` folds the piece into what was read: changed stored nodes are
@@ -126,7 +129,8 @@ def write_piece(tx: neo4j.ManagedTransaction, batch: GraphBatch, known: dict[str
 
     ends = {k for r in batch.relationships for k in (r.start, r.end)} - labels.keys()
     endpoint = {**_labels_of(tx, {k for k in ends if k not in known}), **{k: known[k] for k in ends if k in known}, **labels}
-    locked = stored.keys() | _lock_stored(tx, {k: endpoint[k] for k in ends if k in endpoint})
+    starts = {r.start for r in batch.relationships} & ends
+    locked = stored.keys() | _lock_stored(tx, {k: endpoint[k] for k in starts if k in endpoint})
     rels = [Relationship.model_construct(type=r.type, start=r.start, end=r.end, properties=storable(r.properties))
             for r in batch.relationships]
     for rel in rels:
