@@ -35,7 +35,7 @@ from graph.model import Label, Node, Relationship, RelType
 from graph.store import GraphBatch, StoreError, plan_merge
 
 #: The most nodes and relationships one transaction of a load writes (a bigger batch takes several).
-TX_ITEMS = 60_000
+TX_ITEMS = 15_000
 #: Rows sent in one statement.
 ROWS = 5_000
 
