@@ -15,8 +15,8 @@ help:
 	@echo "make score      score against the dev gold, the project's labels, 5-fold cross-validation over the real abstracts, and every blind batch's first score"
 	@echo "make readme     regenerate the README's generated parts (the seed graph's counts, the canned-query table) with cog"
 	@echo "make train      rebuild the learned extraction models (loaders/learn/models/*.json) from the labels, deterministically"
-	@echo "make bench      issue 11 benchmarks at 10k and 100k papers (BENCH_ARGS=--quick: 500 and 2,000), then make bench-serve -> benchmarks/results/"
-	@echo "make bench-serve  kg serve under load on the loopback: 2,000 requests, 20 at a time, on the seeds -> benchmarks/results/serve-load.md"
+	@echo "make bench      issue 11 and 23 benchmarks at 10k and 100k papers, kg serve under load on both backends included (BENCH_ARGS=--quick: 500 and 2,000), then make bench-serve -> benchmarks/results/"
+	@echo "make bench-serve  kg serve under load on the loopback: 2,000 requests, 20 in flight, on the seeds (SERVE_ARGS=--backend neo4j: the Neo4j of NEO4J_*) -> benchmarks/results/serve-load.md"
 	@echo "make neo4j-up / neo4j-down / neo4j-status / neo4j-reset / neo4j-fetch   the local Neo4j server for dev (kg neo4j ...)"
 
 $(VENV)/.installed: pyproject.toml
@@ -92,9 +92,11 @@ score: install
 train: install
 	$(PY) -m loaders.learn.train
 
-# `make bench` measures 10k and 100k synthetic papers (about 20 minutes on 2 cores), with a Neo4j of
-# its own (.cache/neo4j-bench, bolt 7695, http 7481) that it starts and stops. BENCH_ARGS=--quick: 500 and 2,000.
+# `make bench` measures 10k and 100k synthetic papers (about 20 minutes on 2 cores, plus kg serve under
+# load), with a Neo4j of its own (.cache/neo4j-bench, bolt 7695, http 7481) that it starts and stops.
+# BENCH_ARGS=--quick: 500 and 2,000.
 BENCH_ARGS ?=
+SERVE_ARGS ?=
 bench: install
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[bench]'
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
@@ -102,7 +104,7 @@ bench: install
 
 bench-serve: install
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[bench]'
-	$(PY) -m benchmarks.serve_load
+	$(PY) -m benchmarks.serve_load $(SERVE_ARGS)
 
 clean:
 	rm -rf $(VENV) .kg $(OUT) *.egg-info .pytest_cache .hypothesis

@@ -65,15 +65,20 @@ def timed_command(argv: Sequence[str], env: Mapping[str, str] | None = None, cwd
         return CommandRun(seconds, peak_kib / 1024, proc.returncode, out.read(), err.read())
 
 
-def percentiles(call: Callable[[], object], runs: int, warmup: int = 1) -> tuple[float, float]:
-    """p50 and p95 in milliseconds of ``call`` over ``runs`` timed calls after ``warmup`` untimed ones."""
-    for _ in range(warmup):
-        call()
+def timings(call: Callable[[], object], runs: int) -> list[float]:
+    """Milliseconds of each of ``runs`` calls of ``call``."""
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
         call()
         times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return statistics.median(times), p95
+    return times
+
+
+def p50_p95(times: list[float]) -> tuple[float, float]:
+    """
+    >>> p50_p95([5.0, 1.0, 2.0, 3.0, 4.0])
+    (3.0, 5.0)
+    """
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]

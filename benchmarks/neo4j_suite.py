@@ -13,6 +13,7 @@ from benchmarks.canned import time_queries
 from benchmarks.export_graph import ExportGraph, read_export
 from benchmarks.kg_cli import BenchError, Kg
 from benchmarks.neo4j_server import Neo4jTarget
+from benchmarks.serve_load import LoadPlan, Served
 from benchmarks.neo4j_writers import WriteRun, clear, counts, graphrag_write, kg_store_write, naive_write
 from graph.api import KnowledgeGraph, open_store
 from graph.config import Settings
@@ -51,12 +52,16 @@ def _empty(target: Neo4jTarget, settings: Settings) -> bool:
     return True
 
 
-def measure_neo4j(kg: Kg, target: Neo4jTarget, corpus: Path, export: Path, size: int,
-                  picked: dict[str, dict[str, Any]], query_runs: int, naive_papers: int, notes: list[str]) -> dict[str, Any]:
+def measure_neo4j(kg: Kg, target: Neo4jTarget, corpus: Path, export: Path, size: int, picked: dict[str, dict[str, Any]],
+                  query_runs: int, naive_papers: int, notes: list[str], hub: str, serve: LoadPlan | None = None) -> dict[str, Any]:
+    """After ``kg --backend neo4j load``: `kg serve` loaded first (its start plans every canned query
+    on the freshly loaded server and keeps the whole-graph answers), then the canned queries through
+    the API after the same warm-up, then the three writers."""
     r: dict[str, Any] = {}
     graph = read_export(export)
+    kept = export.parent / "neo4j-answers"  # the whole-graph answers kept by kg serve and the API, beside the size's other files
     settings = Settings(backend="neo4j", neo4j_uri=target.uri, neo4j_username=target.username,
-                        neo4j_password=target.password, neo4j_database=target.database)
+                        neo4j_password=target.password, neo4j_database=target.database, store=kept)
     db = target.database
     _empty(target, settings)
     try:
@@ -68,13 +73,16 @@ def measure_neo4j(kg: Kg, target: Neo4jTarget, corpus: Path, export: Path, size:
             _, rels = counts(driver, db)
         r.update(neo4j_load_s=load.seconds, neo4j_load_pps=size / load.seconds, neo4j_load_rps=rels / load.seconds,
                  neo4j_load_peak_mib=load.peak_mib, neo4j_relationships=rels)
+        if serve:
+            r["serve"] = {"neo4j": serve.run(Served("neo4j", kept, target.env(), f"{size:,} papers"), hub, picked)}
         api = KnowledgeGraph.open(settings)
         try:
-            timings = time_queries(api, picked, query_runs)
+            timings, r["neo4j_warm_up_s"] = time_queries(api, "neo4j", picked, query_runs)
         finally:
             api.close()
         r["queries"] = {"neo4j": timings}
         r["neo4j_query_p95_max_ms"] = max(t["p95_ms"] for t in timings.values())
+        r["neo4j_query_first_max_ms"] = max(t["first_ms"] for t in timings.values())
     writers: dict[str, Callable[[neo4j.Driver, ExportGraph, int], WriteRun]] = {
         "kg_write": lambda _driver_, g, papers: kg_store_write(settings, g, papers),
         "graphrag": lambda driver, g, _papers_: graphrag_write(driver, db, g),

@@ -8,9 +8,11 @@
 Per size: synthetic papers from benchmarks.generate (seeded), then extraction papers/s in one
 process; `kg load --jobs 1` against `--jobs N` when `kg load` has --jobs; `kg load` into a fresh
 embedded store (wall, peak RSS); `kg query most-compared` as a user runs it; p50/p95 of every
-canned query through the Python API; 1,000 new papers added to the store; and on Neo4j:
-`kg --backend neo4j load`, the canned queries, neo4j-graphrag's Neo4jWriter and a naive
-one-transaction-per-paper loader writing the same graph. Without --neo4j-uri the runner starts its
+canned query through the Python API (after what `kg serve` does as it starts, first run included);
+`kg serve` under load (benchmarks.serve_load: 2,000 requests, 20 in flight, the hub and parameters
+picked from the graph) right after the load; 1,000 new papers added to the store; and on Neo4j:
+`kg --backend neo4j load`, `kg serve` under load, the canned queries, neo4j-graphrag's
+Neo4jWriter and a naive one-transaction-per-paper loader writing the same graph. Without --neo4j-uri the runner starts its
 own server (`kg neo4j up`, home .cache/neo4j-bench, bolt 7695, http 7481) and stops it after.
 """
 
@@ -33,6 +35,7 @@ from benchmarks.kg_cli import BenchError, Kg, kg_for
 from benchmarks.machine import machine
 from benchmarks.neo4j_server import Neo4jTarget, own_server
 from benchmarks.report import markdown, write
+from benchmarks.serve_load import LoadPlan
 from benchmarks.targets import check
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -49,6 +52,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--extract-papers", type=int, default=20000, help="papers the one-process extraction rate is measured on (default 20000)")
     ap.add_argument("--query-runs", type=int, default=30, help="timed runs per canned query (fewer when one is slow)")
     ap.add_argument("--naive-papers", type=int, default=1000, help="papers the naive Neo4j loader writes (it is slow)")
+    ap.add_argument("--serve-requests", type=int, default=2000, help="requests of the `kg serve` load test per size and backend (0: none)")
+    ap.add_argument("--serve-concurrency", type=int, default=20, help="requests of that test in flight (default 20)")
     ap.add_argument("--kg", type=Path, help="the kg executable (default .venv/bin/kg); it must run this checkout's code, "
                     "which the in-process measurements import")
     ap.add_argument("--work", type=Path, default=PROJECT / ".cache" / "bench-work", help="corpora and stores (deleted after)")
@@ -98,6 +103,10 @@ def _jobs(a: argparse.Namespace, kg: Kg, notes: list[str]) -> dict[str, Any] | N
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _serve(a: argparse.Namespace) -> LoadPlan | None:
+    return LoadPlan(a.serve_requests, a.serve_concurrency) if a.serve_requests > 0 else None
+
+
 def _one_size(a: argparse.Namespace, kg: Kg, nkg: Kg | None, target: Neo4jTarget | None, queries: list[dict[str, Any]],
               size: int, work: Path, has_jobs: bool, notes: list[str]) -> dict[str, Any] | None:
     """Every measurement at one corpus size; None (and a note) when the embedded load fails."""
@@ -108,7 +117,7 @@ def _one_size(a: argparse.Namespace, kg: Kg, nkg: Kg | None, target: Neo4jTarget
     _say(f"{size:,} papers: embedded store")
     try:
         r, export, picked = measure_embedded(kg, work / "corpus", work / "extra", work, size, a.query_runs,
-                                             queries, a.jobs if has_jobs else None, a.extract_papers)
+                                             queries, a.jobs if has_jobs else None, a.extract_papers, _serve(a))
     except BenchError as exc:
         notes.append(f"{size:,} papers: embedded measurements stopped, Neo4j skipped at this size: {exc}")
         return None
@@ -119,8 +128,10 @@ def _one_size(a: argparse.Namespace, kg: Kg, nkg: Kg | None, target: Neo4jTarget
         from benchmarks.neo4j_suite import measure_neo4j
 
         _say(f"{size:,} papers: Neo4j")
-        n = measure_neo4j(nkg, target, work / "corpus", export, size, picked, a.query_runs, min(a.naive_papers, size), notes)
+        n = measure_neo4j(nkg, target, work / "corpus", export, size, picked, a.query_runs, min(a.naive_papers, size), notes,
+                          r["hub"], _serve(a))
         r["queries"].update(n.pop("queries", {}))
+        r.setdefault("serve", {}).update(n.pop("serve", {}))
         r.update(n)
     return r
 

@@ -9,8 +9,9 @@ The pool is small (a few threads, not one per request), so a burst of requests q
 opening a connection per request; a call that outlasts its time limit answers 503 and its thread
 finishes in the background.
 
-On the embedded store, :meth:`GraphPool.plan_queries` computes the kept answers of the whole-graph
-queries as the server starts. On Neo4j it runs every canned query once as the server starts, so
+On the embedded store, :func:`warm_up` (what :meth:`GraphPool.plan_queries` runs as the server
+starts; the benchmarks run it too before they time a query) computes the kept answers of the
+whole-graph queries. On Neo4j it runs every canned query once as the server starts, so
 that no user's first request waits for Neo4j to plan its statement (0.3 to 1 s each on a cold
 server). A plan is cached by the statement's text and its parameters' types, and every call binds
 its parameters through :meth:`queries.catalog.CannedQuery.bind` (``limit`` always an integer,
@@ -23,7 +24,7 @@ import asyncio
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import TypeVar
@@ -83,22 +84,27 @@ class GraphPool:
         return self._memo[key]  # type: ignore[no-any-return]
 
     def plan_queries(self) -> tuple[int, float]:
-        """Before the first request: on Neo4j, run every canned query once with its example
-        parameters, on the worker threads (its plan is then cached); on the embedded store, compute
-        the kept answers of the whole-graph queries (:mod:`graph.answers`) one after another (each
-        is stored when the store's lock is free at once), so no user's first request after a load
-        computes one. How many ran and the seconds it took."""
-        start = time.perf_counter()
-        if self.settings.backend == "neo4j":
-            ran = list(self._executor.map(lambda q: _plan(self.kg, q), canned_queries()))
-        else:
-            ran = [_plan(self.kg, q) for q in canned_queries() if q.name in kept_queries()]
-        return len(ran), time.perf_counter() - start
+        """Before the first request: :func:`warm_up` on the worker threads."""
+        return warm_up(self.kg, self.settings.backend, self._executor)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
         with suppress(Exception):
             self.kg.close()
+
+
+def warm_up(kg: KnowledgeGraph, backend: str, executor: Executor | None = None) -> tuple[int, float]:
+    """What ``kg serve`` does before its first request: on Neo4j, run every canned query once with
+    its example parameters (on ``executor``'s threads when given), so its plan is cached; on the
+    embedded store, compute the kept answers of the whole-graph queries (:mod:`graph.answers`) one
+    after another (each is stored when the store's lock is free at once), so no user's first
+    request after a load computes one. How many ran and the seconds it took."""
+    start = time.perf_counter()
+    if backend == "neo4j":
+        ran = list((executor.map if executor else map)(lambda q: _plan(kg, q), canned_queries()))
+    else:
+        ran = [_plan(kg, q) for q in canned_queries() if q.name in kept_queries()]
+    return len(ran), time.perf_counter() - start
 
 
 def _plan(kg: KnowledgeGraph, query: CannedQuery) -> None:
