@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,9 @@ METRIC_COLOURS = {"throughput": "#4e79a7", "latency": "#e15759", "speed": "#f28e
 PLOTLY_SYMBOLS = {"higher": "triangle-up", "lower": "triangle-down", "within": "diamond"}
 MPL_MARKERS = {"higher": "^", "lower": "v", "within": "D"}
 DIRECTION_WORDS = {"higher": "more of it", "lower": "less of it", "within": "within (a bound)"}
+#: Papers drawn at most: a hub compared against by thousands of papers would make a chart no one
+#: can read (and a page that takes minutes to build); the rest are counted in the summary.
+PAPERS_DRAWN = 40
 
 
 class ClaimsChart(BaseModel):
@@ -56,19 +60,36 @@ class ClaimsChart(BaseModel):
 
     baseline: str
     rows: list[ClaimRow]
+    papers_drawn: int = PAPERS_DRAWN
+
+    @cached_property
+    def drawn(self) -> list[ClaimRow]:
+        """The rows of the papers drawn: every paper, or when there are more than
+        ``papers_drawn``, those stating the largest numbers (a factor as itself, a percentage
+        as 1 + p/100), in the rows' order (by title)."""
+        keys = list(dict.fromkeys(r.paper_key for r in self.rows))
+        if len(keys) <= self.papers_drawn:
+            return self.rows
+        best: dict[str, float] = dict.fromkeys(keys, 0.0)
+        for r in self.rows:
+            if _plotted(r):
+                best[r.paper_key] = max(best[r.paper_key], _size(r))
+        ranked = sorted(keys, key=lambda k: -best[k])  # stable: ties keep title order
+        chosen = set(ranked[: self.papers_drawn])
+        return [r for r in self.rows if r.paper_key in chosen]
 
     @property
     def plotted(self) -> list[ClaimRow]:
-        return [r for r in self.rows if r.value is not None and r.unit in UNITS]
+        return [r for r in self.drawn if _plotted(r)]
 
     @property
     def unplotted(self) -> list[ClaimRow]:
-        return [r for r in self.rows if r.value is None or r.unit not in UNITS]
+        return [r for r in self.drawn if not _plotted(r)]
 
     @property
     def papers(self) -> list[str]:
-        """Paper keys, one row each, in the order of the rows (by title)."""
-        return list(dict.fromkeys(r.paper_key for r in self.rows))
+        """Keys of the papers drawn, one row each, in the order of the rows (by title)."""
+        return list(dict.fromkeys(r.paper_key for r in self.drawn))
 
     @property
     def summary(self) -> str:
@@ -80,26 +101,32 @@ class ClaimsChart(BaseModel):
         return f"Claims against {self.baseline}: {self._counts('')}"
 
     def _counts(self, against: str) -> str:
-        n, p = len(self.plotted), len({r.paper_key for r in self.plotted})
-        text = f"{n} claim{'s' * (n != 1)} from {p} paper{'s' * (p != 1)}{against}"
-        bare = {r.paper_key for r in self.rows} - {r.paper_key for r in self.plotted}
+        plotted = [r for r in self.rows if _plotted(r)]
+        n, p = len(plotted), len({r.paper_key for r in plotted})
+        text = f"{n:,} claim{'s' * (n != 1)} from {p:,} paper{'s' * (p != 1)}{against}"
+        bare = {r.paper_key for r in self.rows} - {r.paper_key for r in plotted}
         if bare:
-            text += f"; {len(bare)} more paper{'s' * (len(bare) != 1)} compare{'s' * (len(bare) == 1)} without a number"
+            text += f"; {len(bare):,} more paper{'s' * (len(bare) != 1)} compare{'s' * (len(bare) == 1)} without a number"
+        if self.drawn is not self.rows:
+            text += f"; the {len(self.papers)} papers stating the largest numbers are drawn"
         return text
 
     def lanes(self) -> dict[int, float]:
         """Each plotted claim's height within its paper's row (row n is n), so that several claims of
-        one paper in one panel sit on lanes of their own and their labels do not overlap."""
-        out: dict[int, float] = {}
-        papers = [k for k in self.papers if any(r.paper_key == k for r in self.plotted)]
+        one paper in one panel sit on lanes of their own and their labels do not overlap; keyed by
+        the claim's index in :attr:`drawn`."""
+        mine: dict[tuple[str, str], list[int]] = {}
+        for i, r in enumerate(self.drawn):
+            if _plotted(r):
+                mine.setdefault((r.paper_key, r.unit or ""), []).append(i)
+        papers = list(dict.fromkeys(key for key, _ in mine))
         base = {k: len(papers) - i for i, k in enumerate(papers)}
-        for key in papers:
-            for unit in UNITS:
-                mine = sorted((i for i, r in enumerate(self.rows) if r.paper_key == key and r.unit == unit and r in self.plotted),
-                              key=lambda i: (self.rows[i].value or 0.0, self.rows[i].claim or ""))
-                for j, i in enumerate(mine):
-                    offset = 0.0 if len(mine) == 1 else 0.3 - 0.6 * j / (len(mine) - 1)
-                    out[i] = base[key] + offset
+        out: dict[int, float] = {}
+        for (key, _), indices in mine.items():
+            indices.sort(key=lambda i: (self.drawn[i].value or 0.0, self.drawn[i].claim or ""))
+            for j, i in enumerate(indices):
+                offset = 0.0 if len(indices) == 1 else 0.3 - 0.6 * j / (len(indices) - 1)
+                out[i] = base[key] + offset
         return out
 
     def short(self, row: ClaimRow) -> str:
@@ -113,12 +140,13 @@ class ClaimsChart(BaseModel):
         from plotly.subplots import make_subplots
 
         units = [u for u in UNITS if any(r.unit == u for r in self.plotted)] or ["x"]
-        papers = [k for k in self.papers if any(r.paper_key == k for r in self.plotted)]
-        labels = {r.paper_key: self.short(r) for r in self.rows}
+        papers = list(dict.fromkeys(r.paper_key for r in self.plotted))
+        labels = {r.paper_key: self.short(r) for r in self.drawn}
         fig = make_subplots(rows=1, cols=len(units), shared_yaxes=True, horizontal_spacing=0.04,
                             subplot_titles=[UNITS[u][0] for u in units])
         number = {k: i for i, k in enumerate(self.papers, 1)}
         lane = self.lanes()
+        index = {id(r): i for i, r in enumerate(self.drawn)}
         seen: set[str] = set()
         for col, unit in enumerate(units, 1):
             for metric in sorted({r.metric or "other" for r in self.plotted if r.unit == unit}):
@@ -127,12 +155,12 @@ class ClaimsChart(BaseModel):
                              and (r.direction or "unstated") == direction]
                     fig.add_trace(go.Scatter(
                         x=[r.value for r in group],
-                        y=[lane[self.rows.index(r)] for r in group],
+                        y=[lane[index[id(r)]] for r in group],
                         mode="markers+text", text=[_esc(_value(r)) for r in group], textposition="middle right",
                         textfont={"size": 11}, name=_esc(metric), legendgroup=metric, showlegend=metric not in seen,
                         marker={"size": 13, "color": METRIC_COLOURS.get(metric, "#8c8c8c"),
                                 "symbol": PLOTLY_SYMBOLS.get(direction, "circle"), "line": {"width": 1, "color": "#333"}},
-                        customdata=[[self.rows.index(r)] for r in group],
+                        customdata=[[index[id(r)]] for r in group],
                         hovertext=[_hover(r) for r in group], hovertemplate="%{hovertext}<extra></extra>",
                     ), row=1, col=col)
                     seen.add(metric)
@@ -143,9 +171,9 @@ class ClaimsChart(BaseModel):
                 fig.update_xaxes(tickvals=LOG_TICKS, ticktext=[f"{v:g}×" for v in LOG_TICKS], row=1, col=col)
         fig.update_yaxes(tickvals=[len(papers) - i for i in range(len(papers))], showgrid=False, zeroline=False,
                          ticktext=[_esc(f"{labels[k]} [{number[k]}]") for k in papers], range=[0.5, len(papers) + 0.5])
-        for i in range(len(papers) + 1):  # a line between two papers' rows
-            fig.add_hline(y=i + 0.5, line={"color": "#e3e3e3", "width": 1})
-        fig.update_layout(
+        fig.update_layout(  # a line between two papers' rows: one shape each (add_hline is slow)
+            shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": i + 0.5, "y1": i + 0.5,
+                     "line": {"color": "#e3e3e3", "width": 1}} for i in range(len(papers) + 1)],
             height=max(300, 110 + 56 * len(papers)), template="plotly_white", hoverlabel={"align": "left"},
             legend={"title": {"text": "metric (▲ more, ▼ less, ◆ within)"}}, margin={"l": 10, "r": 30, "t": 40, "b": 40},
         )
@@ -156,13 +184,14 @@ class ClaimsChart(BaseModel):
         fig = self.figure()
         plot = fig.to_html(full_html=False, include_plotlyjs=True, div_id="kg-claims-chart",
                            config={"displaylogo": False, "responsive": True})
+        heading = "Every claim" if self.drawn is self.rows else "Every claim of the papers drawn"
         return _PAGE.format(title=_esc(f"Claims against {self.baseline}"), summary=_esc(self.summary), plot=plot,
-                            table=self._table(), script=_CLICK_SCRIPT)
+                            heading=heading, table=self._table(), script=_CLICK_SCRIPT)
 
     def _table(self) -> str:
         number = {k: i for i, k in enumerate(self.papers, 1)}
         rows = []
-        for i, r in enumerate(self.rows):
+        for i, r in enumerate(self.drawn):
             claim = f"{r.claim} ({r.direction})" if r.claim and r.direction not in (None, "unstated") else (r.claim or "no number stated")
             rows.append(
                 f'<tr id="claim-{i}"><td>[{number[r.paper_key]}]</td><td>{_esc(r.paper)}</td><td>{_esc(r.baseline)}</td>'
@@ -183,9 +212,9 @@ class ClaimsChart(BaseModel):
         from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
         units = [u for u in UNITS if any(r.unit == u for r in self.plotted)] or ["x"]
-        papers = [k for k in self.papers if any(r.paper_key == k for r in self.plotted)]
+        papers = list(dict.fromkeys(r.paper_key for r in self.plotted))
         number = {k: i for i, k in enumerate(self.papers, 1)}
-        labels = {r.paper_key: f"{self.short(r)} [{number[r.paper_key]}]" for r in self.rows}
+        labels = {r.paper_key: f"{self.short(r)} [{number[r.paper_key]}]" for r in self.drawn}
         notes = self._notes(number)
         with drawing():
             height = 1.6 + 0.42 * max(1, len(papers)) + 0.17 * len(notes)
@@ -195,7 +224,7 @@ class ClaimsChart(BaseModel):
             ypos = {k: len(papers) - i for i, k in enumerate(papers)}
             lane = self.lanes()
             for ax, unit in zip(axes, units):
-                for i, r in enumerate(self.rows):
+                for i, r in enumerate(self.drawn):
                     if r.unit != unit or i not in lane:
                         continue
                     colour = METRIC_COLOURS.get(r.metric or "other", "#8c8c8c")
@@ -227,11 +256,14 @@ class ClaimsChart(BaseModel):
     def _notes(self, number: dict[str, int]) -> list[str]:
         """'[n] title — file:line' then the wrapped sentence, one entry per paper."""
         lines: list[str] = []
+        by_paper: dict[str, list[ClaimRow]] = {}
+        for r in self.drawn:
+            by_paper.setdefault(r.paper_key, []).append(r)
         for key in self.papers:
-            row = next(r for r in self.rows if r.paper_key == key)
-            sentences = list(dict.fromkeys((r.evidence or "", r.cited_at) for r in self.rows if r.paper_key == key))
-            claims = "; ".join(r.claim for r in self.rows if r.paper_key == key and r.claim) or "no number stated"
-            lines.append(f"[{number[key]}] {row.paper}  ({claims})")
+            rows = by_paper[key]
+            sentences = list(dict.fromkeys((r.evidence or "", r.cited_at) for r in rows))
+            claims = "; ".join(r.claim for r in rows if r.claim) or "no number stated"
+            lines.append(f"[{number[key]}] {rows[0].paper}  ({claims})")
             for sentence, where in sentences:
                 wrapped = textwrap.wrap(f"“{sentence}” — {where}", 150)
                 lines.extend("      " + w for w in wrapped)
@@ -240,6 +272,16 @@ class ClaimsChart(BaseModel):
     def save(self, path: str | Path, protect: Any = ()) -> Path:
         """Write the chart atomically: ``.html`` (interactive), ``.png`` or ``.svg`` (static)."""
         return save_by_suffix(Path(path), "chart", self.to_html, self.to_image, protect=protect)
+
+
+def _plotted(r: ClaimRow) -> bool:
+    return r.value is not None and r.unit in UNITS
+
+
+def _size(r: ClaimRow) -> float:
+    """How large a plotted claim is, comparable across units: a factor, or 1 + a percentage / 100."""
+    value = r.value or 0.0
+    return value if r.unit == "x" else 1 + abs(value) / 100 if r.unit == "%" else 1.0
 
 
 def _esc(text: str) -> str:
@@ -285,7 +327,7 @@ _PAGE = """<!doctype html>
 </style></head><body>
 <h1>{title}</h1><p class="kg-summary">{summary}. Hover a point for its sentence; click it to find its row below.</p>
 {plot}
-<h2 style="font-size:15px">Every claim, with the sentence it was read from</h2>
+<h2 style="font-size:15px">{heading}, with the sentence it was read from</h2>
 <table id="kg-claims-table"><thead><tr><th></th><th>paper</th><th>baseline</th><th>claim</th><th>metric</th><th>evidence</th><th>source</th></tr></thead>
 <tbody>
 {table}
