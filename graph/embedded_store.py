@@ -330,7 +330,12 @@ class EmbeddedStore:
                 return Stats(nodes={}, relationships={})
             nodes = dict(conn.execute("SELECT label, count(*) FROM nodes GROUP BY label ORDER BY label").fetchall())
             rels = dict(conn.execute("SELECT type, count(*) FROM rels GROUP BY type ORDER BY type").fetchall())
-            return Stats(nodes=nodes, relationships=rels)
+            generation = _generation(conn)
+            kept = _kept_answer(conn, STUBS_ANSWER, "", generation)
+            stubs = kept[0]["stubs"] if kept else conn.execute(COUNT_STUBS).fetchone()[0]
+        if kept is None:  # it reads every paper's properties: kept for this version of the graph
+            self._keep_answer(STUBS_ANSWER, "", generation, [{"stubs": stubs}])
+        return Stats(nodes=nodes, relationships=rels, paper_stubs=stubs)
 
     def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """A whole-graph query's answer is kept for the store's version (:mod:`graph.answers`)."""
@@ -447,6 +452,12 @@ def _bump_generation(conn: sqlite3.Connection) -> None:
     """A new version of the graph: the kept answers of the old one go in the same transaction."""
     conn.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
     conn.execute("DELETE FROM answers")
+
+
+#: Catalogue stubs (:class:`graph.store.Stats`): papers the catalogue names that no source lists.
+COUNT_STUBS = ("SELECT count(*) FROM nodes WHERE label = 'Paper' AND json_extract(props, '$.catalogued_at') IS NOT NULL "
+               "AND coalesce(json_array_length(props, '$.sources'), 0) = 0")
+STUBS_ANSWER = "kg:paper-stubs"  # its kept answer's name: no canned query is called so
 
 
 def _generation(conn: sqlite3.Connection) -> int:
