@@ -392,3 +392,19 @@ def test_a_hubs_chart_draws_the_forty_papers_stating_the_largest_numbers_and_cou
     assert chart.to_image("svg").count(b"Paper 1") >= 40
     small = ClaimsChart(baseline="Hub", rows=rows[:40])
     assert small.drawn == small.rows and "drawn" not in small.summary
+
+
+def test_without_the_viz_extra_kg_viz_says_how_to_add_it_and_still_draws_png(tmp_path: Path) -> None:
+    """neo4j-viz (GPL-3.0-only) is the optional `viz` extra: without it, the graph page is a one-line
+    error naming the install command, and the static pictures are drawn all the same."""
+    absent = tmp_path / "without-viz" / "neo4j_viz"
+    absent.mkdir(parents=True)
+    (absent / "__init__.py").write_text("raise ImportError('neo4j-viz is not installed')\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(absent.parent), "KG_STORE": str(tmp_path / "kg")}
+    kg = [str(Path(sys.executable).with_name("kg"))]
+    assert subprocess.run([*kg, "load", "-q", "loaders/examples/example_listing.txt"], env=env, capture_output=True).returncode == 0
+    page = subprocess.run([*kg, "viz", "vLLM", "-o", str(tmp_path / "v.html")], env=env, capture_output=True, text=True)
+    assert page.returncode == 1 and not (tmp_path / "v.html").exists()
+    assert page.stderr.count("\n") == 1 and "pip install 'mlsys-kg[viz]'" in page.stderr and "Traceback" not in page.stderr
+    png = subprocess.run([*kg, "viz", "vLLM", "-o", str(tmp_path / "v.png")], env=env, capture_output=True, text=True)
+    assert png.returncode == 0 and (tmp_path / "v.png").read_bytes()[:4] == b"\x89PNG", png.stderr
