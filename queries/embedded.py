@@ -145,6 +145,20 @@ class View:
         ):
             yield s, e, t, json.loads(p)
 
+    def incident_in_order(self, keys: list[str]) -> Iterator[tuple[int, str, str, str, Any, Any]]:
+        """(rowid, start, type, end, start's name, end's name) of the relationships from and to
+        ``keys``, ordered by type, then the names (nulls last), sorted by SQLite from the
+        relationships' ends and their nodes' names alone: no relationship's properties are read."""
+        marks = ",".join("?" * len(keys))
+        yield from self.conn.execute(
+            f'SELECT r.rowid, r.start, r.type, r."end", s.name, e.name FROM rels r JOIN nodes s ON s.key = r.start JOIN nodes e ON e.key = r."end" '
+            f'WHERE r.rowid IN (SELECT rowid FROM rels WHERE "end" IN ({marks}) UNION SELECT rowid FROM rels WHERE start IN ({marks})) '
+            "ORDER BY r.type, s.name IS NULL, s.name, e.name IS NULL, e.name", (*keys, *keys))
+
+    def rel_props(self, rowid: int) -> dict[str, Any]:
+        (props,) = self.conn.execute("SELECT props FROM rels WHERE rowid = ?", (rowid,)).fetchone()
+        return dict(json.loads(props))
+
     def adjacent(self, key: str) -> list[str]:
         """The nodes one relationship away, either way."""
         rows = self.conn.execute('SELECT "end" FROM rels WHERE start = ? UNION SELECT start FROM rels WHERE "end" = ?', (key, key))
@@ -593,8 +607,12 @@ def _ranked(v: View, wanted: list[str], found: Iterable[tuple[str, str]], limit:
 
 @embedded("neighbourhood")
 def neighbourhood(v: View, name: str, depth: int, limit: int) -> list[Row]:
+    anchors = v.resolve(name)
+    nearest = _nearest_rows(v, anchors, limit) if anchors else []
+    if depth == 1 or len(nearest) == limit:  # the rows one step away come first: a hub fills the limit
+        return nearest
     rows = []
-    for anchor in v.resolve(name):
+    for anchor in anchors:
         distance = {anchor: 0}
         queue = deque([anchor])
         while queue:
@@ -611,6 +629,20 @@ def neighbourhood(v: View, name: str, depth: int, limit: int) -> list[Row]:
             if near < depth:
                 rows.append({"distance": near + 1, "start": v.name(s), "type": t, "end": v.name(e), **_cite(r)})
     return _order(_distinct(rows), "distance", "type", "start", "end", "source", "line")[:limit]
+
+
+def _nearest_rows(v: View, anchors: list[str], limit: int) -> list[Row]:
+    """The first ``limit`` rows of the relationships from and to ``anchors`` (distance 1), in the
+    query's order: SQLite orders them by type and names, and the properties (citation, the rest of
+    the order) are read only for the rows up to the last (type, start, end) the limit reaches."""
+    found: dict[tuple[Any, ...], Row] = {}
+    for _, group in groupby(v.incident_in_order(anchors), key=lambda item: (item[2], item[4], item[5])):
+        if len(found) >= limit:
+            break
+        for rowid, _s, t, _e, start, end in group:
+            row = {"distance": 1, "start": start, "type": t, "end": end, **_cite(v.rel_props(rowid))}
+            found.setdefault(_row_key(row), row)
+    return _order(list(found.values()), "distance", "type", "start", "end", "source", "line")[:limit]
 
 
 @embedded("graph-stats")

@@ -196,3 +196,14 @@ def test_the_word_index_follows_loads_and_clears(tmp_path: Path) -> None:
     assert store.run_query("search", {"q": "paper"}) == [] and indexed("paper") == 0
     store.merge(_hub_batch())
     assert len(store.run_query("search", {"q": "paper", "limit": 100_000})) == PAPERS == indexed("paper")
+
+
+@pytest.mark.parametrize("name", ["vLLM", "GPU"])
+def test_a_neighbourhood_of_a_hub_reads_about_limit_rows_and_gives_the_first_rows_of_the_whole(hub: Path, name: str) -> None:
+    rows, read = _run(hub, "neighbourhood", {"name": name, "limit": 5})
+    assert len(rows) == 5 and read <= 40, f"neighbourhood {name} read {read} rows from SQLite for 5"
+    everything = _run(hub, "neighbourhood", {"name": name, "limit": 100_000})[0]
+    assert len(everything) >= PAPERS
+    for limit in (1, 2, 5, 11, 100, 2000):
+        assert _run(hub, "neighbourhood", {"name": name, "limit": limit})[0] == everything[:limit], limit
+        assert _run(hub, "neighbourhood", {"name": name, "depth": 2, "limit": limit})[0] == everything[:limit], limit
