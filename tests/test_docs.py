@@ -32,6 +32,7 @@ KG = str(Path(sys.executable).with_name("kg"))
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SCHEMA = ROOT / "docs" / "schema.md"
 SETTINGS_PAGE = ROOT / "docs" / "cli.md"
+QUESTIONS = SCHEMA  # the ten questions (tests/test_neo4j_open.py runs their Cypher on a copied graph)
 LANGUAGES = {"sh", "python", "cypher", "text"}
 ON_NEO4J = "# on Neo4j"
 #: ``kg neo4j`` subcommands that start, stop, wipe or replace a server: never run against the test server.
@@ -65,7 +66,12 @@ def page_blocks(page: Path) -> list[Block]:
 ALL_BLOCKS = [b for page in PAGES for b in page_blocks(page)]
 
 
-def blocks(language: str, *, run: bool = True) -> list[Block]:
+def blocks(page: Path, language: str) -> list[str]:
+    """The text of a page's fenced blocks of one language, in order."""
+    return [b.text for b in page_blocks(page) if b.language == language]
+
+
+def run_blocks(language: str, *, run: bool = True) -> list[Block]:
     return [b for b in ALL_BLOCKS if b.language == language and (b.not_run is None) == run]
 
 
@@ -104,13 +110,13 @@ def kg_commands(block: Block) -> list[list[str]]:
 
 
 def embedded_blocks() -> list[Block]:
-    sh = [b for b in blocks("sh") if any(not needs_neo4j(c) for c in kg_commands(b))]
-    return sh + [b for b in blocks("python") if ">>>" not in b.text and not b.text.startswith(ON_NEO4J)]
+    sh = [b for b in run_blocks("sh") if any(not needs_neo4j(c) for c in kg_commands(b))]
+    return sh + [b for b in run_blocks("python") if ">>>" not in b.text and not b.text.startswith(ON_NEO4J)]
 
 
 def neo4j_blocks() -> list[Block]:
-    sh = [b for b in blocks("sh") if any(needs_neo4j(c) for c in kg_commands(b))]
-    return sh + [b for b in blocks("python") if ">>>" not in b.text and b.text.startswith(ON_NEO4J)]
+    sh = [b for b in run_blocks("sh") if any(needs_neo4j(c) for c in kg_commands(b))]
+    return sh + [b for b in run_blocks("python") if ">>>" not in b.text and b.text.startswith(ON_NEO4J)]
 
 
 # ---- every block is run, or says why not -----------------------------------------------------------
@@ -123,7 +129,7 @@ def test_every_block_has_a_language_the_runner_knows() -> None:
 
 def test_every_sh_block_runs_or_says_why_not_and_names_the_test_that_covers_it() -> None:
     problems = []
-    for b in blocks("sh"):
+    for b in run_blocks("sh"):
         lines = command_lines(b)
         if not lines:
             problems.append(f"{b.id}: no command")
@@ -132,7 +138,7 @@ def test_every_sh_block_runs_or_says_why_not_and_names_the_test_that_covers_it()
                 problems.append(f"{b.id}: `{line}` is not a kg command: mark the block <!-- not run: why; tests/... -->")
             elif why := never_here(shlex.split(line, comments=True)):
                 problems.append(f"{b.id}: `{line}` {why}: mark the block <!-- not run: why; tests/... -->")
-    for b in blocks("sh", run=False) + blocks("python", run=False) + blocks("cypher", run=False):
+    for b in run_blocks("sh", run=False) + run_blocks("python", run=False) + run_blocks("cypher", run=False):
         named = re.findall(r"tests/test_\w+\.py", b.not_run or "")
         if not named:
             problems.append(f"{b.id}: the not-run note names no test that covers the block")
@@ -142,8 +148,8 @@ def test_every_sh_block_runs_or_says_why_not_and_names_the_test_that_covers_it()
 
 def test_the_runner_finds_the_blocks_of_every_page() -> None:
     assert len(PAGES) >= 11
-    assert len(embedded_blocks()) >= 10 and len(neo4j_blocks()) >= 4 and len(blocks("cypher")) >= 11
-    assert all(">>>" in b.text for b in blocks("python") if b.page.name == "README.md")
+    assert len(embedded_blocks()) >= 10 and len(neo4j_blocks()) >= 4 and len(run_blocks("cypher")) >= 11
+    assert all(">>>" in b.text for b in run_blocks("python") if b.page.name == "README.md")
 
 
 # ---- the blocks, run -------------------------------------------------------------------------------
@@ -208,7 +214,7 @@ def test_every_neo4j_command_and_script_runs_on_the_seeds_in_neo4j(block: Block,
 
 @pytest.mark.neo4j
 @needs_seeds
-@pytest.mark.parametrize("block", blocks("cypher"), ids=lambda b: b.id)
+@pytest.mark.parametrize("block", run_blocks("cypher"), ids=lambda b: b.id)
 def test_every_cypher_block_answers_on_neo4j(seeded: Seeded, block: Block) -> None:
     rows = seeded.neo.run_cypher(block.text, {})
     assert rows, f"{block.id}: each documented query has an answer on the seed graph"
