@@ -13,7 +13,7 @@ help:
 	@echo "make test       install everything (Neo4j 5.26 included), start Neo4j, run the whole suite, stop Neo4j"
 	@echo "make test-fast  the suite without Neo4j (its tests are skipped)"
 	@echo "make score      score against the dev gold, the project's labels, 5-fold cross-validation over the real abstracts, and every blind batch's first score"
-	@echo "make readme     regenerate the README's generated parts (the seed graph's counts, the canned-query table) with cog"
+	@echo "make readme     regenerate the generated parts of README.md and docs/*.md (the seed graph's counts, the canned-query table) with cog"
 	@echo "make train      rebuild the learned extraction models (loaders/learn/models/*.json) from the labels, deterministically"
 	@echo "make bench      issue 11 and 23 benchmarks at 10k and 100k papers, kg serve under load on both backends included (BENCH_ARGS=--quick: 500 and 2,000), then make bench-serve -> benchmarks/results/"
 	@echo "make bench-serve  kg serve under load on the loopback: 2,000 requests, 20 in flight, on the seeds (SERVE_ARGS=--backend neo4j: the Neo4j of NEO4J_*) -> benchmarks/results/serve-load.md"
@@ -61,7 +61,7 @@ test: install
 	exit $$status
 
 readme: install
-	$(VENV)/bin/cog -r -I scripts README.md
+	$(VENV)/bin/cog -r -I scripts README.md $(wildcard docs/*.md)
 
 test-fast: install
 	$(PY) -m pytest -q -m "not neo4j"

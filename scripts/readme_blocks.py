@@ -1,5 +1,5 @@
 """The parts of README.md that describe the code or the seed graph, generated so they cannot go
-stale: ``make readme`` rewrites them with cog (``cog -r -I scripts README.md``), and a test fails
+stale: ``make readme`` rewrites them with cog (``cog -r -I scripts README.md docs/*.md``), and a test fails
 when one differs from what the code gives today (``cog --check``).
 
 >>> print(canned_queries_table().splitlines()[0])
