@@ -39,7 +39,7 @@ from graph.lock import LockTimeout, exclusive
 from graph.lookup import derive, fold_name, visible
 from graph.merge import with_claim_lists
 from graph.model import Label, Node, Relationship, RelType
-from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, plan_merge
+from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, Neighbours, NodeRef, Stats, StoreError, plan_merge
 from graph.unload import UnloadSummary, unload_graph
 
 if TYPE_CHECKING:
@@ -409,6 +409,73 @@ class EmbeddedStore:
                 for k, lab, p in _rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", other_keys)
             }
             return Neighbourhood(node=Node(key=key, label=Label(label), properties=json.loads(row[1])), relationships=rels, others=others)
+
+
+    # ---- a part of the graph, read through the indexes (pictures: graph.view) -------------------
+
+    def neighbours(self, keys: list[str], types: set[str] | None, labels: set[str] | None, limit: int) -> Neighbours:
+        with self._reading() as conn:
+            out = Neighbours(links=[])
+            if conn is None:
+                return out
+            typed = "" if types is None else f" AND type IN ({','.join('?' * len(types))})"
+            args = sorted(types or ())
+            others = (f'SELECT "end" AS other FROM rels WHERE start = ?{typed} '
+                      f'UNION SELECT start FROM rels WHERE "end" = ?{typed}')
+            kept = "" if labels is None else f" AND EXISTS (SELECT 1 FROM nodes WHERE key = other AND label IN ({','.join('?' * len(labels))}))"
+            chosen = f"SELECT other FROM ({others}) WHERE other != ?{kept}"
+            for key in dict.fromkeys(keys):
+                params = [key, *args, key, *args, key, *sorted(labels or ())]
+                total = conn.execute(f"SELECT count(*) FROM ({chosen})", params).fetchone()[0]
+                if total > limit:
+                    # the most connected neighbours, counted through the indexes on start and end
+                    wanted = {k for (k,) in conn.execute(
+                        f'SELECT other FROM ({chosen}) ORDER BY (SELECT count(*) FROM rels WHERE start = other) '
+                        f'+ (SELECT count(*) FROM rels WHERE "end" = other) DESC, other LIMIT ?', [*params, limit])}
+                    out.unread[key] = total - limit
+                else:
+                    wanted = {k for (k,) in conn.execute(chosen, params)}
+                out.links.extend(
+                    (s, t, e) for s, t, e in conn.execute(
+                        f'SELECT start, type, "end" FROM rels WHERE start = ?{typed} UNION SELECT start, type, "end" FROM rels WHERE "end" = ?{typed}',
+                        [key, *args, key, *args])
+                    if (e if s == key else s) in wanted)
+            return out
+
+    def degrees(self, keys: list[str]) -> dict[str, int]:
+        with self._reading() as conn:
+            if conn is None:
+                return {}
+            return dict(_rows_for(conn, 'SELECT key, (SELECT count(*) FROM rels WHERE start = key) '
+                                        '+ (SELECT count(*) FROM rels WHERE "end" = key) FROM nodes WHERE key IN ({})', set(keys)))
+
+    def nodes_keyed(self, keys: list[str]) -> list[Node]:
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            rows = _rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", set(keys))
+            return sorted((Node.model_construct(key=k, label=Label(label), properties=json.loads(p)) for k, label, p in rows), key=lambda n: n.key)
+
+    def relationships_among(self, keys: list[str]) -> list[Relationship]:
+        wanted = set(keys)
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            rows = _rows_for(conn, 'SELECT start, type, "end", props FROM rels WHERE start IN ({})', wanted)
+            found = [Relationship.model_construct(type=RelType(t), start=s, end=e, properties=json.loads(p)) for s, t, e, p in rows if e in wanted]
+            return sorted(found, key=lambda r: r.key)
+
+    def first_relationships(self, keys: list[str], limit: int) -> list[Relationship]:
+        out: list[Relationship] = []
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            for key in dict.fromkeys(keys):
+                rows = [*conn.execute('SELECT start, type, "end", props FROM rels WHERE start = ? ORDER BY type, "end" LIMIT ?', (key, limit)),
+                        *conn.execute('SELECT start, type, "end", props FROM rels WHERE "end" = ? ORDER BY type, start LIMIT ?', (key, limit))]
+                rows.sort(key=lambda row: (row[1], row[0], row[2]))
+                out.extend(Relationship.model_construct(type=RelType(t), start=s, end=e, properties=json.loads(p)) for s, t, e, p in rows[:limit])
+        return out
 
 
 # ---- rows in and out ----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from graph import neo4j_load
 from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
 from graph.neo4j_answers import Neo4jAnswers
 from graph.neo4j_load import Written, chunks as _chunks, pieces, q as _q, readable as _readable, storable as _storable, write_piece
-from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, StoreUnavailable
+from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, Neighbours, NodeRef, Stats, StoreError, StoreUnavailable
 from graph.unload import UnloadSummary, trim
 
 CLEAR_BATCH = 10_000  # nodes or relationships deleted per transaction by clear()
@@ -444,6 +444,75 @@ class Neo4jStore:
             rels.append(Relationship(type=RelType(item["type"]), start=item["start"], end=item["end"], properties=_readable(item["props"])))
         return Neighbourhood(node=Node(key=key, label=Label(label), properties=props), relationships=sorted(rels, key=lambda r: r.key), others=others)
 
+    # ---- a part of the graph, read by key (pictures: graph.view) ------------------------------
+    # Each query runs once per label, so that the key's uniqueness constraint finds the nodes.
+
+    def _by_label(self, query: str, keys: list[str], **params: Any) -> list[dict[str, Any]]:
+        """The rows of ``query`` (with ``{label}`` for a node label and ``$keys``) for every label."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return []
+
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return [rec.data() for label in Label for rec in tx.run(query.format(label=_q(label.value)), keys=wanted, **params)]
+
+        return self._read(work)
+
+    def neighbours(self, keys: list[str], types: set[str] | None, labels: set[str] | None, limit: int) -> Neighbours:
+        kept = ("m <> n AND m.key IS NOT NULL AND ($types IS NULL OR type(r) IN $types) "
+                "AND ($labels IS NULL OR any(l IN labels(m) WHERE l IN $labels))")
+        query = (
+            f"MATCH (n:{{label}}) WHERE n.key IN $keys "
+            f"CALL {{ WITH n MATCH (n)-[r]-(m) WHERE {kept} RETURN count(DISTINCT m) AS total }} "
+            f"CALL {{ WITH n, total MATCH (n)-[r]-(m) WHERE {kept} WITH DISTINCT n, m, total "
+            # the most connected neighbours, by Neo4j's degree counts, when there are more than asked for
+            "WITH n, m ORDER BY CASE WHEN total > $limit THEN COUNT { (m)-->() } + COUNT { (m)<--() } ELSE 0 END DESC, m.key LIMIT $limit "
+            "MATCH (n)-[r]-(m) WHERE $types IS NULL OR type(r) IN $types "
+            "RETURN collect([startNode(r).key, type(r), endNode(r).key]) AS links } "
+            "RETURN n.key AS key, total, links"
+        )
+        rows = self._by_label(query, keys, types=sorted(types) if types is not None else None,
+                              labels=sorted(labels) if labels is not None else None, limit=limit)
+        out = Neighbours(links=[])
+        for row in sorted(rows, key=lambda r: r["key"]):
+            out.links.extend(sorted({(s, t, e) for s, t, e in row["links"]}))
+            if row["total"] > limit:
+                out.unread[row["key"]] = row["total"] - limit
+        return out
+
+    def degrees(self, keys: list[str]) -> dict[str, int]:
+        rows = self._by_label("MATCH (n:{label}) WHERE n.key IN $keys RETURN n.key AS key, COUNT { (n)-->() } + COUNT { (n)<--() } AS degree", keys)
+        return {r["key"]: r["degree"] for r in rows}
+
+    def nodes_keyed(self, keys: list[str]) -> list[Node]:
+        rows = self._by_label("MATCH (n:{label}) WHERE n.key IN $keys RETURN n.key AS key, labels(n) AS labels, properties(n) AS props", keys)
+        out = []
+        for row in rows:
+            props = visible(_readable(row["props"]))
+            props.pop("key", None)
+            label = next(label for label in Label if label.value in row["labels"])
+            out.append(Node.model_construct(key=row["key"], label=label, properties=props))
+        return sorted(out, key=lambda n: n.key)
+
+    def relationships_among(self, keys: list[str]) -> list[Relationship]:
+        rows = self._by_label("MATCH (a:{label})-[r]->(b) WHERE a.key IN $keys AND b.key IN $keys "
+                              "RETURN a.key AS start, type(r) AS type, b.key AS end, properties(r) AS props", keys)
+        return sorted((_relationship(row) for row in rows), key=lambda r: r.key)
+
+    def first_relationships(self, keys: list[str], limit: int) -> list[Relationship]:
+        rows = self._by_label(
+            "MATCH (n:{label}) WHERE n.key IN $keys "
+            "CALL { WITH n MATCH (n)-[r]->(m) WITH r, m ORDER BY type(r), m.key LIMIT $limit "
+            "RETURN collect({start: n.key, type: type(r), end: m.key, props: properties(r)}) AS outgoing } "
+            "CALL { WITH n MATCH (n)<-[r]-(m) WITH r, m ORDER BY type(r), m.key LIMIT $limit "
+            "RETURN collect({start: m.key, type: type(r), end: n.key, props: properties(r)}) AS incoming } "
+            "RETURN n.key AS key, outgoing + incoming AS rels", keys, limit=limit)
+        out: list[Relationship] = []
+        for row in sorted(rows, key=lambda r: r["key"]):
+            found = sorted((_relationship(item) for item in row["rels"]), key=lambda r: (r.type.value, r.start, r.end))
+            out.extend(found[:limit])
+        return out
+
     def run_cypher(self, statement: str, params: dict[str, Any], *, write: bool = False,
                    timeout: float | None = None, max_rows: int | None = None, internal: bool = False) -> list[dict[str, Any]]:
         """Rows of one ad-hoc statement as plain Python (see :func:`graph.cypher.to_plain`; nodes
@@ -571,3 +640,7 @@ class Neo4jStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _relationship(row: dict[str, Any]) -> Relationship:
+    return Relationship.model_construct(type=RelType(row["type"]), start=row["start"], end=row["end"], properties=_readable(row["props"]))

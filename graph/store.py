@@ -84,6 +84,14 @@ class Neighbourhood(BaseModel):
     others: dict[str, Node]
 
 
+class Neighbours(BaseModel):
+    """The links of some nodes to their neighbours, as ``(start, type, end)`` keys (no properties),
+    each node's most connected neighbours first when it has more than were asked for."""
+
+    links: list[tuple[str, str, str]]
+    unread: dict[str, int] = {}  # node -> how many of its neighbours were left unread
+
+
 class GraphStore(Protocol):
     """What every backend offers; the CLI, the Python helpers and the tests use only this."""
 
@@ -103,6 +111,29 @@ class GraphStore(Protocol):
         ...
 
     def neighbourhood(self, key: str, label: str) -> Neighbourhood | None: ...
+
+    def neighbours(self, keys: list[str], types: set[str] | None, labels: set[str] | None, limit: int) -> Neighbours:
+        """The links of each of ``keys`` over relationships of ``types`` to neighbours of ``labels``
+        (None: any), to at most ``limit`` neighbours each: the most connected (then by key) when it
+        has more, the rest counted. Self-links are left out."""
+        ...
+
+    def degrees(self, keys: list[str]) -> dict[str, int]:
+        """How many relationships each of ``keys`` has (counted, not read; a self-link counts twice)."""
+        ...
+
+    def nodes_keyed(self, keys: list[str]) -> list[Node]:
+        """The nodes of ``keys`` that exist, by key."""
+        ...
+
+    def relationships_among(self, keys: list[str]) -> list[Relationship]:
+        """Every relationship whose two ends are both among ``keys``, by key."""
+        ...
+
+    def first_relationships(self, keys: list[str], limit: int) -> list[Relationship]:
+        """Each of ``keys``'s first ``limit`` relationships in the order (type, start, end): what a
+        picture's details panel lists beside the ones drawn."""
+        ...
 
     def merge(self, batch: GraphBatch) -> MergeSummary: ...
 
