@@ -389,26 +389,51 @@ class EmbeddedStore:
                 return []
             return [str(n) for (n,) in conn.execute("SELECT name FROM nodes WHERE label != 'Paper'")]
 
-    def neighbourhood(self, key: str, label: str) -> Neighbourhood | None:
+    def neighbourhood(self, key: str, label: str, per_group: int | None = None) -> Neighbourhood | None:
         with self._reading() as conn:
             if conn is None:
                 return None
             row = conn.execute("SELECT label, props FROM nodes WHERE key = ?", (key,)).fetchone()
             if row is None or row[0] != label:
                 return None
-            rels = [
-                Relationship(type=RelType(t), start=s, end=e, properties=json.loads(p))
-                for s, t, e, p in conn.execute(
-                    'SELECT start, type, "end", props FROM rels WHERE start = ? '
-                    'UNION SELECT start, type, "end", props FROM rels WHERE "end" = ?', (key, key))
-            ]
+            counts: dict[str, int] = {}
+            if per_group is None:
+                rows = list(conn.execute('SELECT start, type, "end", props FROM rels WHERE start = ? '
+                                         'UNION SELECT start, type, "end", props FROM rels WHERE "end" = ?', (key, key)))
+            else:  # through the indexes on (start, type, end) and (end, type, start): a hub's first few
+                counts = {f"out {t}": n for t, n in conn.execute("SELECT type, count(*) FROM rels WHERE start = ? GROUP BY type", (key,))}
+                counts.update({f"in {t}": n for t, n in conn.execute('SELECT type, count(*) FROM rels WHERE "end" = ? AND start != ? GROUP BY type', (key, key))})
+                rows = []
+                for group in counts:
+                    way, kind = group.split()
+                    rows.extend(conn.execute('SELECT start, type, "end", props FROM rels WHERE start = ? AND type = ? ORDER BY "end" LIMIT ?'
+                                             if way == "out" else
+                                             'SELECT start, type, "end", props FROM rels WHERE "end" = ? AND type = ? AND start != "end" ORDER BY start LIMIT ?',
+                                             (key, kind, per_group)))
+            rels = [Relationship(type=RelType(t), start=s, end=e, properties=json.loads(p)) for s, t, e, p in rows]
             rels.sort(key=lambda r: r.key)
             other_keys = {k for r in rels for k in (r.start, r.end)} - {key}
             others = {
                 k: Node(key=k, label=Label(lab), properties=json.loads(p))
                 for k, lab, p in _rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", other_keys)
             }
-            return Neighbourhood(node=Node(key=key, label=Label(label), properties=json.loads(row[1])), relationships=rels, others=others)
+            return Neighbourhood(node=Node(key=key, label=Label(label), properties=json.loads(row[1])), relationships=rels, others=others,
+                                 counts=counts)
+
+    def comparisons(self, keys: list[str]) -> list[Relationship]:
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            rows = _rows_for(conn, "SELECT start, type, \"end\", props FROM rels WHERE type = 'COMPARES_TO' AND \"end\" IN ({})", set(keys))
+            return sorted((Relationship(type=RelType(t), start=s, end=e, properties=json.loads(p)) for s, t, e, p in rows), key=lambda r: r.key)
+
+    def count_claims(self, keys: list[str]) -> int:
+        with self._reading() as conn:
+            if conn is None:
+                return 0
+            return sum(n or 0 for (n,) in _rows_for(
+                conn, "SELECT sum(max(coalesce(json_array_length(props, '$.claims'), 0), 1)) FROM rels "
+                      "WHERE type = 'COMPARES_TO' AND \"end\" IN ({})", set(keys)))
 
 
     # ---- a part of the graph, read through the indexes (pictures: graph.view) -------------------

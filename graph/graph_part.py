@@ -108,9 +108,11 @@ class PartReader:
             self.know([k for key in todo for k in self.adjacent[key]])
         return {k: self.adjacent[k] for k in keys}
 
-    def know(self, keys: list[str]) -> None:
-        """Read the nodes and degrees of the ``keys`` not yet known."""
+    def know(self, keys: list[str], degrees: bool = True) -> None:
+        """Read the nodes (and unless not ``degrees``, the degrees) of the ``keys`` not yet known."""
         new = [k for k in dict.fromkeys(keys) if k not in self.by_key]
         if new:
             self.by_key.update((n.key, n) for n in self.part.nodes_keyed(new))
-            self.degree.update(self.part.degrees(new))
+        uncounted = [k for k in dict.fromkeys(keys) if k not in self.degree] if degrees else []
+        if uncounted:
+            self.degree.update(self.part.degrees(uncounted))

@@ -424,14 +424,16 @@ class Neo4jStore:
 
         return self._read(work)
 
-    def neighbourhood(self, key: str, label: str) -> Neighbourhood | None:
-        query = (
-            f"MATCH (n:{_q(Label(label).value)} {{key: $key}}) "
-            "OPTIONAL MATCH (n)-[r]-(m) WHERE m.key IS NOT NULL "
-            "RETURN properties(n) AS props, collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), start: startNode(r).key, "
-            "end: endNode(r).key, props: properties(r), other: properties(m), other_label: labels(m)[0]} END) AS rels"
-        )
-        record = self._read(lambda tx: tx.run(query, key=key).single())
+    def neighbourhood(self, key: str, label: str, per_group: int | None = None) -> Neighbourhood | None:
+        node = f"MATCH (n:{_q(Label(label).value)} {{key: $key}}) "
+        if per_group is None:
+            query = (node + "OPTIONAL MATCH (n)-[r]-(m) WHERE m.key IS NOT NULL "
+                     "RETURN properties(n) AS props, collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), start: startNode(r).key, "
+                     "end: endNode(r).key, props: properties(r), other: properties(m), other_label: labels(m)[0]} END) AS rels")
+            record = self._read(lambda tx: tx.run(query, key=key).single())
+            counts: dict[str, int] = {}
+        else:
+            record, counts = self._read(lambda tx: self._first_of_each_group(tx, node, key, per_group))
         if record is None:
             return None
         props = _readable(record["props"])
@@ -442,7 +444,40 @@ class Neo4jStore:
             other_key = other.pop("key")
             others[other_key] = Node(key=other_key, label=Label(item["other_label"]), properties=other)
             rels.append(Relationship(type=RelType(item["type"]), start=item["start"], end=item["end"], properties=_readable(item["props"])))
-        return Neighbourhood(node=Node(key=key, label=Label(label), properties=props), relationships=sorted(rels, key=lambda r: r.key), others=others)
+        return Neighbourhood(node=Node(key=key, label=Label(label), properties=props), relationships=sorted(rels, key=lambda r: r.key),
+                             others=others, counts=counts)
+
+    @staticmethod
+    def _first_of_each_group(tx: neo4j.ManagedTransaction, node: str, key: str, per_group: int) -> tuple[dict[str, Any] | None, dict[str, int]]:
+        """The node's properties and the first ``per_group`` relationships of each direction and type
+        (by the other end's key), and how many there are of each."""
+        found = tx.run(node + "RETURN properties(n) AS props").single()
+        if found is None:
+            return None, {}
+        counts = {f"out {rec['type']}": rec["n"] for rec in tx.run(
+            node + "MATCH (n)-[r]->(m) WHERE m.key IS NOT NULL RETURN type(r) AS type, count(r) AS n", key=key)}
+        counts.update({f"in {rec['type']}": rec["n"] for rec in tx.run(
+            node + "MATCH (n)<-[r]-(m) WHERE m.key IS NOT NULL AND m <> n RETURN type(r) AS type, count(r) AS n", key=key)})
+        rels: list[dict[str, Any]] = []
+        for group in counts:
+            way, kind = group.split()
+            rel = f"[r:{_q(RelType(kind).value)}]"
+            pattern = f"(n)-{rel}->(m) WHERE m.key IS NOT NULL" if way == "out" else f"(n)<-{rel}-(m) WHERE m.key IS NOT NULL AND m <> n"
+            rels.extend(rec["rel"] for rec in tx.run(
+                node + f"MATCH {pattern} WITH r, m ORDER BY m.key LIMIT $limit "
+                "RETURN {type: type(r), start: startNode(r).key, end: endNode(r).key, props: properties(r), other: properties(m), "
+                "other_label: labels(m)[0]} AS rel", key=key, limit=per_group))
+        return {"props": found["props"], "rels": rels}, counts
+
+    def comparisons(self, keys: list[str]) -> list[Relationship]:
+        rows = self._by_label(f"MATCH (b:{{label}})<-[r:{_q(RelType.COMPARES_TO.value)}]-(a) WHERE b.key IN $keys AND a.key IS NOT NULL "
+                              "RETURN a.key AS start, type(r) AS type, b.key AS end, properties(r) AS props", keys)
+        return sorted((_relationship(row) for row in rows), key=lambda r: r.key)
+
+    def count_claims(self, keys: list[str]) -> int:
+        rows = self._by_label(f"MATCH (b:{{label}})<-[r:{_q(RelType.COMPARES_TO.value)}]-(a) WHERE b.key IN $keys AND a.key IS NOT NULL "
+                              "RETURN sum(CASE WHEN size(coalesce(r.claims, [])) > 0 THEN size(r.claims) ELSE 1 END) AS n", keys)
+        return sum(row["n"] or 0 for row in rows)
 
     # ---- a part of the graph, read by key (pictures: graph.view) ------------------------------
     # Each query runs once per label, so that the key's uniqueness constraint finds the nodes.
@@ -454,7 +489,7 @@ class Neo4jStore:
             return []
 
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            return [rec.data() for label in Label for rec in tx.run(query.format(label=_q(label.value)), keys=wanted, **params)]
+            return [rec.data() for label in Label for rec in tx.run(query.replace("{label}", _q(label.value)), keys=wanted, **params)]
 
         return self._read(work)
 

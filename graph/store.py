@@ -77,11 +77,13 @@ class NodeRef(BaseModel):
 
 
 class Neighbourhood(BaseModel):
-    """A node, its relationships and the nodes at their other ends."""
+    """A node, its relationships and the nodes at their other ends; ``counts`` holds how many
+    relationships it has of each direction and type ("in TARGETS") when they were read in part."""
 
     node: Node
     relationships: list[Relationship]
     others: dict[str, Node]
+    counts: dict[str, int] = {}
 
 
 class Neighbours(BaseModel):
@@ -110,7 +112,19 @@ class GraphStore(Protocol):
         (:func:`graph.identity.paper_keys_in`); titles no stored paper has are left out."""
         ...
 
-    def neighbourhood(self, key: str, label: str) -> Neighbourhood | None: ...
+    def neighbourhood(self, key: str, label: str, per_group: int | None = None) -> Neighbourhood | None:
+        """The node of ``key`` and ``label`` with its relationships: all of them, or at most
+        ``per_group`` of each direction and type (the first by the other end's key) with ``counts``."""
+        ...
+
+    def comparisons(self, keys: list[str]) -> list[Relationship]:
+        """The ``COMPARES_TO`` relationships that end at any of ``keys``, by key."""
+        ...
+
+    def count_claims(self, keys: list[str]) -> int:
+        """How many claims the comparisons against ``keys`` state, as :func:`graph.claims.claim_rows`
+        lists them (one for a comparison that states no number), counted without reading them."""
+        ...
 
     def neighbours(self, keys: list[str], types: set[str] | None, labels: set[str] | None, limit: int) -> Neighbours:
         """The links of each of ``keys`` over relationships of ``types`` to neighbours of ``labels``

@@ -262,7 +262,7 @@ def neighbourhood_of(
         return read.ring(frontier)
 
     rings = fold_rings(focus, ring, depth, order=lambda k: (-degree[k], name_of(by_key[k]).lower(), k))
-    within = _within(focus, ring if not full else lambda keys: {k: read.adjacent.get(k, set()) for k in keys}, depth)
+    within = _within(focus, read.ring if not full else lambda keys: {k: read.adjacent.get(k, set()) for k in keys}, depth)
     distance = dict(rings.distance)
     for hub in rings.folded:
         distance[more_key(hub)] = distance[hub] + 1
@@ -298,7 +298,7 @@ def neighbourhood_of(
     shown = [k for k in chosen if k in by_key] + [k for keys in folded.values() for k in keys]
     among = part.relationships_among(shown)
     allowed = _allowed(by_key, among, types, labels, keep=focus)
-    read.know([k for r in among for k in (r.start, r.end)])
+    read.know([k for r in among for k in (r.start, r.end)], degrees=False)
     facts = _facts(part, shown, among, read)
     return build(f"{name}: {depth}-step neighbourhood", by_key, allowed, facts, chosen, degree, folded, totals,
                  unread=counted, distance=distance, focus=focus, depth=depth, note=note)
@@ -313,7 +313,7 @@ def _facts(part: GraphPart, keys: list[str], among: list[Relationship], read: Pa
     facts = _touching(among, wanted)
     had = {k: {r.key for r in rs} for k, rs in facts.items()}
     first = part.first_relationships(keys, MAX_FACTS)
-    read.know([k for r in first for k in (r.start, r.end)])
+    read.know([k for r in first for k in (r.start, r.end)], degrees=False)  # named in the panel, not drawn
     for r in first:
         for k in {r.start, r.end} & wanted:
             if r.key not in had.get(k, ()):
