@@ -465,6 +465,8 @@ class EmbeddedStore:
                         f'SELECT start, type, "end" FROM rels WHERE start = ?{typed} UNION SELECT start, type, "end" FROM rels WHERE "end" = ?{typed}',
                         [key, *args, key, *args])
                     if (e if s == key else s) in wanted)
+            out.links = sorted(set(out.links))
+            out.unread = dict(sorted(out.unread.items()))
             return out
 
     def degrees(self, keys: list[str]) -> dict[str, int]:
@@ -495,7 +497,7 @@ class EmbeddedStore:
         with self._reading() as conn:
             if conn is None:
                 return []
-            for key in dict.fromkeys(keys):
+            for key in sorted(set(keys)):
                 rows = [*conn.execute('SELECT start, type, "end", props FROM rels WHERE start = ? ORDER BY type, "end" LIMIT ?', (key, limit)),
                         *conn.execute('SELECT start, type, "end", props FROM rels WHERE "end" = ? ORDER BY type, start LIMIT ?', (key, limit))]
                 rows.sort(key=lambda row: (row[1], row[0], row[2]))

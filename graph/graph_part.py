@@ -62,7 +62,9 @@ class InMemory:
             if len(others) > limit:
                 out.unread[key] = len(others) - limit
                 others = set(sorted(others, key=lambda k: (-self.degree[k], k))[:limit])
-            out.links.extend(sorted(link for link in links if (link[2] if link[0] == key else link[0]) in others))
+            out.links.extend(link for link in links if (link[2] if link[0] == key else link[0]) in others)
+        out.links = sorted(set(out.links))
+        out.unread = dict(sorted(out.unread.items()))
         return out
 
     def degrees(self, keys: list[str]) -> dict[str, int]:
@@ -76,7 +78,7 @@ class InMemory:
         return sorted((r for r in self.relationships if r.start in wanted and r.end in wanted), key=lambda r: r.key)
 
     def first_relationships(self, keys: list[str], limit: int) -> list[Relationship]:
-        return [r for k in dict.fromkeys(keys) for r in sorted(self.touching[k], key=lambda r: (r.type.value, r.start, r.end))[:limit]]
+        return [r for k in sorted(set(keys)) for r in sorted(self.touching[k], key=lambda r: (r.type.value, r.start, r.end))[:limit]]
 
 
 class PartReader:

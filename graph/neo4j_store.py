@@ -451,7 +451,7 @@ class Neo4jStore:
     def _first_of_each_group(tx: neo4j.ManagedTransaction, node: str, key: str, per_group: int) -> tuple[dict[str, Any] | None, dict[str, int]]:
         """The node's properties and the first ``per_group`` relationships of each direction and type
         (by the other end's key), and how many there are of each."""
-        found = tx.run(node + "RETURN properties(n) AS props").single()
+        found = tx.run(node + "RETURN properties(n) AS props", key=key).single()
         if found is None:
             return None, {}
         counts = {f"out {rec['type']}": rec["n"] for rec in tx.run(
@@ -508,12 +508,8 @@ class Neo4jStore:
         )
         rows = self._by_label(query, keys, types=sorted(types) if types is not None else None,
                               labels=sorted(labels) if labels is not None else None, limit=limit)
-        out = Neighbours(links=[])
-        for row in sorted(rows, key=lambda r: r["key"]):
-            out.links.extend(sorted({(s, t, e) for s, t, e in row["links"]}))
-            if row["total"] > limit:
-                out.unread[row["key"]] = row["total"] - limit
-        return out
+        links = sorted({(s, t, e) for row in rows for s, t, e in row["links"]})
+        return Neighbours(links=links, unread={row["key"]: row["total"] - limit for row in sorted(rows, key=lambda r: r["key"]) if row["total"] > limit})
 
     def degrees(self, keys: list[str]) -> dict[str, int]:
         rows = self._by_label("MATCH (n:{label}) WHERE n.key IN $keys RETURN n.key AS key, COUNT { (n)-->() } + COUNT { (n)<--() } AS degree", keys)
@@ -537,9 +533,9 @@ class Neo4jStore:
     def first_relationships(self, keys: list[str], limit: int) -> list[Relationship]:
         rows = self._by_label(
             "MATCH (n:{label}) WHERE n.key IN $keys "
-            "CALL { WITH n MATCH (n)-[r]->(m) WITH r, m ORDER BY type(r), m.key LIMIT $limit "
+            "CALL { WITH n MATCH (n)-[r]->(m) WITH n, r, m ORDER BY type(r), m.key LIMIT $limit "
             "RETURN collect({start: n.key, type: type(r), end: m.key, props: properties(r)}) AS outgoing } "
-            "CALL { WITH n MATCH (n)<-[r]-(m) WITH r, m ORDER BY type(r), m.key LIMIT $limit "
+            "CALL { WITH n MATCH (n)<-[r]-(m) WITH n, r, m ORDER BY type(r), m.key LIMIT $limit "
             "RETURN collect({start: m.key, type: type(r), end: n.key, props: properties(r)}) AS incoming } "
             "RETURN n.key AS key, outgoing + incoming AS rels", keys, limit=limit)
         out: list[Relationship] = []

@@ -88,7 +88,7 @@ class Neighbourhood(BaseModel):
 
 class Neighbours(BaseModel):
     """The links of some nodes to their neighbours, as ``(start, type, end)`` keys (no properties),
-    each node's most connected neighbours first when it has more than were asked for."""
+    sorted; of a node with more neighbours than were asked for, those to its most connected."""
 
     links: list[tuple[str, str, str]]
     unread: dict[str, int] = {}  # node -> how many of its neighbours were left unread
@@ -145,8 +145,8 @@ class GraphStore(Protocol):
         ...
 
     def first_relationships(self, keys: list[str], limit: int) -> list[Relationship]:
-        """Each of ``keys``'s first ``limit`` relationships in the order (type, start, end): what a
-        picture's details panel lists beside the ones drawn."""
+        """Each of ``keys``'s first ``limit`` relationships in the order (type, start, end), the keys
+        in order: what a picture's details panel lists beside the ones drawn."""
         ...
 
     def merge(self, batch: GraphBatch) -> MergeSummary: ...
