@@ -32,7 +32,7 @@ from graph.rows import Rows
 from graph.embedded_store import EmbeddedStore
 from graph.store import GraphStore, MergeSummary, Neighbourhood, NodeRef, Stats
 from graph.unload import UnloadSummary
-from graph.view import NEIGHBOURHOOD_NODES, OVERVIEW_NODES, GraphView, neighbourhood_of, overview_view, parse_labels, parse_types
+from graph.view import NEIGHBOURHOOD_NODES, OVERVIEW_NODES, GraphView, neighbourhood_of, overview_of, parse_labels, parse_types
 from queries.catalog import CannedQuery, NameNotFound, QueryError, canned_queries, get_query
 
 if TYPE_CHECKING:
@@ -249,10 +249,10 @@ class KnowledgeGraph:
             if not found:
                 raise self.not_found("nothing in the graph is named", name)
             focus = found[0].key
-        if focus is None:
-            nodes, relationships = self.store.nodes(), self.store.relationships()
-            return overview_view(nodes, relationships, types=types, labels=kinds, max_nodes=max_nodes or OVERVIEW_NODES)
         stats = self.store.stats()
+        if focus is None:
+            return overview_of(self.store, stats.nodes, sum(stats.relationships.values()), types=types, labels=kinds,
+                               max_nodes=max_nodes or OVERVIEW_NODES)
         totals = (sum(stats.nodes.values()), sum(stats.relationships.values()))
         return neighbourhood_of(self.store, focus, totals, depth=depth, types=types, labels=kinds,
                                 max_nodes=max_nodes or NEIGHBOURHOOD_NODES)

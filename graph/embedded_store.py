@@ -476,6 +476,24 @@ class EmbeddedStore:
             return dict(_rows_for(conn, 'SELECT key, (SELECT count(*) FROM rels WHERE start = key) '
                                         '+ (SELECT count(*) FROM rels WHERE "end" = key) FROM nodes WHERE key IN ({})', set(keys)))
 
+    def connections(self, types: set[str] | None, labels: set[str] | None) -> dict[str, int]:
+        """Counted through the indexes on (start, type, end) and (end, type, start); no row is read."""
+        with self._reading() as conn:
+            if conn is None:
+                return {}
+            where, args = [], []
+            if types is not None:
+                where.append(f"type IN ({','.join('?' * len(types))})")
+                args += sorted(types)
+            if labels is not None:
+                kept = f"(SELECT key FROM nodes WHERE label IN ({','.join('?' * len(labels))}))"
+                where.append(f'start IN {kept} AND "end" IN {kept}')
+                args += sorted(labels) * 2
+            clause = f" WHERE {' AND '.join(where)}" if where else ""
+            rows = conn.execute(f'SELECT k, sum(n) FROM (SELECT start AS k, count(*) AS n FROM rels{clause} GROUP BY start '
+                                f'UNION ALL SELECT "end", count(*) FROM rels{clause} GROUP BY "end") GROUP BY k', args * 2)
+            return dict(rows.fetchall())
+
     def nodes_keyed(self, keys: list[str]) -> list[Node]:
         with self._reading() as conn:
             if conn is None:

@@ -33,6 +33,8 @@ class GraphPart(Protocol):
 
     def nodes_keyed(self, keys: list[str]) -> list[Node]: ...
 
+    def connections(self, types: set[str] | None, labels: set[str] | None) -> dict[str, int]: ...
+
     def relationships_among(self, keys: list[str]) -> list[Relationship]: ...
 
     def first_relationships(self, keys: list[str], limit: int) -> list[Relationship]: ...
@@ -72,6 +74,17 @@ class InMemory:
 
     def nodes_keyed(self, keys: list[str]) -> list[Node]:
         return sorted((self.by_key[k] for k in set(keys) if k in self.by_key), key=lambda n: n.key)
+
+    def connections(self, types: set[str] | None, labels: set[str] | None) -> dict[str, int]:
+        def ok(key: str) -> bool:
+            return key in self.by_key and (labels is None or self.by_key[key].label.value in labels)
+
+        out: Counter[str] = Counter()
+        for r in self.relationships:
+            if (types is None or r.type.value in types) and ok(r.start) and ok(r.end):
+                out[r.start] += 1
+                out[r.end] += 1
+        return dict(out)
 
     def relationships_among(self, keys: list[str]) -> list[Relationship]:
         wanted = set(keys)

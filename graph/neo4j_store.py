@@ -525,6 +525,21 @@ class Neo4jStore:
             out.append(Node.model_construct(key=row["key"], label=label, properties=props))
         return sorted(out, key=lambda n: n.key)
 
+    def connections(self, types: set[str] | None, labels: set[str] | None) -> dict[str, int]:
+        """Counted by Neo4j's degree counts per node (and type); no relationship is read when no
+        label is asked for."""
+        kept = "($types IS NULL OR type(r) IN $types) AND ($labels IS NULL OR any(l IN labels(m) WHERE l IN $labels))"
+        query = (f"MATCH (n:{{label}}) WHERE $labels IS NULL OR '{{name}}' IN $labels "
+                 f"WITH n, COUNT {{ (n)-[r]->(m) WHERE {kept} }} + COUNT {{ (n)<-[r]-(m) WHERE {kept} }} AS links "
+                 "WHERE links > 0 RETURN n.key AS key, links")
+        params = {"types": sorted(types) if types is not None else None, "labels": sorted(labels) if labels is not None else None}
+
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, int]:
+            return {rec["key"]: rec["links"] for label in Label
+                    for rec in tx.run(query.replace("{label}", _q(label.value)).replace("{name}", label.value), params)}
+
+        return self._read(work)
+
     def relationships_among(self, keys: list[str]) -> list[Relationship]:
         rows = self._by_label("MATCH (a:{label})-[r]->(b) WHERE a.key IN $keys AND b.key IN $keys "
                               "RETURN a.key AS start, type(r) AS type, b.key AS end, properties(r) AS props", keys)

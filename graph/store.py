@@ -140,6 +140,11 @@ class GraphStore(Protocol):
         """The nodes of ``keys`` that exist, by key."""
         ...
 
+    def connections(self, types: set[str] | None, labels: set[str] | None) -> dict[str, int]:
+        """Each node's number of relationships of ``types`` between nodes of ``labels`` (None: any),
+        counted without reading them; nodes with none left out."""
+        ...
+
     def relationships_among(self, keys: list[str]) -> list[Relationship]:
         """Every relationship whose two ends are both among ``keys``, by key."""
         ...

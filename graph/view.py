@@ -328,35 +328,56 @@ def overview_view(
     labels: set[str] | None = None,
     max_nodes: int = OVERVIEW_NODES,
 ) -> GraphView:
+    """:func:`overview_of` a graph held in lists."""
+    from graph.graph_part import InMemory
+
+    return overview_of(InMemory(nodes, relationships), Counter(n.label.value for n in nodes), len(relationships),
+                       types=types, labels=labels, max_nodes=max_nodes)
+
+
+def overview_of(
+    part: GraphPart,
+    labelled: Mapping[str, int],
+    relationships: int,
+    types: set[str] | None = None,
+    labels: set[str] | None = None,
+    max_nodes: int = OVERVIEW_NODES,
+) -> GraphView:
     """The ``max_nodes`` most connected nodes (counting relationships of ``types`` between nodes of
     ``labels``) that are connected to one another, and the relationships among them; what hangs on
-    hubs alone folded into "+N more" nodes (:mod:`graph.fold`)."""
+    hubs alone folded into "+N more" nodes (:mod:`graph.fold`). ``labelled`` counts the graph's
+    nodes by label and ``relationships`` its relationships: only the nodes drawn are read, and
+    each node's number of relationships is counted, not read."""
     from graph.fold import fold_overview
+    from graph.graph_part import PartReader
     from graph.picture import build, more_key
 
-    by_key = {n.key: n for n in nodes}
-    degree = degrees(relationships)
-    allowed = _allowed(by_key, relationships, types, labels)
-    local = degrees(allowed)
-    ranked = sorted((k for k in local if local[k] > 0), key=lambda k: (-local[k], name_of(by_key[k]).lower(), k))
-    top = set(ranked[: max(1, max_nodes)])
-    linked = degrees(r for r in allowed if r.start in top and r.end in top)
-    chosen = [k for k in ranked if k in top and linked[k] > 0] or ranked[:1]
+    local = part.connections(types, labels)
+    counts = sorted(local.values(), reverse=True)
+    floor = counts[max(1, max_nodes) - 1] if len(counts) >= max(1, max_nodes) else 1
+    read = PartReader(part, types, labels, limit=0)
+    read.know([k for k, n in local.items() if n >= floor])  # the top, and every node tied with its last
+    by_key, degree = read.by_key, read.degree
+    ranked = sorted((k for k in by_key if local[k] >= floor), key=lambda k: (-local[k], name_of(by_key[k]).lower(), k))
+    top = ranked[: max(1, max_nodes)]
+    among = part.relationships_among(top)
+    allowed = _allowed(by_key, among, types, labels)
+    linked = degrees(allowed)
+    chosen = [k for k in ranked if k in set(top) and linked[k] > 0] or ranked[:1]
     folded = fold_overview(chosen, [(r.start, r.end) for r in allowed], order=lambda k: (-local[k], name_of(by_key[k]).lower(), k))
     hidden = {k for keys in folded.values() for k in keys}
-    floor = min((local[k] for k in chosen), default=0)
-    shown = set(chosen)
-    left = [k for k in by_key if k not in shown]
-    note = f"the {len(chosen)} most connected nodes (each with {floor} or more relationships"
+    lowest = min((local[k] for k in chosen), default=0)
+    left = Counter(labelled) - Counter(by_key[k].label.value for k in chosen)
+    note = f"the {len(chosen)} most connected nodes (each with {lowest} or more relationships"
     note += f" of {', '.join(sorted(types))})" if types else ")"
     if labels:
         note += f" among {', '.join(sorted(labels))}"
     note += _folds_note(by_key, folded)
-    note += f"; left out: {_by_label(by_key, left)}" if left else ""
+    note += f"; left out: {_label_counts(left)}" if +left else ""
     note += ". Name a node (kg viz NAME) to see its neighbourhood."
     drawn = [k for k in chosen if k not in hidden] + [more_key(hub) for hub in folded]
-    return build(OVERVIEW_TITLE, by_key, allowed, _touching(relationships, set(chosen)), drawn, degree, folded,
-                 (len(by_key), len(relationships)), note=note)
+    facts = _facts(part, chosen, part.relationships_among(chosen), read)
+    return build(OVERVIEW_TITLE, by_key, allowed, facts, drawn, degree, folded, (sum(labelled.values()), relationships), note=note)
 
 
 def _touching(relationships: Iterable[Relationship], keys: set[str]) -> dict[str, list[Relationship]]:
@@ -400,8 +421,11 @@ def _allowed(by_key: dict[str, Node], relationships: Sequence[Relationship], typ
 
 
 def _by_label(by_key: dict[str, Node], keys: Iterable[str]) -> str:
-    counts = Counter(by_key[k].label.value for k in keys if k in by_key)
-    return ", ".join(f"{n} {label}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) or "nothing"
+    return _label_counts(Counter(by_key[k].label.value for k in keys if k in by_key))
+
+
+def _label_counts(counts: Counter[str]) -> str:
+    return ", ".join(f"{n} {label}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n > 0) or "nothing"
 
 
 # ---- a Neo4j query result ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """A hub's pages cost what they show, not what the graph holds: its picture reads its neighbourhood
 through the store's indexes (the most connected part of a ring too big to draw, the rest counted),
-and its profile (kg show, /api/show, /entity) lists a bounded number of facts of each kind and
+the overview counts every node's relationships and reads only the nodes it draws, and its profile (kg show, /api/show, /entity) lists a bounded number of facts of each kind and
 counts the rest. The same on Neo4j."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from graph.serve import create_app
 from graph.store import GraphStore
 from graph.view import neighbourhood_of
 
-PART_READS = ("neighbours", "nodes_keyed", "relationships_among", "first_relationships", "degrees")
+PART_READS = ("neighbours", "nodes_keyed", "relationships_among", "first_relationships", "degrees")  # connections: counts
 
 
 class Counting:
@@ -76,6 +76,7 @@ def test_a_hub_s_picture_reads_no_whole_graph_and_a_bounded_part_of_it(stores: d
         counting = Counting(EmbeddedStore(path))
         view = KnowledgeGraph(counting).visualize("GPU", depth=2)  # Counting refuses store.nodes() and store.relationships()
         assert view.focus == "hardware:gpu" and len(view.nodes) <= 60
+        assert len(KnowledgeGraph(counting).visualize().nodes) <= 60  # the overview: counted, then only what it draws read
         counting.rows = 0
         neighbourhood_of(counting, "hardware:gpu", (0, 0), depth=2, read_limit=10, max_nodes=20)
         assert counting.rows <= bound, (papers, counting.rows)
@@ -165,6 +166,8 @@ def test_neo4j_reads_the_same_parts(both: tuple[KnowledgeGraph, KnowledgeGraph])
     for types, labels, limit in ((None, None, 30), ({"TARGETS", "COMPARES_TO"}, {"Paper"}, 7), (None, None, 10_000)):
         assert neo.neighbours(keys, types, labels, limit) == embedded.neighbours(keys, types, labels, limit)
     assert neo.degrees(keys) == embedded.degrees(keys)
+    for types, labels in ((None, None), ({"TARGETS"}, {"Paper", "Hardware"})):
+        assert neo.connections(types, labels) == embedded.connections(types, labels)
     assert neo.nodes_keyed(keys) == embedded.nodes_keyed(keys)
     assert neo.relationships_among(keys) == embedded.relationships_among(keys)
     assert neo.first_relationships(keys, 5) == embedded.first_relationships(keys, 5)
@@ -177,6 +180,8 @@ def test_neo4j_draws_and_profiles_a_hub_the_same(both: tuple[KnowledgeGraph, Kno
         assert kg.visualize("GPU").model_dump() == embedded.visualize("GPU").model_dump()
         assert neighbourhood_of(kg.store, "hardware:gpu", (1, 1), read_limit=40).model_dump() == \
             neighbourhood_of(embedded.store, "hardware:gpu", (1, 1), read_limit=40).model_dump()
+        for args in ({}, {"max_nodes": 12, "labels": "Paper,Hardware"}, {"rels": "TARGETS"}):
+            assert kg.visualize(**args).model_dump() == embedded.visualize(**args).model_dump(), args
         for per_group in (None, 5):
             assert kg.show("GPU", per_group=per_group) == embedded.show("GPU", per_group=per_group)
     for name in ("GPU", "vLLM", "PyTorch"):
