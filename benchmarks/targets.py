@@ -30,6 +30,10 @@ CHECKS: list[Check] = [
     ("Neo4j load client < 2 GB", lambda r: r.get("neo4j_load_peak_mib"), lambda v: v < 2048, "{:.0f} MiB"),
     ("Neo4j write ≥ 3× Neo4jWriter (relationships/s, writes alone)", _ratio("kg_write_rps", "graphrag_rps"), lambda v: v >= 3, "{:.2f}×"),
     ("Neo4j write ≥ 20× naive loader (relationships/s, writes alone)", _ratio("kg_write_rps", "naive_rps"), lambda v: v >= 20, "{:.1f}×"),
+    ("issue 23: embedded load ≤ 130 s", lambda r: r.get("embedded_load_s"), lambda v: v <= 130, "{:.1f} s"),
+    ("issue 23: Neo4j `kg load` ≤ 200 s", lambda r: r.get("neo4j_load_s"), lambda v: v <= 200, "{:.1f} s"),
+    ("issue 23: Neo4j write ≥ 1.5× Neo4jWriter (relationships/s, writes alone)", _ratio("kg_write_rps", "graphrag_rps"),
+     lambda v: v >= 1.5, "{:.2f}×"),
     ("every canned query p95 ≤ 50 ms on Neo4j (first run after `kg serve`'s warm-up included)",
      lambda r: r.get("neo4j_query_p95_max_ms"), lambda v: v <= 50, "{:.1f} ms"),
     ("every canned query p95 ≤ 100 ms on the embedded store (first run after `kg serve`'s warm-up included)",
@@ -58,4 +62,8 @@ def check(results: dict[str, Any]) -> list[dict[str, Any]]:
         per_paper = (last[-1]["embedded_load_s"] / int(first[-1])) / (last[0]["embedded_load_s"] / int(first[0]))
         rows.append({"target": "embedded load near-linear (cost per paper, largest / smallest ≤ 1.3)",
                      "measured": f"{per_paper:.2f}", "met": per_paper <= 1.3})
+    if len(first) >= 2 and last[0].get("kg_write_rps") and last[-1].get("kg_write_rps"):
+        scale = last[-1]["kg_write_rps"] / last[0]["kg_write_rps"]
+        rows.append({"target": "issue 23: Neo4j write scales (relationships/s, largest / smallest ≥ 0.9)",
+                     "measured": f"{scale:.2f}×", "met": scale >= 0.9})
     return rows

@@ -179,10 +179,11 @@ class ClaimsChart(BaseModel):
         )
         return fig
 
-    def to_html(self) -> str:
-        """The chart and the table of claims, plotly.js inlined."""
+    def to_html(self, plotly_js: str | None = None) -> str:
+        """The chart and the table of claims, plotly.js inlined (4.6 MB), or loaded from the
+        address ``plotly_js`` (a server's copy, cached by the browser: ``kg serve`` does that)."""
         fig = self.figure()
-        plot = fig.to_html(full_html=False, include_plotlyjs=True, div_id="kg-claims-chart",
+        plot = fig.to_html(full_html=False, include_plotlyjs=plotly_js or True, div_id="kg-claims-chart",
                            config={"displaylogo": False, "responsive": True})
         heading = "Every claim" if self.drawn is self.rows else "Every claim of the papers drawn"
         return _PAGE.format(title=_esc(f"Claims against {self.baseline}"), summary=_esc(self.summary), plot=plot,

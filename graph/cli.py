@@ -179,7 +179,9 @@ def stats(ctx: click.Context, fmt: str) -> None:
     if fmt == "json":
         click.echo(st.model_dump_json(indent=2))
         return
-    _table([{"kind": "node", "name": k, "count": v} for k, v in st.nodes.items()]
+    papers = [{"kind": "", "name": "  loaded from sources", "count": st.papers_loaded},
+              {"kind": "", "name": "  catalogue stubs", "count": st.paper_stubs}] if st.paper_stubs else []
+    _table([row for k, v in st.nodes.items() for row in [{"kind": "node", "name": k, "count": v}, *(papers if k == "Paper" else [])]]
            + [{"kind": "relationship", "name": k, "count": v} for k, v in st.relationships.items()])
 
 

@@ -29,6 +29,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,8 +50,9 @@ STORE_FILE = "graph.sqlite"
 # 3: SQLite (1 and 2 were graph.json; they are converted when first opened).
 # 4: every COMPARES_TO holds its claim lists (empty when no number); a 3 is upgraded when opened.
 # 5: the table of kept answers (graph.answers); a 3 or 4 is upgraded when opened.
-FORMAT_VERSION = 5
-UPGRADABLE = {"3", "4"}
+# 6: the word index of the search (WORDS_TABLE); a 3, 4 or 5 is upgraded when opened.
+FORMAT_VERSION = 6
+UPGRADABLE = {"3", "4", "5"}
 
 SCHEMA = f"""
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -73,6 +75,17 @@ CREATE TABLE answers (                          -- graph.answers: emptied by eve
 ) WITHOUT ROWID;
 """
 _ANSWERS_TABLE = SCHEMA[SCHEMA.index("CREATE TABLE answers"):].replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")
+#: The words of every node's ``search_head`` and ``search_body`` (SQLite's full-text index FTS5,
+#: keyed by the node's rowid; contentless: it holds the index, not the text), so that ``search``
+#: reads the nodes holding a word instead of every node's text. Its tokens are a superset of the
+#: stored words (:func:`queries.embedded.View.word_matches`): the search checks every node it
+#: finds against the stored text. Like an index, it is built once a first load has written every
+#: row, and a store without it (Python's SQLite without FTS5) answers the same, only slower.
+WORDS_TABLE = "search_words"
+#: ``entity`` holds the word "entity" for every node but a paper, so the index finds entities alone.
+_WORDS_SCHEMA = (f"CREATE VIRTUAL TABLE {WORDS_TABLE} USING fts5(head, body, entity, content='', detail=column, "
+                 "tokenize='unicode61 remove_diacritics 0')")
+_WORDS_OF = "rowid, search_head, search_body, CASE WHEN label = 'Paper' THEN NULL ELSE 'entity' END FROM nodes"
 #: The queries' indexes. A first load, which builds its store aside, creates them once it has
 #: written every row: sorting a whole column once is much cheaper than a million inserts into it.
 #: One a store lacks (written by an older kg) is created when it is opened (:func:`_upgrade`).
@@ -147,6 +160,7 @@ class EmbeddedStore:
             _bump_generation(conn)
             for statement in _statements(QUERY_INDEXES):
                 conn.execute(statement)
+            _build_words(conn)
             conn.execute("COMMIT")
             conn.execute("PRAGMA journal_mode = WAL")  # kept in the file: every later writer uses it
             conn.close()
@@ -294,6 +308,8 @@ class EmbeddedStore:
             summary = unload_graph(g, files)
             gone_nodes = before.keys() - set(g.nodes)
             gone_rels = [k for k in before_rels if not g.has_edge(k[0], k[2], k[1])]
+            if has_words(conn):
+                _unindex_words(conn, gone_nodes)
             conn.executemany('DELETE FROM rels WHERE start = ? AND type = ? AND "end" = ?', gone_rels)
             conn.executemany("DELETE FROM nodes WHERE key = ?", [(k,) for k in gone_nodes])
             conn.executemany("DELETE FROM lookup WHERE key = ?", [(k,) for k in gone_nodes])
@@ -307,6 +323,8 @@ class EmbeddedStore:
         with self._writing() as conn:
             for table in ("rels", "lookup", "nodes"):
                 conn.execute(f"DELETE FROM {table}")
+            if has_words(conn):
+                conn.execute(f"INSERT INTO {WORDS_TABLE} ({WORDS_TABLE}) VALUES ('delete-all')")
 
     # ---- reads ------------------------------------------------------------------------------
 
@@ -330,7 +348,12 @@ class EmbeddedStore:
                 return Stats(nodes={}, relationships={})
             nodes = dict(conn.execute("SELECT label, count(*) FROM nodes GROUP BY label ORDER BY label").fetchall())
             rels = dict(conn.execute("SELECT type, count(*) FROM rels GROUP BY type ORDER BY type").fetchall())
-            return Stats(nodes=nodes, relationships=rels)
+            generation = _generation(conn)
+            kept = _kept_answer(conn, STUBS_ANSWER, "", generation)
+            stubs = kept[0]["stubs"] if kept else conn.execute(COUNT_STUBS).fetchone()[0]
+        if kept is None:  # it reads every paper's properties: kept for this version of the graph
+            self._keep_answer(STUBS_ANSWER, "", generation, [{"stubs": stubs}])
+        return Stats(nodes=nodes, relationships=rels, paper_stubs=stubs)
 
     def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """A whole-graph query's answer is kept for the store's version (:mod:`graph.answers`)."""
@@ -365,7 +388,7 @@ class EmbeddedStore:
             if conn is None:
                 return []
             keys = View(conn).papers_titled(part)
-            folds = dict(_rows_for(conn, "SELECT key, fold FROM nodes WHERE key IN ({})", keys))
+            folds = dict(rows_for(conn, "SELECT key, fold FROM nodes WHERE key IN ({})", keys))
             keys.sort(key=lambda k: (folds.get(k) != wanted, k))
             return _refs(conn, keys[:limit])
 
@@ -377,10 +400,10 @@ class EmbeddedStore:
         folds = sorted({f for t in titles if (f := fold_name(t))})
         conn = getattr(self._local, "conn", None)
         if conn is not None and conn.in_transaction:
-            found = list(_rows_for(conn, "SELECT key, name FROM nodes WHERE label = 'Paper' AND fold IN ({})", folds))
+            found = list(rows_for(conn, "SELECT key, name FROM nodes WHERE label = 'Paper' AND fold IN ({})", folds))
         else:
             with self._reading() as conn:
-                found = [] if conn is None else list(_rows_for(conn, "SELECT key, name FROM nodes WHERE label = 'Paper' AND fold IN ({})", folds))
+                found = [] if conn is None else list(rows_for(conn, "SELECT key, name FROM nodes WHERE label = 'Paper' AND fold IN ({})", folds))
         return paper_keys_in(((k, {"title": t}) for k, t in found), titles)
 
     def entity_names(self) -> list[str]:
@@ -415,7 +438,7 @@ class EmbeddedStore:
             other_keys = {k for r in rels for k in (r.start, r.end)} - {key}
             others = {
                 k: Node(key=k, label=Label(lab), properties=json.loads(p))
-                for k, lab, p in _rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", other_keys)
+                for k, lab, p in rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", other_keys)
             }
             return Neighbourhood(node=Node(key=key, label=Label(label), properties=json.loads(row[1])), relationships=rels, others=others,
                                  counts=counts)
@@ -424,14 +447,14 @@ class EmbeddedStore:
         with self._reading() as conn:
             if conn is None:
                 return []
-            rows = _rows_for(conn, "SELECT start, type, \"end\", props FROM rels WHERE type = 'COMPARES_TO' AND \"end\" IN ({})", set(keys))
+            rows = rows_for(conn, "SELECT start, type, \"end\", props FROM rels WHERE type = 'COMPARES_TO' AND \"end\" IN ({})", set(keys))
             return sorted((Relationship(type=RelType(t), start=s, end=e, properties=json.loads(p)) for s, t, e, p in rows), key=lambda r: r.key)
 
     def count_claims(self, keys: list[str]) -> int:
         with self._reading() as conn:
             if conn is None:
                 return 0
-            return sum(n or 0 for (n,) in _rows_for(
+            return sum(n or 0 for (n,) in rows_for(
                 conn, "SELECT sum(max(coalesce(json_array_length(props, '$.claims'), 0), 1)) FROM rels "
                       "WHERE type = 'COMPARES_TO' AND \"end\" IN ({})", set(keys)))
 
@@ -473,7 +496,7 @@ class EmbeddedStore:
         with self._reading() as conn:
             if conn is None:
                 return {}
-            return dict(_rows_for(conn, 'SELECT key, (SELECT count(*) FROM rels WHERE start = key) '
+            return dict(rows_for(conn, 'SELECT key, (SELECT count(*) FROM rels WHERE start = key) '
                                         '+ (SELECT count(*) FROM rels WHERE "end" = key) FROM nodes WHERE key IN ({})', set(keys)))
 
     def connections(self, types: set[str] | None, labels: set[str] | None) -> dict[str, int]:
@@ -498,7 +521,7 @@ class EmbeddedStore:
         with self._reading() as conn:
             if conn is None:
                 return []
-            rows = _rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", set(keys))
+            rows = rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", set(keys))
             return sorted((Node.model_construct(key=k, label=Label(label), properties=json.loads(p)) for k, label, p in rows), key=lambda n: n.key)
 
     def relationships_among(self, keys: list[str]) -> list[Relationship]:
@@ -506,7 +529,7 @@ class EmbeddedStore:
         with self._reading() as conn:
             if conn is None:
                 return []
-            rows = _rows_for(conn, 'SELECT start, type, "end", props FROM rels WHERE start IN ({})', wanted)
+            rows = rows_for(conn, 'SELECT start, type, "end", props FROM rels WHERE start IN ({})', wanted)
             found = [Relationship.model_construct(type=RelType(t), start=s, end=e, properties=json.loads(p)) for s, t, e, p in rows if e in wanted]
             return sorted(found, key=lambda r: r.key)
 
@@ -561,6 +584,12 @@ def _bump_generation(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM answers")
 
 
+#: Catalogue stubs (:class:`graph.store.Stats`): papers the catalogue names that no source lists.
+COUNT_STUBS = ("SELECT count(*) FROM nodes WHERE label = 'Paper' AND json_extract(props, '$.catalogued_at') IS NOT NULL "
+               "AND coalesce(json_array_length(props, '$.sources'), 0) = 0")
+STUBS_ANSWER = "kg:paper-stubs"  # its kept answer's name: no canned query is called so
+
+
 def _generation(conn: sqlite3.Connection) -> int:
     row = conn.execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
     return int(row[0]) if row else 0
@@ -586,13 +615,14 @@ def _missing_indexes(conn: sqlite3.Connection) -> list[str]:
 
 
 def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
-    """Format 3 -> 4 -> 5, and the query indexes an older kg did not create, in one transaction of
-    SQLite's own (so it needs no directory lock, and a writer holding that lock may call it): claim
-    lists on every comparison (3 -> 4), the table of kept answers (4 -> 5). An index is no change of
+    """Format 3 -> 4 -> 5 -> 6, and the query indexes an older kg did not create, in one transaction
+    of SQLite's own (so it needs no directory lock, and a writer holding that lock may call it): claim
+    lists on every comparison (3 -> 4), the table of kept answers (4 -> 5), the word index of the
+    search (5 -> 6; at 100,000 papers it takes seconds, once). An index is no change of
     format: without it a query gives the same rows, only slower. A store on a read-only file stays
     as it is; every reader takes a missing list as empty, and a missing table as no answer kept."""
     current = conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0] == str(FORMAT_VERSION)
-    if current and not _missing_indexes(conn):
+    if current and not _missing_indexes(conn) and (has_words(conn) or not _fts5()):
         return
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -613,6 +643,8 @@ def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute("UPDATE meta SET value = ? WHERE name = 'version'", (str(FORMAT_VERSION),))
         for statement in _missing_indexes(conn):
             conn.execute(statement)
+        if not has_words(conn):
+            _build_words(conn)
         conn.execute("COMMIT")
     except BaseException as exc:
         conn.execute("ROLLBACK")
@@ -633,7 +665,7 @@ def _empty() -> sqlite3.Connection:
     return conn
 
 
-def _rows_for(conn: sqlite3.Connection, sql: str, keys: Iterable[str], width: int = 500) -> Iterator[tuple[Any, ...]]:
+def rows_for(conn: sqlite3.Connection, sql: str, keys: Iterable[str], width: int = 500) -> Iterator[tuple[Any, ...]]:
     """``sql`` (with one ``IN ({})``) run for ``keys`` a slice at a time (SQLite caps parameters)."""
     keys = list(keys)
     for i in range(0, len(keys), width):
@@ -642,7 +674,7 @@ def _rows_for(conn: sqlite3.Connection, sql: str, keys: Iterable[str], width: in
 
 
 def _present(conn: sqlite3.Connection, keys: set[str]) -> set[str]:
-    return {k for (k,) in _rows_for(conn, "SELECT key FROM nodes WHERE key IN ({})", keys)}
+    return {k for (k,) in rows_for(conn, "SELECT key FROM nodes WHERE key IN ({})", keys)}
 
 
 def _node_properties(conn: sqlite3.Connection, keys: set[str]) -> dict[str, dict[str, Any]]:
@@ -651,7 +683,7 @@ def _node_properties(conn: sqlite3.Connection, keys: set[str]) -> dict[str, dict
     if not keys or conn.execute("SELECT 1 FROM nodes LIMIT 1").fetchone() is None:
         return {}
     found: dict[str, dict[str, Any]] = {}
-    for k, label, p, fold, head, body in _rows_for(conn, "SELECT key, label, props, fold, search_head, search_body FROM nodes WHERE key IN ({})", keys):
+    for k, label, p, fold, head, body in rows_for(conn, "SELECT key, label, props, fold, search_head, search_body FROM nodes WHERE key IN ({})", keys):
         props = json.loads(p)
         if label == "Paper":
             props.update(fold=fold, search_head=head, search_body=body)
@@ -659,7 +691,7 @@ def _node_properties(conn: sqlite3.Connection, keys: set[str]) -> dict[str, dict
             props.update(lookup=[], search_head=head)
         found[k] = props
     entities = [k for k, p in found.items() if "lookup" in p]
-    for k, folded in _rows_for(conn, "SELECT key, folded FROM lookup WHERE key IN ({}) ORDER BY key, folded", entities):
+    for k, folded in rows_for(conn, "SELECT key, folded FROM lookup WHERE key IN ({}) ORDER BY key, folded", entities):
         found[k]["lookup"].append(folded)
     return found
 
@@ -669,7 +701,7 @@ def _rel_properties(conn: sqlite3.Connection, keys: set[tuple[str, str, str]]) -
         return {}
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
     starts = sorted({k[0] for k in keys})
-    for s, t, e, p in _rows_for(conn, 'SELECT start, type, "end", props FROM rels WHERE start IN ({})', starts):
+    for s, t, e, p in rows_for(conn, 'SELECT start, type, "end", props FROM rels WHERE start IN ({})', starts):
         if (s, t, e) in keys:
             found[(s, t, e)] = json.loads(p)
     return found
@@ -695,9 +727,49 @@ def _put_nodes(conn: sqlite3.Connection, nodes: Iterable[Node]) -> None:
             rows.append((n.key, n.label.value, name, p.get("fold"), p.get("search_head"), p.get("search_body"), _ENCODE(visible(p))))
             lookups.extend((f, n.key) for f in p.get("lookup") or [])
         rows.sort()
+        keys = [r[0] for r in rows]
+        words = has_words(conn)
+        if words:  # the words of the rows replaced go first: a replaced row gets another rowid
+            _unindex_words(conn, keys)
         conn.executemany("DELETE FROM lookup WHERE key = ?", [(r[0],) for r in rows if r[1] != "Paper"])  # papers have none
         conn.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany("INSERT OR IGNORE INTO lookup VALUES (?, ?)", lookups)
+        if words:
+            _run_for(conn, f"INSERT INTO {WORDS_TABLE} (rowid, head, body, entity) SELECT {_WORDS_OF} WHERE key IN ({{}})", keys)
+
+
+@cache
+def _fts5() -> bool:
+    """Whether this Python's SQLite has FTS5 (asked once, when a store is first opened)."""
+    try:
+        sqlite3.connect(":memory:").execute(_WORDS_SCHEMA)
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def has_words(conn: sqlite3.Connection) -> bool:
+    """Whether the store has the search's word index (WORDS_TABLE)."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (WORDS_TABLE,)).fetchone() is not None
+
+
+def _build_words(conn: sqlite3.Connection) -> None:
+    """The word index of every node, where this Python's SQLite has FTS5."""
+    if _fts5():
+        conn.execute(_WORDS_SCHEMA)
+        conn.execute(f"INSERT INTO {WORDS_TABLE} (rowid, head, body, entity) SELECT {_WORDS_OF}")
+
+
+def _unindex_words(conn: sqlite3.Connection, keys: Iterable[str]) -> None:
+    """Take the stored nodes ``keys`` out of the word index (a contentless index is told the words
+    it indexed), before they are replaced or deleted."""
+    _run_for(conn, f"INSERT INTO {WORDS_TABLE} ({WORDS_TABLE}, rowid, head, body, entity) SELECT 'delete', {_WORDS_OF} WHERE key IN ({{}})", keys)
+
+
+def _run_for(conn: sqlite3.Connection, sql: str, keys: Iterable[str]) -> None:
+    """A statement that returns no rows, run for ``keys`` a slice at a time (:func:`rows_for`)."""
+    for _ in rows_for(conn, sql, keys):
+        pass
 
 
 def _put_rels(conn: sqlite3.Connection, rels: Iterable[Relationship]) -> None:
@@ -707,7 +779,7 @@ def _put_rels(conn: sqlite3.Connection, rels: Iterable[Relationship]) -> None:
 
 
 def _refs(conn: sqlite3.Connection, keys: list[str]) -> list[NodeRef]:
-    found = {k: (label, name) for k, label, name in _rows_for(conn, "SELECT key, label, name FROM nodes WHERE key IN ({})", keys)}
+    found = {k: (label, name) for k, label, name in rows_for(conn, "SELECT key, label, name FROM nodes WHERE key IN ({})", keys)}
     return [NodeRef(key=k, label=found[k][0], name=str(found[k][1] or k)) for k in keys if k in found]
 
 

@@ -39,6 +39,9 @@ from graph.neo4j_load import Written, chunks as _chunks, pieces, q as _q, readab
 from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, Neighbours, NodeRef, Stats, StoreError, StoreUnavailable
 from graph.unload import UnloadSummary, trim
 
+#: Catalogue stubs (:class:`graph.store.Stats`), read through the index on ``catalogued_at``.
+COUNT_STUBS = ("MATCH (p:Paper) WHERE p.catalogued_at IS NOT NULL AND size(coalesce(p.sources, [])) = 0 "
+               "RETURN count(p) AS n")
 CLEAR_BATCH = 10_000  # nodes or relationships deleted per transaction by clear()
 CONNECTION_TIMEOUT = 10.0  # seconds to open a connection (the driver's default is 30)
 START_HINT = "start one with `make neo4j-up` (or `docker compose up -d`), or set NEO4J_URI"
@@ -64,6 +67,8 @@ def schema_statements() -> list[str]:
     ]
     out.append(f"CREATE INDEX hardware_kind IF NOT EXISTS FOR (n:{_q(Label.HARDWARE.value)}) ON (n.kind)")
     out.append(f"CREATE INDEX paper_title IF NOT EXISTS FOR (n:{_q(Label.PAPER.value)}) ON (n.title)")
+    # the catalogue's stub papers (kg stats), a few hundred among any number of loaded ones
+    out.append(f"CREATE INDEX paper_catalogued IF NOT EXISTS FOR (n:{_q(Label.PAPER.value)}) ON (n.catalogued_at)")
     # graph.lookup: folded titles for "part of a title", folded names and words for lookups and search
     out.append(f"CREATE TEXT INDEX paper_fold IF NOT EXISTS FOR (n:{_q(Label.PAPER.value)}) ON (n.fold)")
     entities = "|".join(_q(label.value) for label in ENTITY_LABELS)
@@ -361,7 +366,8 @@ class Neo4jStore:
         rows = self.run_query("graph-stats", {})
         nodes = {r["name"]: r["count"] for r in rows if r["kind"] == "node"}
         rels = {r["name"]: r["count"] for r in rows if r["kind"] == "relationship"}
-        return Stats(nodes=dict(sorted(nodes.items())), relationships=dict(sorted(rels.items())))
+        stubs = self._read(lambda tx: tx.run(COUNT_STUBS).single(strict=True)["n"])
+        return Stats(nodes=dict(sorted(nodes.items())), relationships=dict(sorted(rels.items())), paper_stubs=stubs)
 
     def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         from queries.catalog import get_query

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from graph.lookup import derive
 from graph.merge import merge_properties, with_claim_lists
@@ -64,8 +64,23 @@ class LoadCounts:
 
 
 class Stats(BaseModel):
+    """Nodes by label, relationships by type, and how many of the papers are catalogue stubs: the
+    origin papers the catalogue names for its systems (:mod:`loaders.origins`), in the graph
+    because a loaded paper names the system, not because any source listed them.
+
+    >>> Stats(nodes={"Paper": 10}, relationships={}, paper_stubs=3).papers_loaded
+    7
+    """
+
     nodes: dict[str, int]
     relationships: dict[str, int]
+    paper_stubs: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def papers_loaded(self) -> int:
+        """Papers some loaded source lists (the rest of ``nodes["Paper"]`` are stubs)."""
+        return self.nodes.get("Paper", 0) - self.paper_stubs
 
 
 class NodeRef(BaseModel):

@@ -434,9 +434,9 @@ def _label_counts(counts: Counter[str]) -> str:
 def from_neo4j(data: Any, title: str = "Cypher result") -> GraphView:
     """A view of what a Neo4j query returned (a ``neo4j.Result``, ``EagerResult`` or ``neo4j.graph.Graph``),
     converted by neo4j-viz and drawn like kg's own views; node ids are the result's element ids."""
-    from neo4j_viz.neo4j import from_neo4j as convert
+    from graph.optional import neo4j_viz
 
-    graph = convert(data)
+    graph = neo4j_viz("neo4j").from_neo4j(data)
     degree: Counter[str] = Counter()
     for r in graph.relationships:
         degree[str(r.source)] += 1

@@ -38,6 +38,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
+from graph.optional import neo4j_viz
 from graph.picture import TYPE_FONT_PX, edge_font
 from graph.view import MORE_COLOUR, NODE_COLOURS, REL_COLOURS, GraphView, ViewNode, ViewRelationship
 
@@ -105,9 +106,7 @@ _SCRIPT = """<script>
 def to_visualization(view: GraphView) -> VisualizationGraph:
     """The view as a neo4j-viz graph: captions, colours by label, radii by degree, fixed positions,
     a comparison's best claim (else the type) as a relationship's caption, the details as properties."""
-    from neo4j_viz import VisualizationGraph
-
-    graph = VisualizationGraph([_node(n) for n in view.nodes], [_relationship(r) for r in view.relationships])
+    graph = neo4j_viz().VisualizationGraph([_node(n) for n in view.nodes], [_relationship(r) for r in view.relationships])
     labels = dict.fromkeys(n.label for n in view.nodes)
     types = dict.fromkeys(r.type for r in view.relationships)
     graph.set_legend(nodes={label: NODE_COLOURS.get(label, MORE_COLOUR) for label in labels},
@@ -116,16 +115,12 @@ def to_visualization(view: GraphView) -> VisualizationGraph:
 
 
 def _node(n: ViewNode) -> Node:
-    from neo4j_viz import Node
-
-    return Node(id=n.key, caption=n.caption, size=n.size, color=n.colour, x=n.x, y=n.y,
+    return neo4j_viz().Node(id=n.key, caption=n.caption, size=n.size, color=n.colour, x=n.x, y=n.y,
                 properties={**n.properties, "labels": [n.label]})  # labels: what the results overview counts
 
 
 def _relationship(r: ViewRelationship) -> Relationship:
-    from neo4j_viz import Relationship
-
-    return Relationship(id=r.id, source=r.start, target=r.end, caption=r.caption or r.type, color=r.colour,
+    return neo4j_viz().Relationship(id=r.id, source=r.start, target=r.end, caption=r.caption or r.type, color=r.colour,
                         caption_size=edge_font(r.type) / TYPE_FONT_PX, properties={**r.properties, "type": r.type})
 
 

@@ -16,6 +16,7 @@ from itertools import groupby
 from typing import Any
 
 
+from graph.embedded_store import WORDS_TABLE, has_words, rows_for
 from graph.lookup import fold_name, name_candidates, words
 from queries.catalog import get_query
 
@@ -24,6 +25,7 @@ EMBEDDED: dict[str, Callable[..., list[Row]]] = {}
 _CITE = ("evidence", "source", "line")
 _CHAIN_STEPS = 3
 _FAMILY_DEPTH = 3
+_FEW_WORD_MATCHES = 1000  # search: up to this many nodes found by the word index are read and sorted
 
 
 def embedded(name: str) -> Callable[[Callable[..., list[Row]]], Callable[..., list[Row]]]:
@@ -143,6 +145,20 @@ class View:
         ):
             yield s, e, t, json.loads(p)
 
+    def incident_in_order(self, keys: list[str]) -> Iterator[tuple[int, str, str, str, Any, Any]]:
+        """(rowid, start, type, end, start's name, end's name) of the relationships from and to
+        ``keys``, ordered by type, then the names (nulls last), sorted by SQLite from the
+        relationships' ends and their nodes' names alone: no relationship's properties are read."""
+        marks = ",".join("?" * len(keys))
+        yield from self.conn.execute(
+            f'SELECT r.rowid, r.start, r.type, r."end", s.name, e.name FROM rels r JOIN nodes s ON s.key = r.start JOIN nodes e ON e.key = r."end" '
+            f'WHERE r.rowid IN (SELECT rowid FROM rels WHERE "end" IN ({marks}) UNION SELECT rowid FROM rels WHERE start IN ({marks})) '
+            "ORDER BY r.type, s.name IS NULL, s.name, e.name IS NULL, e.name", (*keys, *keys))
+
+    def rel_props(self, rowid: int) -> dict[str, Any]:
+        (props,) = self.conn.execute("SELECT props FROM rels WHERE rowid = ?", (rowid,)).fetchone()
+        return dict(json.loads(props))
+
     def adjacent(self, key: str) -> list[str]:
         """The nodes one relationship away, either way."""
         rows = self.conn.execute('SELECT "end" FROM rels WHERE start = ? UNION SELECT start FROM rels WHERE "end" = ?', (key, key))
@@ -163,12 +179,61 @@ class View:
                                  "ORDER BY key", (wanted,))
         return [k for (k,) in rows]
 
-    def having_words(self, wanted: list[str]) -> list[tuple[str, str]]:
-        """(key, search_head) of the nodes whose name, aliases, title or abstract hold every word."""
-        text = "(' ' || coalesce(search_head, '') || ' ' || coalesce(search_body, '') || ' ')"
-        where = " AND ".join(f"instr({text}, ?) > 0" for _ in wanted)
-        return self.conn.execute(f"SELECT key, coalesce(search_head, '') FROM nodes WHERE {where} ORDER BY key",
-                                 [f" {w} " for w in wanted]).fetchall()
+    def having_words(self, wanted: list[str], among: Collection[int] | None = None) -> list[tuple[str, str]]:
+        """(key, search_head) of the nodes whose name, aliases, title or abstract hold every word;
+        only among the nodes of rowids ``among`` if given (read by rowid, checked here)."""
+        if among is None:
+            text = "(' ' || coalesce(search_head, '') || ' ' || coalesce(search_body, '') || ' ')"
+            where = " AND ".join(f"instr({text}, ?) > 0" for _ in wanted)
+            return self.conn.execute(f"SELECT key, coalesce(search_head, '') FROM nodes WHERE {where} ORDER BY key",
+                                     [f" {w} " for w in wanted]).fetchall()
+        found = []
+        for key, head, body in rows_for(self.conn, "SELECT key, search_head, search_body FROM nodes WHERE rowid IN ({})", sorted(among)):
+            if _holds(wanted, head, body):
+                found.append((key, head or ""))
+        found.sort()
+        return found
+
+    def word_matches(self, wanted: list[str], head: str = "", entities: bool = False) -> set[int] | None:
+        """Rowids of the nodes the store's word index finds (:meth:`word_match`), or None when
+        there is no index or ``wanted`` has no ASCII word: then only every node's text answers."""
+        match = self.word_match(wanted, head, entities)
+        if match is None:
+            return None
+        return {r for (r,) in self.conn.execute(f"SELECT rowid FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH ?", (match,))}
+
+    def word_count(self, match: str) -> int:
+        """How many nodes the word index's ``match`` finds."""
+        (n,) = self.conn.execute(f"SELECT count(*) FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH ?", (match,)).fetchone()
+        return int(n)
+
+    def word_match(self, wanted: list[str], head: str = "", entities: bool = False) -> str | None:
+        """The full-text query of the store's word index (``graph.embedded_store.WORDS_TABLE``)
+        for the nodes holding every word of ``wanted`` that is ASCII letters and digits; ``head``
+        "any" or "all": and one or all of them in the name or title; ``entities``: only nodes that
+        are no paper. It finds a superset of the nodes that hold them as stored words: FTS5 reads
+        such a word as one token however the text around it is split, so a node that holds it is
+        found; a node found may not hold it (FTS5 splits some non-ASCII letters apart), so callers
+        check what they read. None when there is no index or no such word."""
+        plain = [f'"{w}"' for w in wanted if w.isascii()]
+        if not plain or not has_words(self.conn):
+            return None
+        match = " AND ".join(plain)
+        if head:
+            match += f" AND head : ({(' OR ' if head == 'any' else ' AND ').join(plain)})"
+        if entities:
+            match += " AND entity : entity"
+        return match
+
+    def papers_by_title(self, match: str) -> Iterator[tuple[str, Any, str | None, str | None]]:
+        """(key, title, search_head, search_body) of the papers the word index's ``match`` finds,
+        in the order ``ORDER BY title, key`` gives in Cypher (no title last): SQLite walks the
+        index on titles and reads only the rows found, as they are taken."""
+        found = f"rowid IN (SELECT rowid FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH ?)"
+        yield from self.conn.execute(f"SELECT key, name, search_head, search_body FROM nodes INDEXED BY nodes_by_title "
+                                     f"WHERE label = 'Paper' AND name IS NOT NULL AND {found} ORDER BY name, key", (match,))
+        yield from self.conn.execute(f"SELECT key, name, search_head, search_body FROM nodes WHERE label = 'Paper' AND name IS NULL "
+                                     f"AND {found} ORDER BY key", (match,))
 
     def into_uncatalogued(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """(node, start, type, properties) of the relationships into entities the extractor found
@@ -494,18 +559,60 @@ def curation_queue(v: View, limit: int) -> list[Row]:
 @embedded("search")
 def search(v: View, q: str, limit: int) -> list[Row]:
     wanted = words(q)
-    rows = []
-    for key, head in v.having_words(wanted) if wanted else []:
-        in_name = sum(1 for w in wanted if f" {w} " in f" {head} ")
-        rows.append({"label": v.label(key), "name": v.name(key), "key": key, "in_name": in_name, "_paper": v.label(key) == "Paper"})
+    if v.word_match(wanted) is None or not all(w.isascii() for w in wanted):
+        return _ranked(v, wanted, v.having_words(wanted, among=v.word_matches(wanted)) if wanted else [], limit)
+    # By design of the order (words in the name first, entities before papers, then by name): level
+    # by level, the few nodes of a level are read whole and sorted; the many are taken by title.
+    rows: list[Row] = []
+    for level in range(len(wanted), -1, -1):
+        head = "" if level == 0 else "all" if level == len(wanted) else "any"
+        match = str(v.word_match(wanted, head))
+
+        def at_level(found: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+            return [(k, h) for k, h in found if _in_name(wanted, h) == level]  # noqa: B023 (used at once)
+
+        # reading a node's text costs far more than a step along the index on titles (in SQLite)
+        if v.word_count(match) <= max(2 * (limit - len(rows)), _FEW_WORD_MATCHES):
+            rows += _ranked(v, wanted, at_level(v.having_words(wanted, among=v.word_matches(wanted, head))), limit - len(rows))
+        else:
+            if level == len(wanted):  # an entity's words are all in its name: only this level has any
+                rows += _ranked(v, wanted, at_level(v.having_words(wanted, among=v.word_matches(wanted, head, entities=True))), limit - len(rows))
+            for key, title, words_head, body in v.papers_by_title(match):
+                if len(rows) == limit:
+                    break
+                if _holds(wanted, words_head, body) and _in_name(wanted, words_head or "") == level:
+                    v._heads.setdefault(key, ("Paper", title))
+                    rows += _ranked(v, wanted, [(key, words_head or "")], 1)
+        if len(rows) == limit:
+            break
+    return rows
+
+
+def _holds(wanted: list[str], head: str | None, body: str | None) -> bool:
+    """Whether a node's stored words hold every word, as ``View.having_words`` asks SQLite."""
+    text = f" {head or ''} {body or ''} "
+    return all(f" {w} " in text for w in wanted)
+
+
+def _in_name(wanted: list[str], head: str) -> int:
+    return sum(1 for w in wanted if f" {w} " in f" {head} ")
+
+
+def _ranked(v: View, wanted: list[str], found: Iterable[tuple[str, str]], limit: int) -> list[Row]:
+    rows = [{"label": v.label(key), "name": v.name(key), "key": key, "in_name": _in_name(wanted, head), "_paper": v.label(key) == "Paper"}
+            for key, head in found]
     rows = _order(rows, "in_name", "_paper", "name", "key", desc=("in_name",))[:limit]
     return [{k: r[k] for k in ("label", "name", "key", "in_name")} for r in rows]
 
 
 @embedded("neighbourhood")
 def neighbourhood(v: View, name: str, depth: int, limit: int) -> list[Row]:
+    anchors = v.resolve(name)
+    nearest = _nearest_rows(v, anchors, limit) if anchors else []
+    if depth == 1 or len(nearest) == limit:  # the rows one step away come first: a hub fills the limit
+        return nearest
     rows = []
-    for anchor in v.resolve(name):
+    for anchor in anchors:
         distance = {anchor: 0}
         queue = deque([anchor])
         while queue:
@@ -522,6 +629,20 @@ def neighbourhood(v: View, name: str, depth: int, limit: int) -> list[Row]:
             if near < depth:
                 rows.append({"distance": near + 1, "start": v.name(s), "type": t, "end": v.name(e), **_cite(r)})
     return _order(_distinct(rows), "distance", "type", "start", "end", "source", "line")[:limit]
+
+
+def _nearest_rows(v: View, anchors: list[str], limit: int) -> list[Row]:
+    """The first ``limit`` rows of the relationships from and to ``anchors`` (distance 1), in the
+    query's order: SQLite orders them by type and names, and the properties (citation, the rest of
+    the order) are read only for the rows up to the last (type, start, end) the limit reaches."""
+    found: dict[tuple[Any, ...], Row] = {}
+    for _, group in groupby(v.incident_in_order(anchors), key=lambda item: (item[2], item[4], item[5])):
+        if len(found) >= limit:
+            break
+        for rowid, _s, t, _e, start, end in group:
+            row = {"distance": 1, "start": start, "type": t, "end": end, **_cite(v.rel_props(rowid))}
+            found.setdefault(_row_key(row), row)
+    return _order(list(found.values()), "distance", "type", "start", "end", "source", "line")[:limit]
 
 
 @embedded("graph-stats")

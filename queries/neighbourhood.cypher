@@ -7,9 +7,15 @@ WITH reduce(f = '', c IN split(replace(replace(toLower(coalesce($name, 'vLLM')),
 CALL db.index.fulltext.queryNodes('entity_lookup', f + CASE WHEN size(f) > 2 AND f ENDS WITH 's' THEN ' ' + left(f, size(f) - 1) ELSE '' END) YIELD node
 WITH f, collect(node) AS hits
 UNWIND CASE WHEN any(n IN hits WHERE f IN n.lookup) THEN [n IN hits WHERE f IN n.lookup] ELSE hits END AS n0
-MATCH path = (n0)-[*1..2]-()
-WHERE length(path) <= coalesce($depth, 1)
-WITH last(relationships(path)) AS r, length(path) AS d
+// one step, and a second step only when asked (an expansion of both, filtered after, reads a hub's every 2-step path)
+CALL (n0) {
+  MATCH (n0)-[r]-()
+  RETURN r, 1 AS d
+  UNION
+  WITH n0 WHERE coalesce($depth, 1) >= 2
+  MATCH (n0)-[]-()-[r]-()
+  RETURN r, 2 AS d
+}
 WITH r, min(d) AS distance
 RETURN distance, coalesce(startNode(r).name, startNode(r).title) AS start, type(r) AS type,
        coalesce(endNode(r).name, endNode(r).title) AS end, r.evidence AS evidence, r.source AS source, r.line AS line

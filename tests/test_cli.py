@@ -146,3 +146,13 @@ def test_a_usage_mistake_is_reported_by_click_with_exit_2(tmp_path: Path) -> Non
     result = kg(tmp_path / "kg", "query", "most-compared", "--format", "yaml")
     assert result.returncode == 2
     assert "Invalid value" in result.stderr and "internal error" not in result.stderr
+
+
+def test_kg_stats_tells_papers_loaded_from_sources_from_catalogue_stubs(tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    loaded = kg(store, "load", str(Path(__file__).parents[1] / "loaders" / "examples" / "example_listing.txt"))
+    papers = int(loaded.stdout.split(" distinct papers")[0].split()[-1])
+    table = kg(store, "stats").stdout
+    stats = json.loads(kg(store, "stats", "--format", "json").stdout)
+    assert stats["papers_loaded"] == papers and stats["paper_stubs"] == stats["nodes"]["Paper"] - papers > 0
+    assert f"loaded from sources  {papers}" in table and f"catalogue stubs      {stats['paper_stubs']}" in table

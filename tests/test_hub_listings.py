@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from graph.embedded_store import EmbeddedStore
+from graph.embedded_store import FORMAT_VERSION, WORDS_TABLE, EmbeddedStore
 from graph.model import Label, Node, Relationship, RelType
 from graph.store import GraphBatch
 from queries.embedded import run_embedded
@@ -139,3 +139,71 @@ def test_a_store_without_the_title_index_answers_the_same_and_gets_it_when_opene
     with sqlite3.connect(old) as conn:
         assert conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'nodes_by_title'").fetchone()
     assert _run(old, "papers-targeting", {"hardware": "GPU", "limit": 5})[1] <= 40
+
+
+# ---- search: words most nodes hold are found through the word index, not by reading every text ----
+
+
+def _without_word_index(path: Path, tmp_path: Path) -> Path:
+    """A copy of the store as a kg before the word index wrote it (format 5), not yet opened by kg."""
+    old = tmp_path / "kg" / path.name
+    old.parent.mkdir()
+    shutil.copyfile(path, old)
+    with sqlite3.connect(old) as conn:
+        conn.execute(f"DROP TABLE {WORDS_TABLE}")
+        conn.execute("UPDATE meta SET value = '5' WHERE name = 'version'")
+    return old
+
+
+@pytest.mark.parametrize("q", ["paper", "paper 00020", "s00017", "vllm"])
+def test_a_search_for_a_word_most_papers_hold_reads_about_limit_rows(hub: Path, q: str) -> None:
+    rows, read = _run(hub, "search", {"q": q, "limit": 5})
+    assert rows and read <= 40, f"search {q!r} read {read} rows from SQLite for {len(rows)}"
+
+
+def test_a_search_gives_the_rows_reading_every_text_gives(hub: Path, tmp_path: Path) -> None:
+    old = _without_word_index(hub, tmp_path)
+    for q in ["paper", "Paper 00020", "paper s00017", "00020", "gpu", "vllm pytorch", "nothing", "paper paper"]:
+        for limit in (1, 2, 5, 11, 100, 5000):
+            expected = _run(old, "search", {"q": q, "limit": limit})[0]  # every node's text read
+            assert _run(hub, "search", {"q": q, "limit": limit})[0] == expected, (q, limit)
+
+
+def test_a_store_without_the_word_index_gets_it_when_opened_and_answers_the_same(hub: Path, tmp_path: Path) -> None:
+    old = _without_word_index(hub, tmp_path)
+    expected = _run(hub, "search", {"q": "paper", "limit": 5})[0]
+    assert EmbeddedStore(old.parent).run_query("search", {"q": "paper", "limit": 5}) == expected
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0] == str(FORMAT_VERSION)
+    assert _run(old, "search", {"q": "paper", "limit": 5})[1] <= 40
+
+
+def test_the_word_index_follows_loads_and_clears(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "kg")
+    store.merge(_hub_batch())
+
+    def indexed(word: str) -> int:
+        with sqlite3.connect(store.path) as conn:
+            return int(conn.execute(f"SELECT count(*) FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH ?", (f'"{word}"',)).fetchone()[0])
+
+    title = store.run_query("paper", {"title": "Paper 00020"})[0]["paper"]
+    studied = Node(key="paper:00003", label=Label.PAPER, properties={"abstract": "A renamed study."})
+    store.merge(GraphBatch(nodes=[studied]))  # a paper's words change: found by its new ones, once
+    assert [r["key"] for r in store.run_query("search", {"q": "renamed study"})] == ["paper:00003"]
+    assert indexed("paper") == PAPERS and indexed("renamed") == 1
+    assert store.run_query("paper", {"title": "Paper 00020"})[0]["paper"] == title
+    store.clear()
+    assert store.run_query("search", {"q": "paper"}) == [] and indexed("paper") == 0
+    store.merge(_hub_batch())
+    assert len(store.run_query("search", {"q": "paper", "limit": 100_000})) == PAPERS == indexed("paper")
+
+
+@pytest.mark.parametrize("name", ["vLLM", "GPU"])
+def test_a_neighbourhood_of_a_hub_reads_about_limit_rows_and_gives_the_first_rows_of_the_whole(hub: Path, name: str) -> None:
+    rows, read = _run(hub, "neighbourhood", {"name": name, "limit": 5})
+    assert len(rows) == 5 and read <= 40, f"neighbourhood {name} read {read} rows from SQLite for 5"
+    everything = _run(hub, "neighbourhood", {"name": name, "limit": 100_000})[0]
+    assert len(everything) >= PAPERS
+    for limit in (1, 2, 5, 11, 100, 2000):
+        assert _run(hub, "neighbourhood", {"name": name, "limit": limit})[0] == everything[:limit], limit
+        assert _run(hub, "neighbourhood", {"name": name, "depth": 2, "limit": limit})[0] == everything[:limit], limit

@@ -498,3 +498,16 @@ def test_cli_with_a_malformed_uri_prints_one_line_and_exits_2(neo4j_settings: Se
 def test_cli_with_a_wrong_password_prints_one_line_and_exits_2(neo: Neo4jStore, neo4j_settings: Settings, tmp_path: Path) -> None:
     line = _one_line_error(kg(_env(neo4j_settings, tmp_path, NEO4J_PASSWORD="not-the-password"), tmp_path, "stats"))
     assert "refused the credentials" in line and neo4j_settings.neo4j_uri in line
+
+
+def test_stats_tell_loaded_papers_from_catalogue_stubs_on_both_backends_the_stubs_read_by_an_index(seeded: Seeded) -> None:
+    from graph.neo4j_store import COUNT_STUBS
+
+    papers = [n for n in seeded.embedded.nodes() if n.label.value == "Paper"]
+    stubs = [n for n in papers if n.properties.get("catalogued_at") and not n.properties.get("sources")]
+    embedded, neo = seeded.embedded.stats(), seeded.neo.stats()
+    assert embedded.paper_stubs == len(stubs) > 0 and embedded.papers_loaded == len(papers) - len(stubs)
+    assert neo == embedded and neo.model_dump()["papers_loaded"] == embedded.papers_loaded
+    with seeded.neo.driver.session(database=seeded.neo.database) as session:
+        plan = session.run("EXPLAIN " + COUNT_STUBS).consume().plan
+    assert "NodeIndexScan" in _plan_operators(plan) and not SCANS & set(_plan_operators(plan, leaves_only=True))

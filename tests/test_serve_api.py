@@ -363,6 +363,16 @@ def test_concurrent_requests_read_consistent_answers(client: TestClient) -> None
 # ---- pages ----------------------------------------------------------------------------------------
 
 
+def test_a_chart_page_loads_plotly_once_from_the_server_cached_for_good(client: TestClient) -> None:
+    page = client.get("/claims-chart/vLLM")
+    script = "/assets/plotly-" + page.text.split('src="/assets/plotly-', 1)[1].split('"', 1)[0]
+    assert len(page.content) < 500_000  # plotly.js alone is 4.6 MB
+    assert "'self'" in page.headers["content-security-policy"].split("script-src", 1)[1].split(";", 1)[0]
+    js = client.get(script)
+    assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript") and len(js.content) > 1_000_000
+    assert "immutable" in js.headers["cache-control"]
+
+
 def test_the_pages_link_entities_papers_and_queries(client: TestClient) -> None:
     home = client.get("/")
     assert home.status_code == 200 and 'action="/search"' in home.text and 'href="/queries/papers-targeting"' in home.text

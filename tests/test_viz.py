@@ -374,3 +374,37 @@ def test_visualize_cypher_needs_neo4j(kg: KnowledgeGraph) -> None:
         kg.visualize_cypher("MATCH (n) RETURN n")
 
 
+
+
+def test_a_hubs_chart_draws_the_forty_papers_stating_the_largest_numbers_and_counts_the_rest() -> None:
+    from graph.claims import ClaimRow
+
+    rows = [ClaimRow(paper=f"Paper {i:03d}", paper_key=f"paper:{i:03d}", baseline="Hub", claim=f"{i}× throughput", value=float(i),
+                     unit="x", metric="throughput", direction="higher", evidence=f"Paper {i:03d} is {i}x faster.", source="a.txt", line=i)
+            for i in range(1, 121)]
+    rows += [ClaimRow(paper="Paper 999", paper_key="paper:999", baseline="Hub")]  # compares without a number
+    chart = ClaimsChart(baseline="Hub", rows=rows)
+    assert {r.paper_key for r in chart.drawn} == {f"paper:{i:03d}" for i in range(81, 121)}
+    assert chart.summary == ("120 claims from 120 papers against Hub; 1 more paper compares without a number; "
+                             "the 40 papers stating the largest numbers are drawn")
+    page = chart.to_html()
+    assert page.count('<tr id="claim-') == 40 and "Paper 120 is 120x faster." in page and "Paper 080 is" not in page
+    assert chart.to_image("svg").count(b"Paper 1") >= 40
+    small = ClaimsChart(baseline="Hub", rows=rows[:40])
+    assert small.drawn == small.rows and "drawn" not in small.summary
+
+
+def test_without_the_viz_extra_kg_viz_says_how_to_add_it_and_still_draws_png(tmp_path: Path) -> None:
+    """neo4j-viz (GPL-3.0-only) is the optional `viz` extra: without it, the graph page is a one-line
+    error naming the install command, and the static pictures are drawn all the same."""
+    absent = tmp_path / "without-viz" / "neo4j_viz"
+    absent.mkdir(parents=True)
+    (absent / "__init__.py").write_text("raise ImportError('neo4j-viz is not installed')\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(absent.parent), "KG_STORE": str(tmp_path / "kg")}
+    kg = [str(Path(sys.executable).with_name("kg"))]
+    assert subprocess.run([*kg, "load", "-q", "loaders/examples/example_listing.txt"], env=env, capture_output=True).returncode == 0
+    page = subprocess.run([*kg, "viz", "vLLM", "-o", str(tmp_path / "v.html")], env=env, capture_output=True, text=True)
+    assert page.returncode == 1 and not (tmp_path / "v.html").exists()
+    assert page.stderr.count("\n") == 1 and "pip install 'mlsys-kg[viz]'" in page.stderr and "Traceback" not in page.stderr
+    png = subprocess.run([*kg, "viz", "vLLM", "-o", str(tmp_path / "v.png")], env=env, capture_output=True, text=True)
+    assert png.returncode == 0 and (tmp_path / "v.png").read_bytes()[:4] == b"\x89PNG", png.stderr

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from graph.cypher import CypherError, CypherNeedsNeo4j, CypherTimedOut, WriteRefused
+from graph.optional import MissingExtra
 from graph.serve.methods import allowed
 from graph.serve.pool import TooSlow
 from graph.store import StoreError, StoreUnavailable
@@ -68,6 +69,8 @@ def classify(exc: BaseException, request: Request) -> ErrorAnswer:
         return ErrorAnswer(404, ErrorBody(error=_line(exc), suggestions=exc.suggestions), {})
     if isinstance(exc, CypherNeedsNeo4j):
         return ErrorAnswer(501, ErrorBody(error="Cypher needs the Neo4j backend: this server reads the embedded store (serve with --backend neo4j)"), {})
+    if isinstance(exc, MissingExtra):  # the server was installed without an optional part
+        return ErrorAnswer(501, ErrorBody(error=_line(exc)), {})
     if isinstance(exc, (StoreUnavailable, TooSlow, CypherTimedOut)):
         return ErrorAnswer(503, ErrorBody(error=api_message(exc)), {"Retry-After": RETRY_AFTER})
     if isinstance(exc, (QueryError, CypherError)):

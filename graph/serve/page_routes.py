@@ -8,13 +8,14 @@ pictures ``/neighbourhood/NAME`` and ``/claims-chart/NAME`` (the offline pages o
 from __future__ import annotations
 
 import io
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
@@ -27,6 +28,9 @@ from graph.store import NodeRef
 from queries.catalog import CannedQuery, QueryError, canned_queries, get_query
 
 PAPER_PREFIX = "paper:"
+#: The chart pages load plotly.js from here, once per browser (the address names its version, so a
+#: cached copy never goes stale), not inlined in every page.
+PLOTLY_JS_URL = f"/assets/plotly-{metadata.version('plotly')}.min.js"
 # columns of canned queries whose values name an entity or a paper: linked to its page
 LINKED = {"paper", "baseline", "hardware", "name", "first", "second", "system", "used", "technique", "proposed", "start", "end"}
 # own pages: no script at all, frames only from this server
@@ -84,9 +88,10 @@ def error_page(request: Request, answer: ErrorAnswer) -> HTMLResponse:
 
 
 def picture(html: str) -> HTMLResponse:
-    """A page of ``kg viz`` or ``kg chart``: its scripts are inline and it loads nothing."""
+    """A page of ``kg viz`` or ``kg chart``: its scripts are inline or this server's own (plotly.js),
+    and it loads nothing from elsewhere."""
     return HTMLResponse(html, headers={"content-security-policy":
-                                       "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval' blob:; style-src 'unsafe-inline'; "
+                                       "default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; style-src 'unsafe-inline'; "
                                        "img-src data: blob:; font-src data:; worker-src blob:; frame-ancestors 'self'"})
 
 
@@ -177,9 +182,14 @@ def router(pool: GraphPool) -> APIRouter:
     async def neighbourhood(name: str, depth: int = 2) -> HTMLResponse:
         return picture(await pool.run(lambda kg: kg.visualize(name, depth=max(1, min(depth, 3))).to_html()))
 
+    @pages.get(PLOTLY_JS_URL, include_in_schema=False)
+    async def plotly_js() -> FileResponse:
+        return FileResponse(str(resources.files("plotly") / "package_data" / "plotly.min.js"), media_type="text/javascript",
+                            headers={"cache-control": "public, max-age=31536000, immutable"})
+
     @pages.get("/claims-chart/{name:path}")
     async def claims_chart(name: str) -> HTMLResponse:
-        return picture(await pool.run(lambda kg: kg.chart(name).to_html()))
+        return picture(await pool.run(lambda kg: kg.chart(name).to_html(plotly_js=PLOTLY_JS_URL)))
 
     @pages.get("/queries")
     async def queries(request: Request) -> HTMLResponse:
