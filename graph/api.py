@@ -27,12 +27,12 @@ from graph.config import Settings
 from graph.cypher import CypherNeedsNeo4j
 from graph.export import write_export
 from graph.lookup import fold_name, suggest, visible, words
-from graph.model import Label, ListingEntry, Node
+from graph.model import Label, ListingEntry, Node, RelType
 from graph.rows import Rows
 from graph.embedded_store import EmbeddedStore
 from graph.store import GraphStore, MergeSummary, Neighbourhood, NodeRef, Stats
 from graph.unload import UnloadSummary
-from graph.view import NEIGHBOURHOOD_NODES, OVERVIEW_NODES, GraphView, neighbourhood_view, overview_view, parse_labels, parse_types
+from graph.view import NEIGHBOURHOOD_NODES, OVERVIEW_NODES, GraphView, neighbourhood_of, overview_of, parse_labels, parse_types
 from queries.catalog import CannedQuery, NameNotFound, QueryError, canned_queries, get_query
 
 if TYPE_CHECKING:
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     import pandas
 
 MIN_TITLE_PART = 3  # folded characters a part of a title needs: "e" would match every paper
+FACTS_PER_GROUP = 100  # what kg show, the entity page and /api/show list of each direction and type of fact
+VARIANTS_READ = 10_000  # the most variants of one baseline the claims read
 
 
 class LoadResult(BaseModel):
@@ -150,15 +152,18 @@ class KnowledgeGraph:
         """Entities named ``name_or_title``, else papers whose title contains it (exact titles first)."""
         return Rows(self.store.resolve(name_or_title) or self._papers(name_or_title, limit), list(NodeRef.model_fields))
 
-    def show(self, name_or_title: str) -> Profile:
-        """Everything the graph knows about the best match for ``name_or_title``, with citations."""
+    def show(self, name_or_title: str, per_group: int | None = None) -> Profile:
+        """Everything the graph knows about the best match for ``name_or_title``, with citations
+        (at most ``per_group`` facts of each direction and type, the rest counted: see :meth:`profile`)."""
         found = self.find(name_or_title, limit=1)
         if not found:
             raise self.not_found("nothing in the graph is named", name_or_title)
-        return self.profile(found[0])
+        return self.profile(found[0], per_group=per_group)
 
-    def profile(self, ref: NodeRef) -> Profile:
-        hood = self.store.neighbourhood(ref.key, ref.label)
+    def profile(self, ref: NodeRef, per_group: int | None = None) -> Profile:
+        """A node's properties and cited facts: all of them, or at most ``per_group`` of each
+        direction and type (the first by the other end's key), with how many more in ``Profile.more``."""
+        hood = self.store.neighbourhood(ref.key, ref.label, per_group=per_group)
         if hood is None:
             raise QueryError(f"no {ref.label} with key {ref.key!r}")
         return profile(hood)
@@ -244,11 +249,13 @@ class KnowledgeGraph:
             if not found:
                 raise self.not_found("nothing in the graph is named", name)
             focus = found[0].key
-        nodes, relationships = self.store.nodes(), self.store.relationships()
+        stats = self.store.stats()
         if focus is None:
-            return overview_view(nodes, relationships, types=types, labels=kinds, max_nodes=max_nodes or OVERVIEW_NODES)
-        return neighbourhood_view(nodes, relationships, focus, depth=depth, types=types, labels=kinds,
-                                  max_nodes=max_nodes or NEIGHBOURHOOD_NODES)
+            return overview_of(self.store, stats.nodes, sum(stats.relationships.values()), types=types, labels=kinds,
+                               max_nodes=max_nodes or OVERVIEW_NODES)
+        totals = (sum(stats.nodes.values()), sum(stats.relationships.values()))
+        return neighbourhood_of(self.store, focus, totals, depth=depth, types=types, labels=kinds,
+                                max_nodes=max_nodes or NEIGHBOURHOOD_NODES)
 
     def claims(self, name: str, variants: bool = True) -> Rows[ClaimRow]:
         """Every claim the graph holds against the baseline ``name`` (spelt any way; with its
@@ -262,28 +269,31 @@ class KnowledgeGraph:
         >>> rows[0].baseline, rows[0].claim, rows[0].cited_at
         ('vLLM', '1.8× throughput', 'example_listing.txt:15')
         """
+        keys = self._baselines(name, variants)
+        names = {n.key: _display(n) for n in self.store.nodes_keyed(keys)}
+        comparisons = self.store.comparisons(keys)
+        papers = {n.key: _display(n) for n in self.store.nodes_keyed([r.start for r in comparisons])}
+        rows = [row for r in comparisons for row in claim_rows(r, papers[r.start], names[r.end])]
+        rows.sort(key=lambda c: (c.paper.lower(), c.paper_key, c.baseline, c.value is None, c.claim or ""))
+        return Rows(rows, list(ClaimRow.model_fields))
+
+    def count_claims(self, name: str, variants: bool = True) -> int:
+        """How many rows :meth:`claims` gives, counted by the store without reading them."""
+        return self.store.count_claims(self._baselines(name, variants))
+
+    def _baselines(self, name: str, variants: bool) -> list[str]:
+        """The keys ``name`` resolves to, with their variants' (and theirs) unless ``variants=False``."""
         found = self.store.resolve(name)
         if not found:
             raise self.not_found("no system, hardware or technique is named", name)
-        seen = {ref.key for ref in found}
-        todo = [(ref.key, ref.label) for ref in found]
-        rows: list[ClaimRow] = []
+        keys = [ref.key for ref in found]
+        todo = list(keys) if variants else []
         while todo:
-            key, label = todo.pop(0)
-            hood = self.store.neighbourhood(key, label)
-            if hood is None:
-                continue
-            baseline = _display(hood.node)
-            for r in hood.relationships:
-                if r.end != key:
-                    continue
-                if r.type.value == "COMPARES_TO":
-                    rows.extend(claim_rows(r, _display(hood.others[r.start]), baseline))
-                elif r.type.value == "VARIANT_OF" and variants and r.start not in seen:
-                    seen.add(r.start)
-                    todo.append((r.start, hood.others[r.start].label.value))
-        rows.sort(key=lambda c: (c.paper.lower(), c.paper_key, c.baseline, c.value is None, c.claim or ""))
-        return Rows(rows, list(ClaimRow.model_fields))
+            links = self.store.neighbours(todo, {RelType.VARIANT_OF.value}, None, limit=VARIANTS_READ).links
+            todo = [s for s, _, e in links if e in todo and s not in keys]
+            todo = list(dict.fromkeys(todo))
+            keys.extend(todo)
+        return keys
 
     def chart(self, name: str, variants: bool = True) -> ClaimsChart:
         """A chart of :meth:`claims`: renders inline in Jupyter; ``.save(path)`` writes .html, .png or .svg."""
@@ -323,14 +333,32 @@ class Fact(BaseModel):
     claims: list[str] = []
 
 
+class MoreFacts(BaseModel):
+    """How many facts of one direction and type a profile counts but does not list, and the canned
+    query that lists them (with its parameters), if one does."""
+
+    direction: str
+    type: str
+    count: int
+    query: str | None = None
+    params: dict[str, str] = {}
+
+
+#: The canned query that lists a node's facts of one direction and type, and its name parameter.
+LISTED_BY = {("in", "TARGETS"): ("papers-targeting", "hardware"), ("in", "COMPARES_TO"): ("papers-comparing-to", "name"),
+             ("in", "USES"): ("papers-using", "name")}
+
+
 class Profile(BaseModel):
-    """A node's properties and its cited facts (``kg show``); ``to_dataframe()`` tabulates the facts."""
+    """A node's properties and its cited facts (``kg show``); ``to_dataframe()`` tabulates the facts.
+    ``more`` counts the facts of each direction and type left unlisted by a bound on them."""
 
     key: str
     label: str
     name: str
     properties: dict[str, Any]
     facts: list[Fact]
+    more: list[MoreFacts] = []
 
     def __repr__(self) -> str:
         kinds = Counter(f"{f.type} {'out' if f.direction == 'out' else 'in'}" for f in self.facts)
@@ -347,7 +375,8 @@ def _display(node: Node) -> str:
 
 
 def profile(hood: Neighbourhood) -> Profile:
-    """The node's visible properties and one cited fact per relationship (a class's products left out)."""
+    """The node's visible properties and one cited fact per relationship read (a class's products
+    left out), and how many more of each direction and type the store counted."""
     node = hood.node
     facts = []
     for r in hood.relationships:
@@ -361,4 +390,12 @@ def profile(hood: Neighbourhood) -> Profile:
             evidence=p.get("evidence"), source=p.get("source"), line=p.get("line"), claims=list(p.get("claims") or []),
         ))
     facts.sort(key=lambda f: (f.direction, f.type, f.other))
-    return Profile(key=node.key, label=node.label.value, name=_display(node), properties=visible(node.properties), facts=facts)
+    listed = Counter((f.direction, f.type) for f in facts)
+    more = []
+    for group, count in sorted(hood.counts.items()):
+        direction, kind = group.split()
+        if count > listed[direction, kind] and not (kind == "IS_A" and direction == "in"):
+            query, param = LISTED_BY.get((direction, kind), (None, ""))
+            more.append(MoreFacts(direction=direction, type=kind, count=count - listed[direction, kind], query=query,
+                                  params={param: _display(node)} if query else {}))
+    return Profile(key=node.key, label=node.label.value, name=_display(node), properties=visible(node.properties), facts=facts, more=more)

@@ -126,7 +126,8 @@ def fact_line(r: Relationship) -> str:
 
 
 def node_details(node: Node, degree: int, facts: list[Relationship], by_key: dict[str, Node], shown: set[str]) -> dict[str, str]:
-    """The details panel of a node: label, name, key, properties, then its cited facts (those drawn first)."""
+    """The details panel of a node: label, name, key, properties, then its cited facts (those drawn
+    first, then by type and key; ``facts`` holds at least the first :data:`MAX_FACTS` of them)."""
     p = visible(node.properties)
     out = {"label": node.label.value}
     for k in ("name", "title"):
@@ -150,6 +151,7 @@ def node_details(node: Node, degree: int, facts: list[Relationship], by_key: dic
         if caption(other, width=20) != name_of(other):  # the short name on the left, the whole one after the facts
             line = f"{line} — {name_of(other)}" if line else name_of(other)
         out[label if label not in out else f"{label} ({other.key})"] = line
-    if len(ordered) > MAX_FACTS:
-        out["more"] = f"{len(ordered) - MAX_FACTS} more relationships: kg show {name_of(node)!r}"
+    total = max(degree, len(ordered))  # ``facts`` may hold only the first ones; ``degree`` counts them all
+    if total > MAX_FACTS:
+        out["more"] = f"{total - MAX_FACTS} more relationships: kg show {name_of(node)!r}"
     return out

@@ -6,6 +6,7 @@ stderr and exit non-zero: 1 for bad input, 2 for a store that cannot be reached.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -14,7 +15,7 @@ from typing import Any
 
 import click
 
-from graph.api import KnowledgeGraph, Profile
+from graph.api import FACTS_PER_GROUP, KnowledgeGraph, Profile
 from graph.cli_errors import cli_message
 from graph.cli_neo4j import neo4j_group
 from graph.config import Settings
@@ -387,19 +388,22 @@ def chart(ctx: click.Context, name: str, output: Path | None, variants: bool) ->
 @click.argument("name_or_title")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]), default="text", show_default=True,
               help="text for reading; json one object per match; jsonl and csv one row per fact with its citation.")
+@click.option("--limit", type=click.IntRange(1), default=FACTS_PER_GROUP, show_default=True,
+              help="Facts listed of each relationship type and direction; the rest are counted.")
 @click.pass_context
-def show(ctx: click.Context, name_or_title: str, fmt: str) -> None:
+def show(ctx: click.Context, name_or_title: str, fmt: str, limit: int) -> None:
     """Everything known about one paper or entity, each fact with its citation.
 
     NAME_OR_TITLE is an entity's name or alias, spelt any way (vLLM, "Flash-Attention 2", llama2),
     or part of a paper's title. With several matches the best one is shown in full and the others
-    listed. Exits 1, with the closest known names, when nothing matches.
+    listed. Exits 1, with the closest known names, when nothing matches. A hub lists --limit facts
+    of each kind and counts the rest, naming the query that lists them.
     """
     kg = _kg(ctx)
     found = kg.find(name_or_title)
     if not found:
         raise kg.not_found("nothing in the graph is named", name_or_title)
-    p = kg.profile(found[0])
+    p = kg.profile(found[0], per_group=limit)
     if fmt == "json":
         click.echo(json.dumps(p.model_dump(), indent=2, ensure_ascii=False))
         return
@@ -410,13 +414,19 @@ def show(ctx: click.Context, name_or_title: str, fmt: str) -> None:
     click.echo(click.style(f"{p.label}: {p.name}", bold=True) + f"  [{p.key}]")
     for k, v in sorted(props.items()):
         click.echo(f"  {k}: {_cell(v, 100)}")
-    for f in p.facts:
-        arrow = f"-[{f.type}]->" if f.direction == "out" else f"<-[{f.type}]-"
-        claims = f"  ({'; '.join(f.claims)})" if f.claims else ""
-        click.echo(f"  {arrow} {f.other}{claims}")
-        if f.evidence:
-            where = f"{f.source}:{f.line}" if f.line else f.source
-            click.echo(f"      \"{f.evidence}\"  — {where}")
+    more = {(m.direction, m.type): m for m in p.more}
+    for (direction, kind), facts in itertools.groupby(p.facts, key=lambda f: (f.direction, f.type)):
+        arrow = f"-[{kind}]->" if direction == "out" else f"<-[{kind}]-"
+        for f in facts:
+            claims = f"  ({'; '.join(f.claims)})" if f.claims else ""
+            click.echo(f"  {arrow} {f.other}{claims}")
+            if f.evidence:
+                where = f"{f.source}:{f.line}" if f.line else f.source
+                click.echo(f"      \"{f.evidence}\"  — {where}")
+        if (m := more.get((direction, kind))) is not None:
+            params = "".join(" -p " + _shell(f"{k}={v}") for k, v in m.params.items())
+            lister = f": kg query {m.query}{params} lists them" if m.query else ""
+            click.echo(f"  {arrow} … and {m.count:,} more{lister}")
     if len(found) > 1:
         click.echo(f"\n{len(found) - 1}{'+' if len(found) >= 50 else ''} other match(es); show one with its full name or key:")
         for ref in found[1:11]:

@@ -40,7 +40,7 @@ from graph.lock import LockTimeout, exclusive
 from graph.lookup import derive, fold_name, visible
 from graph.merge import with_claim_lists
 from graph.model import Label, Node, Relationship, RelType
-from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, plan_merge
+from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, Neighbours, NodeRef, Stats, StoreError, plan_merge
 from graph.unload import UnloadSummary, unload_graph
 
 if TYPE_CHECKING:
@@ -412,26 +412,138 @@ class EmbeddedStore:
                 return []
             return [str(n) for (n,) in conn.execute("SELECT name FROM nodes WHERE label != 'Paper'")]
 
-    def neighbourhood(self, key: str, label: str) -> Neighbourhood | None:
+    def neighbourhood(self, key: str, label: str, per_group: int | None = None) -> Neighbourhood | None:
         with self._reading() as conn:
             if conn is None:
                 return None
             row = conn.execute("SELECT label, props FROM nodes WHERE key = ?", (key,)).fetchone()
             if row is None or row[0] != label:
                 return None
-            rels = [
-                Relationship(type=RelType(t), start=s, end=e, properties=json.loads(p))
-                for s, t, e, p in conn.execute(
-                    'SELECT start, type, "end", props FROM rels WHERE start = ? '
-                    'UNION SELECT start, type, "end", props FROM rels WHERE "end" = ?', (key, key))
-            ]
+            counts: dict[str, int] = {}
+            if per_group is None:
+                rows = list(conn.execute('SELECT start, type, "end", props FROM rels WHERE start = ? '
+                                         'UNION SELECT start, type, "end", props FROM rels WHERE "end" = ?', (key, key)))
+            else:  # through the indexes on (start, type, end) and (end, type, start): a hub's first few
+                counts = {f"out {t}": n for t, n in conn.execute("SELECT type, count(*) FROM rels WHERE start = ? GROUP BY type", (key,))}
+                counts.update({f"in {t}": n for t, n in conn.execute('SELECT type, count(*) FROM rels WHERE "end" = ? AND start != ? GROUP BY type', (key, key))})
+                rows = []
+                for group in counts:
+                    way, kind = group.split()
+                    rows.extend(conn.execute('SELECT start, type, "end", props FROM rels WHERE start = ? AND type = ? ORDER BY "end" LIMIT ?'
+                                             if way == "out" else
+                                             'SELECT start, type, "end", props FROM rels WHERE "end" = ? AND type = ? AND start != "end" ORDER BY start LIMIT ?',
+                                             (key, kind, per_group)))
+            rels = [Relationship(type=RelType(t), start=s, end=e, properties=json.loads(p)) for s, t, e, p in rows]
             rels.sort(key=lambda r: r.key)
             other_keys = {k for r in rels for k in (r.start, r.end)} - {key}
             others = {
                 k: Node(key=k, label=Label(lab), properties=json.loads(p))
                 for k, lab, p in rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", other_keys)
             }
-            return Neighbourhood(node=Node(key=key, label=Label(label), properties=json.loads(row[1])), relationships=rels, others=others)
+            return Neighbourhood(node=Node(key=key, label=Label(label), properties=json.loads(row[1])), relationships=rels, others=others,
+                                 counts=counts)
+
+    def comparisons(self, keys: list[str]) -> list[Relationship]:
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            rows = rows_for(conn, "SELECT start, type, \"end\", props FROM rels WHERE type = 'COMPARES_TO' AND \"end\" IN ({})", set(keys))
+            return sorted((Relationship(type=RelType(t), start=s, end=e, properties=json.loads(p)) for s, t, e, p in rows), key=lambda r: r.key)
+
+    def count_claims(self, keys: list[str]) -> int:
+        with self._reading() as conn:
+            if conn is None:
+                return 0
+            return sum(n or 0 for (n,) in rows_for(
+                conn, "SELECT sum(max(coalesce(json_array_length(props, '$.claims'), 0), 1)) FROM rels "
+                      "WHERE type = 'COMPARES_TO' AND \"end\" IN ({})", set(keys)))
+
+
+    # ---- a part of the graph, read through the indexes (pictures: graph.view) -------------------
+
+    def neighbours(self, keys: list[str], types: set[str] | None, labels: set[str] | None, limit: int) -> Neighbours:
+        with self._reading() as conn:
+            out = Neighbours(links=[])
+            if conn is None:
+                return out
+            typed = "" if types is None else f" AND type IN ({','.join('?' * len(types))})"
+            args = sorted(types or ())
+            others = (f'SELECT "end" AS other FROM rels WHERE start = ?{typed} '
+                      f'UNION SELECT start FROM rels WHERE "end" = ?{typed}')
+            kept = "" if labels is None else f" AND EXISTS (SELECT 1 FROM nodes WHERE key = other AND label IN ({','.join('?' * len(labels))}))"
+            chosen = f"SELECT other FROM ({others}) WHERE other != ?{kept}"
+            for key in dict.fromkeys(keys):
+                params = [key, *args, key, *args, key, *sorted(labels or ())]
+                total = conn.execute(f"SELECT count(*) FROM ({chosen})", params).fetchone()[0]
+                if total > limit:
+                    # the most connected neighbours, counted through the indexes on start and end
+                    wanted = {k for (k,) in conn.execute(
+                        f'SELECT other FROM ({chosen}) ORDER BY (SELECT count(*) FROM rels WHERE start = other) '
+                        f'+ (SELECT count(*) FROM rels WHERE "end" = other) DESC, other LIMIT ?', [*params, limit])}
+                    out.unread[key] = total - limit
+                else:
+                    wanted = {k for (k,) in conn.execute(chosen, params)}
+                out.links.extend(
+                    (s, t, e) for s, t, e in conn.execute(
+                        f'SELECT start, type, "end" FROM rels WHERE start = ?{typed} UNION SELECT start, type, "end" FROM rels WHERE "end" = ?{typed}',
+                        [key, *args, key, *args])
+                    if (e if s == key else s) in wanted)
+            out.links = sorted(set(out.links))
+            out.unread = dict(sorted(out.unread.items()))
+            return out
+
+    def degrees(self, keys: list[str]) -> dict[str, int]:
+        with self._reading() as conn:
+            if conn is None:
+                return {}
+            return dict(rows_for(conn, 'SELECT key, (SELECT count(*) FROM rels WHERE start = key) '
+                                        '+ (SELECT count(*) FROM rels WHERE "end" = key) FROM nodes WHERE key IN ({})', set(keys)))
+
+    def connections(self, types: set[str] | None, labels: set[str] | None) -> dict[str, int]:
+        """Counted through the indexes on (start, type, end) and (end, type, start); no row is read."""
+        with self._reading() as conn:
+            if conn is None:
+                return {}
+            where, args = [], []
+            if types is not None:
+                where.append(f"type IN ({','.join('?' * len(types))})")
+                args += sorted(types)
+            if labels is not None:
+                kept = f"(SELECT key FROM nodes WHERE label IN ({','.join('?' * len(labels))}))"
+                where.append(f'start IN {kept} AND "end" IN {kept}')
+                args += sorted(labels) * 2
+            clause = f" WHERE {' AND '.join(where)}" if where else ""
+            rows = conn.execute(f'SELECT k, sum(n) FROM (SELECT start AS k, count(*) AS n FROM rels{clause} GROUP BY start '
+                                f'UNION ALL SELECT "end", count(*) FROM rels{clause} GROUP BY "end") GROUP BY k', args * 2)
+            return dict(rows.fetchall())
+
+    def nodes_keyed(self, keys: list[str]) -> list[Node]:
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            rows = rows_for(conn, "SELECT key, label, props FROM nodes WHERE key IN ({})", set(keys))
+            return sorted((Node.model_construct(key=k, label=Label(label), properties=json.loads(p)) for k, label, p in rows), key=lambda n: n.key)
+
+    def relationships_among(self, keys: list[str]) -> list[Relationship]:
+        wanted = set(keys)
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            rows = rows_for(conn, 'SELECT start, type, "end", props FROM rels WHERE start IN ({})', wanted)
+            found = [Relationship.model_construct(type=RelType(t), start=s, end=e, properties=json.loads(p)) for s, t, e, p in rows if e in wanted]
+            return sorted(found, key=lambda r: r.key)
+
+    def first_relationships(self, keys: list[str], limit: int) -> list[Relationship]:
+        out: list[Relationship] = []
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            for key in sorted(set(keys)):
+                rows = [*conn.execute('SELECT start, type, "end", props FROM rels WHERE start = ? ORDER BY type, "end" LIMIT ?', (key, limit)),
+                        *conn.execute('SELECT start, type, "end", props FROM rels WHERE "end" = ? ORDER BY type, start LIMIT ?', (key, limit))]
+                rows.sort(key=lambda row: (row[1], row[0], row[2]))
+                out.extend(Relationship.model_construct(type=RelType(t), start=s, end=e, properties=json.loads(p)) for s, t, e, p in rows[:limit])
+        return out
 
 
 # ---- rows in and out ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ The page shows a fold's nodes when its "+N more" node is clicked.
 
 >>> adjacent = {"f": {"p"}, "p": {"f", "hub"}, "hub": {"p", *(f"x{i}" for i in range(12))}}
 >>> adjacent.update({f"x{i}": {"hub"} for i in range(12)})
->>> rings = fold_rings("f", adjacent, depth=3, order=lambda k: k)
+>>> rings = fold_rings("f", lambda ring: adjacent, depth=3, order=lambda k: k)
 >>> sorted(rings.distance.items()), [(hub, len(keys)) for hub, keys in rings.folded.items()]
 ([('f', 0), ('hub', 2), ('p', 1)], [('hub', 12)])
 """
@@ -35,13 +35,15 @@ class Rings:
     folded: dict[str, list[str]] = field(default_factory=dict)  # hub -> its folded nodes, preferred first
 
 
-def fold_rings(focus: str, adjacent: Mapping[str, Collection[str]], depth: int, order: Order) -> Rings:
-    """Ring by ring out to ``depth`` from ``focus``: the nodes reached, each hub's folded ones apart."""
+def fold_rings(focus: str, read: Callable[[list[str]], Mapping[str, Collection[str]]], depth: int, order: Order) -> Rings:
+    """Ring by ring out to ``depth`` from ``focus``: the nodes reached, each hub's folded ones apart.
+    ``read`` gives the neighbours of a ring's nodes (it is called once a ring, with that ring)."""
     out = Rings(distance={focus: 0})
     hidden: set[str] = set()
     frontier = [focus]
     for ring in range(1, depth + 1):
         parents: dict[str, list[str]] = defaultdict(list)
+        adjacent = read(frontier)
         for parent in frontier:
             for other in sorted(adjacent.get(parent, ())):
                 if other not in out.distance and other not in hidden:

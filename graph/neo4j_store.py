@@ -36,7 +36,7 @@ from graph import neo4j_load
 from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
 from graph.neo4j_answers import Neo4jAnswers
 from graph.neo4j_load import Written, chunks as _chunks, pieces, q as _q, readable as _readable, storable as _storable, write_piece
-from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, NodeRef, Stats, StoreError, StoreUnavailable
+from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, Neighbours, NodeRef, Stats, StoreError, StoreUnavailable
 from graph.unload import UnloadSummary, trim
 
 #: Catalogue stubs (:class:`graph.store.Stats`), read through the index on ``catalogued_at``.
@@ -430,14 +430,16 @@ class Neo4jStore:
 
         return self._read(work)
 
-    def neighbourhood(self, key: str, label: str) -> Neighbourhood | None:
-        query = (
-            f"MATCH (n:{_q(Label(label).value)} {{key: $key}}) "
-            "OPTIONAL MATCH (n)-[r]-(m) WHERE m.key IS NOT NULL "
-            "RETURN properties(n) AS props, collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), start: startNode(r).key, "
-            "end: endNode(r).key, props: properties(r), other: properties(m), other_label: labels(m)[0]} END) AS rels"
-        )
-        record = self._read(lambda tx: tx.run(query, key=key).single())
+    def neighbourhood(self, key: str, label: str, per_group: int | None = None) -> Neighbourhood | None:
+        node = f"MATCH (n:{_q(Label(label).value)} {{key: $key}}) "
+        if per_group is None:
+            query = (node + "OPTIONAL MATCH (n)-[r]-(m) WHERE m.key IS NOT NULL "
+                     "RETURN properties(n) AS props, collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), start: startNode(r).key, "
+                     "end: endNode(r).key, props: properties(r), other: properties(m), other_label: labels(m)[0]} END) AS rels")
+            record = self._read(lambda tx: tx.run(query, key=key).single())
+            counts: dict[str, int] = {}
+        else:
+            record, counts = self._read(lambda tx: self._first_of_each_group(tx, node, key, per_group))
         if record is None:
             return None
         props = _readable(record["props"])
@@ -448,7 +450,120 @@ class Neo4jStore:
             other_key = other.pop("key")
             others[other_key] = Node(key=other_key, label=Label(item["other_label"]), properties=other)
             rels.append(Relationship(type=RelType(item["type"]), start=item["start"], end=item["end"], properties=_readable(item["props"])))
-        return Neighbourhood(node=Node(key=key, label=Label(label), properties=props), relationships=sorted(rels, key=lambda r: r.key), others=others)
+        return Neighbourhood(node=Node(key=key, label=Label(label), properties=props), relationships=sorted(rels, key=lambda r: r.key),
+                             others=others, counts=counts)
+
+    @staticmethod
+    def _first_of_each_group(tx: neo4j.ManagedTransaction, node: str, key: str, per_group: int) -> tuple[dict[str, Any] | None, dict[str, int]]:
+        """The node's properties and the first ``per_group`` relationships of each direction and type
+        (by the other end's key), and how many there are of each."""
+        found = tx.run(node + "RETURN properties(n) AS props", key=key).single()
+        if found is None:
+            return None, {}
+        counts = {f"out {rec['type']}": rec["n"] for rec in tx.run(
+            node + "MATCH (n)-[r]->(m) WHERE m.key IS NOT NULL RETURN type(r) AS type, count(r) AS n", key=key)}
+        counts.update({f"in {rec['type']}": rec["n"] for rec in tx.run(
+            node + "MATCH (n)<-[r]-(m) WHERE m.key IS NOT NULL AND m <> n RETURN type(r) AS type, count(r) AS n", key=key)})
+        rels: list[dict[str, Any]] = []
+        for group in counts:
+            way, kind = group.split()
+            rel = f"[r:{_q(RelType(kind).value)}]"
+            pattern = f"(n)-{rel}->(m) WHERE m.key IS NOT NULL" if way == "out" else f"(n)<-{rel}-(m) WHERE m.key IS NOT NULL AND m <> n"
+            rels.extend(rec["rel"] for rec in tx.run(
+                node + f"MATCH {pattern} WITH r, m ORDER BY m.key LIMIT $limit "
+                "RETURN {type: type(r), start: startNode(r).key, end: endNode(r).key, props: properties(r), other: properties(m), "
+                "other_label: labels(m)[0]} AS rel", key=key, limit=per_group))
+        return {"props": found["props"], "rels": rels}, counts
+
+    def comparisons(self, keys: list[str]) -> list[Relationship]:
+        rows = self._by_label(f"MATCH (b:{{label}})<-[r:{_q(RelType.COMPARES_TO.value)}]-(a) WHERE b.key IN $keys AND a.key IS NOT NULL "
+                              "RETURN a.key AS start, type(r) AS type, b.key AS end, properties(r) AS props", keys)
+        return sorted((_relationship(row) for row in rows), key=lambda r: r.key)
+
+    def count_claims(self, keys: list[str]) -> int:
+        rows = self._by_label(f"MATCH (b:{{label}})<-[r:{_q(RelType.COMPARES_TO.value)}]-(a) WHERE b.key IN $keys AND a.key IS NOT NULL "
+                              "RETURN sum(CASE WHEN size(coalesce(r.claims, [])) > 0 THEN size(r.claims) ELSE 1 END) AS n", keys)
+        return sum(row["n"] or 0 for row in rows)
+
+    # ---- a part of the graph, read by key (pictures: graph.view) ------------------------------
+    # Each query runs once per label, so that the key's uniqueness constraint finds the nodes.
+
+    def _by_label(self, query: str, keys: list[str], **params: Any) -> list[dict[str, Any]]:
+        """The rows of ``query`` (with ``{label}`` for a node label and ``$keys``) for every label."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return []
+
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return [rec.data() for label in Label for rec in tx.run(query.replace("{label}", _q(label.value)), keys=wanted, **params)]
+
+        return self._read(work)
+
+    def neighbours(self, keys: list[str], types: set[str] | None, labels: set[str] | None, limit: int) -> Neighbours:
+        kept = ("m <> n AND m.key IS NOT NULL AND ($types IS NULL OR type(r) IN $types) "
+                "AND ($labels IS NULL OR any(l IN labels(m) WHERE l IN $labels))")
+        query = (
+            f"MATCH (n:{{label}}) WHERE n.key IN $keys "
+            f"CALL {{ WITH n MATCH (n)-[r]-(m) WHERE {kept} RETURN count(DISTINCT m) AS total }} "
+            f"CALL {{ WITH n, total MATCH (n)-[r]-(m) WHERE {kept} WITH DISTINCT n, m, total "
+            # the most connected neighbours, by Neo4j's degree counts, when there are more than asked for
+            "WITH n, m ORDER BY CASE WHEN total > $limit THEN COUNT { (m)-->() } + COUNT { (m)<--() } ELSE 0 END DESC, m.key LIMIT $limit "
+            "MATCH (n)-[r]-(m) WHERE $types IS NULL OR type(r) IN $types "
+            "RETURN collect([startNode(r).key, type(r), endNode(r).key]) AS links } "
+            "RETURN n.key AS key, total, links"
+        )
+        rows = self._by_label(query, keys, types=sorted(types) if types is not None else None,
+                              labels=sorted(labels) if labels is not None else None, limit=limit)
+        links = sorted({(s, t, e) for row in rows for s, t, e in row["links"]})
+        return Neighbours(links=links, unread={row["key"]: row["total"] - limit for row in sorted(rows, key=lambda r: r["key"]) if row["total"] > limit})
+
+    def degrees(self, keys: list[str]) -> dict[str, int]:
+        rows = self._by_label("MATCH (n:{label}) WHERE n.key IN $keys RETURN n.key AS key, COUNT { (n)-->() } + COUNT { (n)<--() } AS degree", keys)
+        return {r["key"]: r["degree"] for r in rows}
+
+    def nodes_keyed(self, keys: list[str]) -> list[Node]:
+        rows = self._by_label("MATCH (n:{label}) WHERE n.key IN $keys RETURN n.key AS key, labels(n) AS labels, properties(n) AS props", keys)
+        out = []
+        for row in rows:
+            props = visible(_readable(row["props"]))
+            props.pop("key", None)
+            label = next(label for label in Label if label.value in row["labels"])
+            out.append(Node.model_construct(key=row["key"], label=label, properties=props))
+        return sorted(out, key=lambda n: n.key)
+
+    def connections(self, types: set[str] | None, labels: set[str] | None) -> dict[str, int]:
+        """Counted by Neo4j's degree counts per node (and type); no relationship is read when no
+        label is asked for."""
+        kept = "($types IS NULL OR type(r) IN $types) AND ($labels IS NULL OR any(l IN labels(m) WHERE l IN $labels))"
+        query = (f"MATCH (n:{{label}}) WHERE $labels IS NULL OR '{{name}}' IN $labels "
+                 f"WITH n, COUNT {{ (n)-[r]->(m) WHERE {kept} }} + COUNT {{ (n)<-[r]-(m) WHERE {kept} }} AS links "
+                 "WHERE links > 0 RETURN n.key AS key, links")
+        params = {"types": sorted(types) if types is not None else None, "labels": sorted(labels) if labels is not None else None}
+
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, int]:
+            return {rec["key"]: rec["links"] for label in Label
+                    for rec in tx.run(query.replace("{label}", _q(label.value)).replace("{name}", label.value), params)}
+
+        return self._read(work)
+
+    def relationships_among(self, keys: list[str]) -> list[Relationship]:
+        rows = self._by_label("MATCH (a:{label})-[r]->(b) WHERE a.key IN $keys AND b.key IN $keys "
+                              "RETURN a.key AS start, type(r) AS type, b.key AS end, properties(r) AS props", keys)
+        return sorted((_relationship(row) for row in rows), key=lambda r: r.key)
+
+    def first_relationships(self, keys: list[str], limit: int) -> list[Relationship]:
+        rows = self._by_label(
+            "MATCH (n:{label}) WHERE n.key IN $keys "
+            "CALL { WITH n MATCH (n)-[r]->(m) WITH n, r, m ORDER BY type(r), m.key LIMIT $limit "
+            "RETURN collect({start: n.key, type: type(r), end: m.key, props: properties(r)}) AS outgoing } "
+            "CALL { WITH n MATCH (n)<-[r]-(m) WITH n, r, m ORDER BY type(r), m.key LIMIT $limit "
+            "RETURN collect({start: m.key, type: type(r), end: n.key, props: properties(r)}) AS incoming } "
+            "RETURN n.key AS key, outgoing + incoming AS rels", keys, limit=limit)
+        out: list[Relationship] = []
+        for row in sorted(rows, key=lambda r: r["key"]):
+            found = sorted((_relationship(item) for item in row["rels"]), key=lambda r: (r.type.value, r.start, r.end))
+            out.extend(found[:limit])
+        return out
 
     def run_cypher(self, statement: str, params: dict[str, Any], *, write: bool = False,
                    timeout: float | None = None, max_rows: int | None = None, internal: bool = False) -> list[dict[str, Any]]:
@@ -577,3 +692,7 @@ class Neo4jStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _relationship(row: dict[str, Any]) -> Relationship:
+    return Relationship.model_construct(type=RelType(row["type"]), start=row["start"], end=row["end"], properties=_readable(row["props"]))

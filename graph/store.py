@@ -92,11 +92,21 @@ class NodeRef(BaseModel):
 
 
 class Neighbourhood(BaseModel):
-    """A node, its relationships and the nodes at their other ends."""
+    """A node, its relationships and the nodes at their other ends; ``counts`` holds how many
+    relationships it has of each direction and type ("in TARGETS") when they were read in part."""
 
     node: Node
     relationships: list[Relationship]
     others: dict[str, Node]
+    counts: dict[str, int] = {}
+
+
+class Neighbours(BaseModel):
+    """The links of some nodes to their neighbours, as ``(start, type, end)`` keys (no properties),
+    sorted; of a node with more neighbours than were asked for, those to its most connected."""
+
+    links: list[tuple[str, str, str]]
+    unread: dict[str, int] = {}  # node -> how many of its neighbours were left unread
 
 
 class GraphStore(Protocol):
@@ -117,7 +127,47 @@ class GraphStore(Protocol):
         (:func:`graph.identity.paper_keys_in`); titles no stored paper has are left out."""
         ...
 
-    def neighbourhood(self, key: str, label: str) -> Neighbourhood | None: ...
+    def neighbourhood(self, key: str, label: str, per_group: int | None = None) -> Neighbourhood | None:
+        """The node of ``key`` and ``label`` with its relationships: all of them, or at most
+        ``per_group`` of each direction and type (the first by the other end's key) with ``counts``."""
+        ...
+
+    def comparisons(self, keys: list[str]) -> list[Relationship]:
+        """The ``COMPARES_TO`` relationships that end at any of ``keys``, by key."""
+        ...
+
+    def count_claims(self, keys: list[str]) -> int:
+        """How many claims the comparisons against ``keys`` state, as :func:`graph.claims.claim_rows`
+        lists them (one for a comparison that states no number), counted without reading them."""
+        ...
+
+    def neighbours(self, keys: list[str], types: set[str] | None, labels: set[str] | None, limit: int) -> Neighbours:
+        """The links of each of ``keys`` over relationships of ``types`` to neighbours of ``labels``
+        (None: any), to at most ``limit`` neighbours each: the most connected (then by key) when it
+        has more, the rest counted. Self-links are left out."""
+        ...
+
+    def degrees(self, keys: list[str]) -> dict[str, int]:
+        """How many relationships each of ``keys`` has (counted, not read; a self-link counts twice)."""
+        ...
+
+    def nodes_keyed(self, keys: list[str]) -> list[Node]:
+        """The nodes of ``keys`` that exist, by key."""
+        ...
+
+    def connections(self, types: set[str] | None, labels: set[str] | None) -> dict[str, int]:
+        """Each node's number of relationships of ``types`` between nodes of ``labels`` (None: any),
+        counted without reading them; nodes with none left out."""
+        ...
+
+    def relationships_among(self, keys: list[str]) -> list[Relationship]:
+        """Every relationship whose two ends are both among ``keys``, by key."""
+        ...
+
+    def first_relationships(self, keys: list[str], limit: int) -> list[Relationship]:
+        """Each of ``keys``'s first ``limit`` relationships in the order (type, start, end), the keys
+        in order: what a picture's details panel lists beside the ones drawn."""
+        ...
 
     def merge(self, batch: GraphBatch) -> MergeSummary: ...
 

@@ -29,10 +29,10 @@ and line). :class:`GraphView` holds the result; it renders as a self-contained p
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -40,6 +40,9 @@ from graph.captions import relationship_details_from, as_text, name_of, node_rad
 from graph.lookup import visible
 from graph.model import Label, Node, Relationship, RelType
 from queries.catalog import QueryError
+
+if TYPE_CHECKING:
+    from graph.graph_part import GraphPart, PartReader
 
 NODE_COLOURS = {"Paper": "#4e79a7", "System": "#f28e2b", "Hardware": "#59a14f", "Technique": "#b07aa1", "Dataset": "#9c755f"}
 REL_COLOURS = {"PROPOSES": "#f28e2b", "COMPARES_TO": "#e15759", "TARGETS": "#59a14f", "USES": "#b07aa1",
@@ -49,6 +52,7 @@ MORE_COLOUR = "#bab0ac"
 DEFAULT_DEPTH = 2
 MAX_DEPTH = 3
 NEIGHBOURHOOD_NODES = 60  # a neighbourhood beyond this is capped, nearest and most connected first
+READ_LIMIT = 500  # the most neighbours a picture reads of one node (its most connected); the rest are counted
 OVERVIEW_NODES = 60  # the overview: the most connected nodes
 OVERVIEW_TITLE = "ML-systems knowledge graph: overview"
 
@@ -129,7 +133,7 @@ class GraphView(BaseModel):
 
     @property
     def counts(self) -> str:
-        more = {f.key for f in self.folds}
+        more = {n.key for n in self.nodes if n.label == MORE}
         nodes = sum(n.key not in more for n in self.nodes)
         rels = sum(r.start not in more and r.end not in more for r in self.relationships)
         return f"showing {nodes} of {self.total_nodes} nodes and {rels} of {self.total_relationships} relationships"
@@ -211,47 +215,110 @@ def neighbourhood_view(
     labels: set[str] | None = None,
     max_nodes: int = NEIGHBOURHOOD_NODES,
 ) -> GraphView:
+    """:func:`neighbourhood_of` a graph held in lists."""
+    from graph.graph_part import InMemory
+
+    return neighbourhood_of(InMemory(nodes, relationships), focus, totals=(len(nodes), len(relationships)), depth=depth,
+                            types=types, labels=labels, max_nodes=max_nodes, read_limit=max(1, len(nodes)))
+
+
+def neighbourhood_of(
+    part: GraphPart,
+    focus: str,
+    totals: tuple[int, int],
+    depth: int = DEFAULT_DEPTH,
+    types: set[str] | None = None,
+    labels: set[str] | None = None,
+    max_nodes: int = NEIGHBOURHOOD_NODES,
+    read_limit: int = READ_LIMIT,
+) -> GraphView:
     """The nodes up to ``depth`` steps from ``focus`` over relationships of ``types`` through nodes
     of ``labels`` (the focus always), the nearest and then the most connected first, at most
     ``max_nodes``; and every such relationship between them. What only a hub leads to is folded
-    into one "+N more" node beside it (:mod:`graph.fold`)."""
+    into one "+N more" node beside it (:mod:`graph.fold`).
+
+    Only that part of the graph is read (``totals`` are its nodes and relationships), ring by ring,
+    and of a node with more than ``read_limit`` neighbours only the most connected ``read_limit``:
+    the rest are counted, in a "+N more" node beside the focus or its hub's fold."""
     from graph.fold import fold_rings
+    from graph.graph_part import PartReader
     from graph.picture import build, more_key
 
     if not 1 <= depth <= MAX_DEPTH:
         raise QueryError(f"depth must be 1 to {MAX_DEPTH}, not {depth}")
-    by_key = {n.key: n for n in nodes}
-    degree = degrees(relationships)
-    allowed = _allowed(by_key, relationships, types, labels, keep=focus)
-    adjacent: dict[str, set[str]] = defaultdict(set)
-    for r in allowed:
-        adjacent[r.start].add(r.end)
-        adjacent[r.end].add(r.start)
-    within = _within(focus, adjacent, depth)
-    rings = fold_rings(focus, adjacent, depth, order=lambda k: (-degree[k], name_of(by_key[k]).lower(), k))
+    read = PartReader(part, types, labels, read_limit)
+    read.know([focus])
+    by_key, degree, unread = read.by_key, read.degree, read.unread
+    reached: list[int] = []  # nodes drawn so far before each ring
+    full: list[int] = []  # the ring not read because the picture was full
+
+    def ring(frontier: list[str]) -> dict[str, set[str]]:
+        reached.append((reached[-1] if reached else 0) + len(frontier))
+        # A big graph (something went unread, or this ring is as big as a read): what lies beyond
+        # a full picture could be neither drawn nor fully counted, so it is not read.
+        if full or (reached[-1] + bool(unread.get(focus)) >= max_nodes and (unread or len(frontier) >= read_limit)):
+            full.append(len(reached))
+            return {k: read.adjacent.get(k, set()) for k in frontier}
+        return read.ring(frontier)
+
+    rings = fold_rings(focus, ring, depth, order=lambda k: (-degree[k], name_of(by_key[k]).lower(), k))
+    within = _within(focus, read.ring if not full else lambda keys: {k: read.adjacent.get(k, set()) for k in keys}, depth)
     distance = dict(rings.distance)
     for hub in rings.folded:
         distance[more_key(hub)] = distance[hub] + 1
     ranked = sorted(distance, key=lambda k: (distance[k], k not in by_key, -degree[k], name_of(by_key[k]).lower() if k in by_key else "", k))
-    chosen = ranked[: max(1, max_nodes)]
+    pinned = [more_key(focus)] if unread.get(focus) else []  # the focus's own ring beyond what was read
+    chosen = ranked[:1] + pinned + ranked[1: max(1, max_nodes - len(pinned))]
+    if pinned:
+        distance[more_key(focus)] = 1
     folded = {hub: keys for hub, keys in rings.folded.items() if more_key(hub) in chosen}
+    counted = {hub: n for hub, n in unread.items() if hub in folded or hub == focus}
     name = name_of(by_key[focus])
     steps = "step" if depth == 1 else "steps"
-    note = f"{within} nodes within {depth} {steps} of {name}"
+    note = f"{'at least ' if unread or full else ''}{within} nodes within {depth} {steps} of {name}"
     if types:
         note += f" over {', '.join(sorted(types))}"
     if labels:
         note += f" through {', '.join(sorted(labels | {by_key[focus].label.value}))}"
-    note += _folds_note(by_key, folded)
+    if pinned:
+        note += f"; {name}'s {unread[focus]} least connected neighbours counted in '+{unread[focus]} more' beside it, not read"
+    if full:
+        note += f"; nothing more than {full[0] - 1} {'step' if full[0] == 2 else 'steps'} out read: the picture is full"
+    note += _folds_note(by_key, folded, unread)
     beyond = within - len(rings.distance) - sum(len(keys) for keys in rings.folded.values())
     if beyond:
         note += f"; {beyond} reached only through folded nodes"
+    skipped = sum(n for k, n in unread.items() if k not in counted)
+    if skipped:
+        note += f"; {skipped} more neighbours of nodes with over {read_limit} not read"
     hub_of = {more_key(hub): hub for hub in rings.folded}
-    lost = [x for k in ranked[len(chosen):] for x in (rings.folded[hub_of[k]] if k in hub_of else [k])]
+    lost = [x for k in ranked[len(chosen) - len(pinned):] for x in (rings.folded[hub_of[k]] if k in hub_of else [k])]
     if lost:
         note += f"; {len(lost)} left out by --max-nodes {max_nodes} (the farthest and least connected): {_by_label(by_key, lost)}"
-    return build(f"{name}: {depth}-step neighbourhood", by_key, allowed, relationships, chosen, degree, folded,
-                 distance=distance, focus=focus, depth=depth, note=note)
+    shown = [k for k in chosen if k in by_key] + [k for keys in folded.values() for k in keys]
+    among = part.relationships_among(shown)
+    allowed = _allowed(by_key, among, types, labels, keep=focus)
+    read.know([k for r in among for k in (r.start, r.end)], degrees=False)
+    facts = _facts(part, shown, among, read)
+    return build(f"{name}: {depth}-step neighbourhood", by_key, allowed, facts, chosen, degree, folded, totals,
+                 unread=counted, distance=distance, focus=focus, depth=depth, note=note)
+
+
+def _facts(part: GraphPart, keys: list[str], among: list[Relationship], read: PartReader) -> dict[str, list[Relationship]]:
+    """Each of ``keys``'s relationships that its details panel may list: those among ``keys``, and
+    its first :data:`graph.captions.MAX_FACTS` (the panel lists the drawn ones first, then in that order)."""
+    from graph.captions import MAX_FACTS
+
+    wanted = set(keys)
+    facts = _touching(among, wanted)
+    had = {k: {r.key for r in rs} for k, rs in facts.items()}
+    first = part.first_relationships(keys, MAX_FACTS)
+    read.know([k for r in first for k in (r.start, r.end)], degrees=False)  # named in the panel, not drawn
+    for r in first:
+        for k in {r.start, r.end} & wanted:
+            if r.key not in had.get(k, ()):
+                facts[k].append(r)
+    return facts
 
 
 def overview_view(
@@ -261,54 +328,85 @@ def overview_view(
     labels: set[str] | None = None,
     max_nodes: int = OVERVIEW_NODES,
 ) -> GraphView:
+    """:func:`overview_of` a graph held in lists."""
+    from graph.graph_part import InMemory
+
+    return overview_of(InMemory(nodes, relationships), Counter(n.label.value for n in nodes), len(relationships),
+                       types=types, labels=labels, max_nodes=max_nodes)
+
+
+def overview_of(
+    part: GraphPart,
+    labelled: Mapping[str, int],
+    relationships: int,
+    types: set[str] | None = None,
+    labels: set[str] | None = None,
+    max_nodes: int = OVERVIEW_NODES,
+) -> GraphView:
     """The ``max_nodes`` most connected nodes (counting relationships of ``types`` between nodes of
     ``labels``) that are connected to one another, and the relationships among them; what hangs on
-    hubs alone folded into "+N more" nodes (:mod:`graph.fold`)."""
+    hubs alone folded into "+N more" nodes (:mod:`graph.fold`). ``labelled`` counts the graph's
+    nodes by label and ``relationships`` its relationships: only the nodes drawn are read, and
+    each node's number of relationships is counted, not read."""
     from graph.fold import fold_overview
+    from graph.graph_part import PartReader
     from graph.picture import build, more_key
 
-    by_key = {n.key: n for n in nodes}
-    degree = degrees(relationships)
-    allowed = _allowed(by_key, relationships, types, labels)
-    local = degrees(allowed)
-    ranked = sorted((k for k in local if local[k] > 0), key=lambda k: (-local[k], name_of(by_key[k]).lower(), k))
-    top = set(ranked[: max(1, max_nodes)])
-    linked = degrees(r for r in allowed if r.start in top and r.end in top)
-    chosen = [k for k in ranked if k in top and linked[k] > 0] or ranked[:1]
+    local = part.connections(types, labels)
+    counts = sorted(local.values(), reverse=True)
+    floor = counts[max(1, max_nodes) - 1] if len(counts) >= max(1, max_nodes) else 1
+    read = PartReader(part, types, labels, limit=0)
+    read.know([k for k, n in local.items() if n >= floor])  # the top, and every node tied with its last
+    by_key, degree = read.by_key, read.degree
+    ranked = sorted((k for k in by_key if local[k] >= floor), key=lambda k: (-local[k], name_of(by_key[k]).lower(), k))
+    top = ranked[: max(1, max_nodes)]
+    among = part.relationships_among(top)
+    allowed = _allowed(by_key, among, types, labels)
+    linked = degrees(allowed)
+    chosen = [k for k in ranked if k in set(top) and linked[k] > 0] or ranked[:1]
     folded = fold_overview(chosen, [(r.start, r.end) for r in allowed], order=lambda k: (-local[k], name_of(by_key[k]).lower(), k))
     hidden = {k for keys in folded.values() for k in keys}
-    floor = min((local[k] for k in chosen), default=0)
-    shown = set(chosen)
-    left = [k for k in by_key if k not in shown]
-    note = f"the {len(chosen)} most connected nodes (each with {floor} or more relationships"
+    lowest = min((local[k] for k in chosen), default=0)
+    left = Counter(labelled) - Counter(by_key[k].label.value for k in chosen)
+    note = f"the {len(chosen)} most connected nodes (each with {lowest} or more relationships"
     note += f" of {', '.join(sorted(types))})" if types else ")"
     if labels:
         note += f" among {', '.join(sorted(labels))}"
     note += _folds_note(by_key, folded)
-    note += f"; left out: {_by_label(by_key, left)}" if left else ""
+    note += f"; left out: {_label_counts(left)}" if +left else ""
     note += ". Name a node (kg viz NAME) to see its neighbourhood."
     drawn = [k for k in chosen if k not in hidden] + [more_key(hub) for hub in folded]
-    return build(OVERVIEW_TITLE, by_key, allowed, relationships, drawn, degree, folded, note=note)
+    facts = _facts(part, chosen, part.relationships_among(chosen), read)
+    return build(OVERVIEW_TITLE, by_key, allowed, facts, drawn, degree, folded, (sum(labelled.values()), relationships), note=note)
 
 
-def _within(focus: str, adjacent: dict[str, set[str]], depth: int) -> int:
-    """How many nodes are at most ``depth`` steps from ``focus`` (the focus too)."""
-    distance = {focus: 0}
-    queue = deque([focus])
-    while queue:
-        key = queue.popleft()
-        if distance[key] < depth:
-            for other in adjacent[key]:
-                if other not in distance:
-                    distance[other] = distance[key] + 1
-                    queue.append(other)
-    return len(distance)
+def _touching(relationships: Iterable[Relationship], keys: set[str]) -> dict[str, list[Relationship]]:
+    """Each of ``keys``'s relationships (a self-link twice, once for each end)."""
+    out: dict[str, list[Relationship]] = defaultdict(list)
+    for r in relationships:
+        for k in (r.start, r.end):
+            if k in keys:
+                out[k].append(r)
+    return out
 
 
-def _folds_note(by_key: dict[str, Node], folded: dict[str, list[str]]) -> str:
+def _within(focus: str, read: Callable[[list[str]], Mapping[str, Collection[str]]], depth: int) -> int:
+    """How many nodes are at most ``depth`` steps from ``focus`` (the focus too), reading the
+    neighbours of a ring at a time."""
+    seen = {focus}
+    ring = [focus]
+    for _ in range(depth):
+        adjacent = read(ring)
+        ring = [other for key in ring for other in sorted(adjacent[key]) if other not in seen]
+        ring = list(dict.fromkeys(ring))
+        seen.update(ring)
+    return len(seen)
+
+
+def _folds_note(by_key: dict[str, Node], folded: dict[str, list[str]], unread: Mapping[str, int] | None = None) -> str:
     if not folded:
         return ""
-    n = sum(len(keys) for keys in folded.values())
+    n = sum(len(keys) + (unread or {}).get(hub, 0) for hub, keys in folded.items())
     hubs = ", ".join(name_of(by_key[hub]) for hub in folded)
     return (f"; {n} folded into {len(folded)} '+N more' node{'s' * (len(folded) != 1)} beside {hubs} "
             f"(what only {'that hub' if len(folded) == 1 else 'those hubs'} lead{'s' * (len(folded) == 1)} to: click one to show them)")
@@ -323,8 +421,11 @@ def _allowed(by_key: dict[str, Node], relationships: Sequence[Relationship], typ
 
 
 def _by_label(by_key: dict[str, Node], keys: Iterable[str]) -> str:
-    counts = Counter(by_key[k].label.value for k in keys)
-    return ", ".join(f"{n} {label}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) or "nothing"
+    return _label_counts(Counter(by_key[k].label.value for k in keys if k in by_key))
+
+
+def _label_counts(counts: Counter[str]) -> str:
+    return ", ".join(f"{n} {label}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n > 0) or "nothing"
 
 
 # ---- a Neo4j query result ------------------------------------------------------------------------

@@ -187,7 +187,7 @@ def test_a_bad_body_is_told_in_terms_of_the_json_body(client: TestClient, reques
 @pytest.mark.parametrize("path, params, error", [
     ("/api/search", {"q": "vllm", "limt": "3"}, "/api/search has no query parameter 'limt' (it takes: q, limit)"),
     ("/api/stats", {"verbose": "1"}, "/api/stats has no query parameter 'verbose' (it takes none)"),
-    ("/api/show/vLLM", {"depth": "2"}, "/api/show/vLLM has no query parameter 'depth' (it takes none)"),
+    ("/api/show/vLLM", {"depth": "2"}, "/api/show/vLLM has no query parameter 'depth' (it takes: limit)"),
     ("/api/claims/vLLM", {"variants": "maybe"}, "query parameter 'variants': Input should be a valid boolean, unable to interpret input"),
     ("/api/search", {}, "query parameter 'q': Field required"),
 ])

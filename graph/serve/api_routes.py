@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.api import KnowledgeGraph, Profile
+from graph.api import FACTS_PER_GROUP, KnowledgeGraph, Profile
 from graph.claims import ClaimRow
 from graph.lookup import suggest
 from graph.serve.errors import ErrorBody, NotFound
@@ -63,6 +63,7 @@ class CypherResult(BaseModel):
     row_cap: int
 
 
+MAX_FACTS_PER_GROUP = 10_000  # /api/show?limit= at most this: a bigger page is the canned queries' job
 MORE_ROWS = 10  # a "more rows" link asks for this many times the limit (within the parameter's maximum)
 
 
@@ -146,12 +147,14 @@ def router(pool: GraphPool, cypher_rows: int, cypher_timeout: float) -> APIRoute
         return answer(query, raw, rows, request, response)
 
     @api.get("/show/{name:path}", response_model=ShowResult, dependencies=STRICT, summary="Everything known about one entity or paper (kg show)")
-    async def show(name: Annotated[str, Path(description="An entity's name or alias, any spelling, or part of a paper's title")]) -> ShowResult:
+    async def show(name: Annotated[str, Path(description="An entity's name or alias, any spelling, or part of a paper's title")],
+                   limit: Annotated[int, Query(ge=1, le=MAX_FACTS_PER_GROUP, description="Facts listed of each relationship type and direction; "
+                                                                                 "match.more counts the rest")] = FACTS_PER_GROUP) -> ShowResult:
         def work(kg: KnowledgeGraph) -> ShowResult:
             found = kg.find(name)
             if not found:
                 raise kg.not_found("nothing in the graph is named", name)
-            return ShowResult(match=kg.profile(found[0]), others=found[1:])
+            return ShowResult(match=kg.profile(found[0], per_group=limit), others=found[1:])
 
         return await pool.run(work)
 

@@ -17,14 +17,15 @@ import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
 
-from graph.api import KnowledgeGraph, Profile
+from graph.api import FACTS_PER_GROUP, Fact, KnowledgeGraph, MoreFacts, Profile
 from graph.output import cell_text, columns_of, write_rows
 from graph.serve.api_routes import known_query, query_url
 from graph.serve.errors import ErrorAnswer, NotFound, api_message
 from graph.serve.pool import GraphPool
 from graph.store import NodeRef
-from queries.catalog import CannedQuery, QueryError, canned_queries
+from queries.catalog import CannedQuery, QueryError, canned_queries, get_query
 
 PAPER_PREFIX = "paper:"
 #: The chart pages load plotly.js from here, once per browser (the address names its version, so a
@@ -105,11 +106,30 @@ def related_queries(profile: Profile) -> list[tuple[CannedQuery, str]]:
     return out
 
 
-def sections(profile: Profile) -> list[tuple[str, list[Any]]]:
-    grouped: dict[str, list[Any]] = {}
+class Section(BaseModel):
+    """The facts of one direction and type on a node's page, and what it counts but does not list."""
+
+    heading: str
+    facts: list[Fact]
+    more: MoreFacts | None = None
+    more_url: str | None = None  # the canned query's page that lists them
+
+    @property
+    def total(self) -> int:
+        return len(self.facts) + (self.more.count if self.more else 0)
+
+
+def sections(profile: Profile) -> list[Section]:
+    more = {(m.direction, m.type): m for m in profile.more}
+    grouped: dict[tuple[str, str], list[Fact]] = {}
     for fact in profile.facts:
-        grouped.setdefault(HEADINGS.get((fact.direction, fact.type), f"{fact.type} ({fact.direction})"), []).append(fact)
-    return list(grouped.items())
+        grouped.setdefault((fact.direction, fact.type), []).append(fact)
+    out = []
+    for group, facts in grouped.items():
+        m = more.get(group)
+        url = query_url(get_query(m.query), m.params, prefix="/queries/") if m and m.query else None
+        out.append(Section(heading=HEADINGS.get(group, f"{group[1]} ({group[0]})"), facts=facts, more=m, more_url=url))
+    return out
 
 
 def router(pool: GraphPool) -> APIRouter:
@@ -134,8 +154,8 @@ def router(pool: GraphPool) -> APIRouter:
             if not found:
                 raise kg.not_found("nothing in the graph is named", name)
             if found[0].label == "Paper":
-                return kg.profile(found[0]), found[1:], 0
-            return kg.profile(found[0]), found[1:], len(kg.claims(found[0].name))
+                return kg.profile(found[0], per_group=FACTS_PER_GROUP), found[1:], 0
+            return kg.profile(found[0], per_group=FACTS_PER_GROUP), found[1:], kg.count_claims(found[0].name)
 
         profile, others, claims = await pool.run(work)
         if profile.label == "Paper":
@@ -150,7 +170,7 @@ def router(pool: GraphPool) -> APIRouter:
 
         def work(kg: KnowledgeGraph) -> Profile:
             try:
-                return kg.profile(ref)
+                return kg.profile(ref, per_group=FACTS_PER_GROUP)
             except QueryError:  # no paper with that key
                 raise NotFound(f"no paper with key {ref.key!r}") from None
 
