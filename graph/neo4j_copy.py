@@ -28,7 +28,7 @@ from graph.local_neo4j_config import LocalNeo4jError
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphBatch, Stats
 
-#: Nodes plus relationships from which the bulk importer beats the batched writer (README, "Neo4j").
+#: Nodes plus relationships from which the bulk importer beats the batched writer (docs/neo4j.md).
 BULK_ITEMS = 100_000
 #: Items one batch of the writer carries.
 BATCH_ITEMS = 20_000
