@@ -30,7 +30,7 @@ from graph.lookup import fold_name, suggest, visible, words
 from graph.model import Label, ListingEntry, Node, RelType
 from graph.rows import Rows
 from graph.embedded_store import EmbeddedStore
-from graph.store import GraphStore, MergeSummary, Neighbourhood, NodeRef, Stats
+from graph.store import GraphStore, MergeSummary, Neighbourhood, NodeRef, Stats, counted
 from graph.unload import UnloadSummary
 from graph.view import NEIGHBOURHOOD_NODES, OVERVIEW_NODES, GraphView, neighbourhood_of, overview_of, parse_labels, parse_types
 from queries.catalog import CannedQuery, NameNotFound, QueryError, canned_queries, get_query
@@ -249,11 +249,12 @@ class KnowledgeGraph:
             if not found:
                 raise self.not_found("nothing in the graph is named", name)
             focus = found[0].key
-        stats = self.store.stats()
+        # the counts of graph-stats, kept per graph version: not stats(), whose stub count reads every paper
+        nodes, rels = counted(self.store.run_query("graph-stats", {}))
         if focus is None:
-            return overview_of(self.store, stats.nodes, sum(stats.relationships.values()), types=types, labels=kinds,
+            return overview_of(self.store, nodes, sum(rels.values()), types=types, labels=kinds,
                                max_nodes=max_nodes or OVERVIEW_NODES)
-        totals = (sum(stats.nodes.values()), sum(stats.relationships.values()))
+        totals = (sum(nodes.values()), sum(rels.values()))
         return neighbourhood_of(self.store, focus, totals, depth=depth, types=types, labels=kinds,
                                 max_nodes=max_nodes or NEIGHBOURHOOD_NODES)
 

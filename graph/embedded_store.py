@@ -458,7 +458,6 @@ class EmbeddedStore:
                 conn, "SELECT sum(max(coalesce(json_array_length(props, '$.claims'), 0), 1)) FROM rels "
                       "WHERE type = 'COMPARES_TO' AND \"end\" IN ({})", set(keys)))
 
-
     # ---- a part of the graph, read through the indexes (pictures: graph.view) -------------------
 
     def neighbours(self, keys: list[str], types: set[str] | None, labels: set[str] | None, limit: int) -> Neighbours:
@@ -478,8 +477,7 @@ class EmbeddedStore:
                 if total > limit:
                     # the most connected neighbours, counted through the indexes on start and end
                     wanted = {k for (k,) in conn.execute(
-                        f'SELECT other FROM ({chosen}) ORDER BY (SELECT count(*) FROM rels WHERE start = other) '
-                        f'+ (SELECT count(*) FROM rels WHERE "end" = other) DESC, other LIMIT ?', [*params, limit])}
+                        f'SELECT other FROM ({chosen}) ORDER BY {_DEGREE.format(k="other")} DESC, other LIMIT ?', [*params, limit])}
                     out.unread[key] = total - limit
                 else:
                     wanted = {k for (k,) in conn.execute(chosen, params)}
@@ -496,8 +494,7 @@ class EmbeddedStore:
         with self._reading() as conn:
             if conn is None:
                 return {}
-            return dict(rows_for(conn, 'SELECT key, (SELECT count(*) FROM rels WHERE start = key) '
-                                        '+ (SELECT count(*) FROM rels WHERE "end" = key) FROM nodes WHERE key IN ({})', set(keys)))
+            return dict(rows_for(conn, f"SELECT key, {_DEGREE.format(k='key')} FROM nodes WHERE key IN ({{}})", set(keys)))
 
     def connections(self, types: set[str] | None, labels: set[str] | None) -> dict[str, int]:
         """Counted through the indexes on (start, type, end) and (end, type, start); no row is read."""
@@ -584,6 +581,8 @@ def _bump_generation(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM answers")
 
 
+#: A node's number of relationships, counted through the indexes on (start, ...) and (end, ...).
+_DEGREE = '(SELECT count(*) FROM rels WHERE start = {k}) + (SELECT count(*) FROM rels WHERE "end" = {k})'
 #: Catalogue stubs (:class:`graph.store.Stats`): papers the catalogue names that no source lists.
 COUNT_STUBS = ("SELECT count(*) FROM nodes WHERE label = 'Paper' AND json_extract(props, '$.catalogued_at') IS NOT NULL "
                "AND coalesce(json_array_length(props, '$.sources'), 0) = 0")

@@ -36,7 +36,7 @@ from graph import neo4j_load
 from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
 from graph.neo4j_answers import Neo4jAnswers
 from graph.neo4j_load import Written, chunks as _chunks, pieces, q as _q, readable as _readable, storable as _storable, write_piece
-from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, Neighbours, NodeRef, Stats, StoreError, StoreUnavailable
+from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, Neighbours, NodeRef, Stats, StoreError, StoreUnavailable, counted
 from graph.unload import UnloadSummary, trim
 
 #: Catalogue stubs (:class:`graph.store.Stats`), read through the index on ``catalogued_at``.
@@ -363,11 +363,9 @@ class Neo4jStore:
     def stats(self) -> Stats:
         """The graph-stats query's counts, which Neo4j reads from its count store: they cost the
         same at any size."""
-        rows = self.run_query("graph-stats", {})
-        nodes = {r["name"]: r["count"] for r in rows if r["kind"] == "node"}
-        rels = {r["name"]: r["count"] for r in rows if r["kind"] == "relationship"}
+        nodes, rels = counted(self.run_query("graph-stats", {}))
         stubs = self._read(lambda tx: tx.run(COUNT_STUBS).single(strict=True)["n"])
-        return Stats(nodes=dict(sorted(nodes.items())), relationships=dict(sorted(rels.items())), paper_stubs=stubs)
+        return Stats(nodes=nodes, relationships=rels, paper_stubs=stubs)
 
     def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         from queries.catalog import get_query

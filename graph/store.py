@@ -83,6 +83,17 @@ class Stats(BaseModel):
         return self.nodes.get("Paper", 0) - self.paper_stubs
 
 
+def counted(rows: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, int]]:
+    """Nodes by label and relationships by type, from the rows of the graph-stats query.
+
+    >>> counted([{"kind": "node", "name": "Paper", "count": 2}, {"kind": "relationship", "name": "USES", "count": 1}])
+    ({'Paper': 2}, {'USES': 1})
+    """
+    nodes = {r["name"]: r["count"] for r in rows if r["kind"] == "node"}
+    rels = {r["name"]: r["count"] for r in rows if r["kind"] == "relationship"}
+    return dict(sorted(nodes.items())), dict(sorted(rels.items()))
+
+
 class NodeRef(BaseModel):
     """A node found by name or title: enough to list it and to fetch it."""
 

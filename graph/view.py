@@ -364,6 +364,7 @@ def overview_of(
     allowed = _allowed(by_key, among, types, labels)
     linked = degrees(allowed)
     chosen = [k for k in ranked if k in set(top) and linked[k] > 0] or ranked[:1]
+    kept = set(chosen)
     folded = fold_overview(chosen, [(r.start, r.end) for r in allowed], order=lambda k: (-local[k], name_of(by_key[k]).lower(), k))
     hidden = {k for keys in folded.values() for k in keys}
     lowest = min((local[k] for k in chosen), default=0)
@@ -376,7 +377,7 @@ def overview_of(
     note += f"; left out: {_label_counts(left)}" if +left else ""
     note += ". Name a node (kg viz NAME) to see its neighbourhood."
     drawn = [k for k in chosen if k not in hidden] + [more_key(hub) for hub in folded]
-    facts = _facts(part, chosen, part.relationships_among(chosen), read)
+    facts = _facts(part, chosen, [r for r in among if r.start in kept and r.end in kept], read)
     return build(OVERVIEW_TITLE, by_key, allowed, facts, drawn, degree, folded, (sum(labelled.values()), relationships), note=note)
 
 
