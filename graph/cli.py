@@ -21,7 +21,7 @@ from graph.cli_neo4j import neo4j_group
 from graph.config import Settings
 from graph.cypher import parse_params, split_statements
 from graph.model import slug
-from graph.outfile import OutputError, atomic_output
+from graph.outfile import OutputError, atomic_output, refuse_protected
 from graph.output import FORMATS, write_rows
 from graph.embedded_store import EmbeddedStore
 from graph.store import StoreError, StoreUnavailable
@@ -348,11 +348,12 @@ def viz(ctx: click.Context, name_or_title: str | None, depth: int, rels: tuple[s
     """
     if fmt and output is not None and output.suffix.lower() != f".{fmt}":
         raise OutputError(f"--{fmt} and -o {output} disagree: name the file {output.with_suffix('.' + fmt)}, or drop --{fmt}")
-    kg = _kg(ctx)
-    view = kg.visualize(name_or_title, depth=depth, rels=_csv(rels), labels=_csv(labels), max_nodes=max_nodes)
     if output is None:
         stem = (slug(name_or_title) or "node") if name_or_title else "graph"
         output = Path("out") / f"{stem}.{fmt or 'html'}"
+    kg = _kg(ctx)
+    refuse_protected(output, kg.protected())  # before drawing: a refused path costs nothing
+    view = kg.visualize(name_or_title, depth=depth, rels=_csv(rels), labels=_csv(labels), max_nodes=max_nodes)
     view.save(output, protect=kg.protected())
     click.echo(f"Wrote {output}: {view.counts}")
 
@@ -376,10 +377,11 @@ def chart(ctx: click.Context, name: str, output: Path | None, variants: bool) ->
     kg chart vLLM                         out/vllm-claims.html
     kg chart vLLM -o out/vllm-claims.png  a static picture for a slide or a paper
     """
-    kg = _kg(ctx)
-    result = kg.chart(name, variants=variants)
     if output is None:
         output = Path("out") / f"{slug(name) or 'baseline'}-claims.html"
+    kg = _kg(ctx)
+    refuse_protected(output, kg.protected())
+    result = kg.chart(name, variants=variants)
     result.save(output, protect=kg.protected())
     click.echo(f"Wrote {output}: {result.summary}")
 
