@@ -126,6 +126,19 @@ class View:
                                  (*ends, rel, bound)).fetchone()
         return bool(n >= bound)
 
+    def read_heads(self, keys: Collection[str]) -> None:
+        """Read the labels and names of ``keys`` at once, for a query about to need them all."""
+        missing = [k for k in keys if k not in self._heads]
+        for key, label, name in rows_for(self.conn, "SELECT key, label, name FROM nodes WHERE key IN ({})", missing):
+            self._heads[key] = (label, name)
+
+    def comparers_proposing(self, baselines: list[str]) -> Iterator[tuple[str, str, str]]:
+        """(baseline, paper, system) for each paper compared with one of ``baselines`` and each
+        system it proposes."""
+        yield from rows_for(self.conn, 'SELECT c."end", c.start, s."end" FROM rels c CROSS JOIN nodes n ON n.key = c.start '
+                                       "CROSS JOIN rels s ON s.start = c.start AND s.type = 'PROPOSES' "
+                                       "WHERE c.type = 'COMPARES_TO' AND c.\"end\" IN ({}) AND n.label = 'Paper'", baselines)
+
     def out_names(self, key: str, rel: str) -> list[Any]:
         """The names of the nodes ``key``'s ``rel`` relationships lead to."""
         rows = self.conn.execute('SELECT n.name FROM rels r CROSS JOIN nodes n ON n.key = r."end" WHERE r.start = ? AND r.type = ?', (key, rel))
@@ -451,24 +464,45 @@ def techniques_by_hardware(v: View, limit: int) -> list[Row]:
 
 @embedded("baseline-chains")
 def baseline_chains(v: View, name: str, limit: int) -> list[Row]:
+    """The chains in the Cypher's order (longest first, then by the names from the far end),
+    without listing every chain: what each number of steps reaches is read once per system, and
+    chains are built back from their far end, one name at a time, until ``limit`` are listed."""
+    levels: list[dict[str, list[tuple[str, str]]]] = [{root: [] for root in v.resolve(name)}]
+    for _ in range(_CHAIN_STEPS):  # levels[i]: system -> (system i - 1 steps away, paper) reaching it
+        reached: dict[str, list[tuple[str, str]]] = {}
+        for b, p, x in v.comparers_proposing(list(levels[-1])):
+            reached.setdefault(x, []).append((b, p))
+        levels.append(reached)
     rows: list[Row] = []
+    for steps in range(_CHAIN_STEPS, 0, -1):
+        v.read_heads(levels[steps])
+        ends: dict[Any, list[str]] = {}
+        for x in levels[steps]:
+            ends.setdefault(v.name(x), []).append(x)
+        for end_name in sorted(ends):
+            paths = [path for x in ends[end_name] for path in _chains_back(levels, steps, x) if _no_repeats(*path)]
+            v.read_heads({k for chain, papers in paths for k in (*chain, *papers)})
+            found = [{"chain": [v.name(k) for k in chain], "papers": [v.name(p) for p in papers], "steps": steps} for chain, papers in paths]
+            rows.extend(_order(found, "chain", "papers"))
+            if len(rows) >= limit:
+                return rows[:limit]
+    return rows
 
-    def walk(node: str, names: list[str], titles: list[str], used: set[tuple[str, str, str]]) -> None:
-        for p, _ in v.into(node, "COMPARES_TO"):
-            if v.label(p) != "Paper" or (p, "COMPARES_TO", node) in used:
-                continue
-            for x, _, _ in v.out(p, "PROPOSES"):
-                if (p, "PROPOSES", x) in used:
-                    continue
-                step = used | {(p, "COMPARES_TO", node), (p, "PROPOSES", x)}
-                chain, papers = [v.name(x), *names], [v.name(p), *titles]
-                rows.append({"chain": chain, "papers": papers, "steps": len(papers)})
-                if len(papers) < _CHAIN_STEPS:
-                    walk(x, chain, papers, step)
 
-    for root in v.resolve(name):
-        walk(root, [v.name(root)], [], set())
-    return _order(rows, "steps", "chain", "papers", desc=("steps",))[:limit]
+def _chains_back(levels: list[dict[str, list[tuple[str, str]]]], steps: int, x: str) -> Iterator[tuple[list[str], list[str]]]:
+    """(systems from ``x`` back to the root, papers between them) of the chains ``steps`` long."""
+    if steps == 0:
+        yield [x], []
+        return
+    for b, p in levels[steps][x]:
+        for chain, papers in _chains_back(levels, steps - 1, b):
+            yield [x, *chain], [p, *papers]
+
+
+def _no_repeats(chain: list[str], papers: list[str]) -> bool:
+    """A path uses each relationship once, as Cypher's patterns require."""
+    used = {(p, "COMPARES_TO", b) for p, b in zip(papers, chain[1:])} | {(p, "PROPOSES", x) for p, x in zip(papers, chain)}
+    return len(used) == 2 * len(papers)
 
 
 @embedded("beats-proposed-by")
