@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from graph.build import read_entries
 from loaders.extract import Extractor
 from loaders.linking import default_matcher
+from loaders.pipeline import read_entries
 
 
 def extraction_rate(listing_dir: Path, at_most: int | None = None) -> tuple[int, float]:

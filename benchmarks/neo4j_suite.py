@@ -13,8 +13,8 @@ from benchmarks.canned import time_queries
 from benchmarks.export_graph import ExportGraph, read_export
 from benchmarks.kg_cli import BenchError, Kg
 from benchmarks.neo4j_server import Neo4jTarget
-from benchmarks.serve_load import LoadPlan, Served
 from benchmarks.neo4j_writers import WriteRun, clear, counts, graphrag_write, kg_store_write, naive_write
+from benchmarks.serve_load import LoadPlan, Served
 from graph.api import KnowledgeGraph, open_store
 from graph.config import Settings
 

@@ -179,7 +179,7 @@ def run(a: argparse.Namespace) -> dict[str, Any]:
     results["targets"] = check(results)
     results["machine"] = machine(PROJECT, neo4j_version)
     if not a.no_neo4j and not a.neo4j_uri:
-        from graph.local_neo4j_config import HEAP_MAX, PAGECACHE
+        from graph.neo4j_local.config import HEAP_MAX, PAGECACHE
 
         results["machine"]["neo4j"] += f" (local, heap {HEAP_MAX}, page cache {PAGECACHE})"
     return results

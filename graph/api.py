@@ -18,21 +18,21 @@ from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from graph.build import Skipped, load_batches, read_sources, report_of
-from graph.identity import KnownPapers
-from loaders.formats import ReadOptions
-from graph.chart import ClaimsChart
 from graph.claims import ClaimRow, claim_rows
 from graph.config import Settings
-from graph.cypher import CypherNeedsNeo4j
 from graph.export import write_export
 from graph.lookup import fold_name, suggest, visible, words
 from graph.model import Label, ListingEntry, Node, RelType
+from graph.pictures.chart import ClaimsChart
+from graph.pictures.view import NEIGHBOURHOOD_NODES, OVERVIEW_NODES, GraphView, neighbourhood_of, overview_of, parse_labels, parse_types
 from graph.rows import Rows
-from graph.embedded_store import EmbeddedStore
 from graph.store import GraphStore, MergeSummary, Neighbourhood, NodeRef, Stats, counted
-from graph.unload import UnloadSummary
-from graph.view import NEIGHBOURHOOD_NODES, OVERVIEW_NODES, GraphView, neighbourhood_of, overview_of, parse_labels, parse_types
+from graph.store.cypher import CypherNeedsNeo4j
+from graph.store.embedded import EmbeddedStore
+from graph.store.identity import KnownPapers
+from graph.store.unload import UnloadSummary
+from loaders.formats import ReadOptions
+from loaders.pipeline import Skipped, load_batches, read_sources, report_of
 from queries.catalog import CannedQuery, NameNotFound, QueryError, canned_queries, get_query
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class LoadResult(BaseModel):
 
 def open_store(settings: Settings) -> GraphStore:
     if settings.backend == "neo4j":
-        from graph.neo4j_store import Neo4jStore
+        from graph.store.neo4j import Neo4jStore
 
         return Neo4jStore.connect(settings)
     return EmbeddedStore(settings.store)
@@ -104,11 +104,11 @@ class KnowledgeGraph:
                           skipped=report.skipped, filtered=report.filtered)
 
     def _known_papers(self) -> KnownPapers:
-        """How the store names the papers it holds by title (:mod:`graph.identity`)."""
+        """How the store names the papers it holds by title (:mod:`graph.store.identity`)."""
         return self.store.paper_keys
 
     def unload(self, paths: Iterable[str | Path]) -> UnloadSummary:
-        """Take listing files back out of the graph: what only they cited goes (:mod:`graph.unload`).
+        """Take listing files back out of the graph: what only they cited goes (:mod:`graph.store.unload`).
 
         Files are named as loaded (their file names); a name the graph never cited changes nothing."""
         return self.store.unload({Path(p).name for p in paths})
@@ -133,11 +133,11 @@ class KnowledgeGraph:
         """Rows of one ad-hoc Cypher statement as plain Python (needs the Neo4j backend).
 
         Read-only unless ``write=True``: a statement the server plans as anything but a read is
-        refused with :class:`graph.cypher.CypherError`. Values travel as ``params``. The server
+        refused with :class:`graph.store.cypher.CypherError`. Values travel as ``params``. The server
         stops it after ``timeout`` seconds; only the first ``max_rows`` rows are read. Nodes and
         relationships come with the graph's own properties; ``internal=True`` adds the lookup
         properties the stores derive (``lookup``, ``fold``, ``search_head``, ``search_body``)."""
-        from graph.neo4j_store import Neo4jStore
+        from graph.store.neo4j import Neo4jStore
 
         if not isinstance(self.store, Neo4jStore):
             raise CypherNeedsNeo4j()
@@ -306,8 +306,8 @@ class KnowledgeGraph:
         """A picture of the nodes and relationships a read-only Cypher statement returns (Neo4j backend).
 
         ``kg.visualize_cypher("MATCH (p:Paper)-[r:COMPARES_TO]->(s:System {name: 'vLLM'}) RETURN p, r, s")``"""
-        from graph.neo4j_store import Neo4jStore
-        from graph.view import from_neo4j
+        from graph.store.neo4j import Neo4jStore
+        from graph.pictures.view import from_neo4j
 
         if not isinstance(self.store, Neo4jStore):
             raise CypherNeedsNeo4j()

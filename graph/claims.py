@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
 from graph.model import Relationship
 from graph.rows import EdgeRow
 

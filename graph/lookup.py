@@ -28,11 +28,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from loaders.catalogue import fold_key
+
+def fold_key(text: str) -> str:
+    """Case and punctuation folded, for comparing surface forms.
+
+    ``+`` and ``#`` are spelled out so that "PointNet++" and "QuIP#" stay apart from "PointNet"
+    and "QuIP".
+
+    >>> fold_key("Flash-Attention 2") == fold_key("FlashAttention2")
+    True
+    >>> fold_key("PointNet++")
+    'pointnetplusplus'
+    """
+    text = text.casefold().replace("+", "plus").replace("#", "sharp")
+    return re.sub(r"[^0-9a-z]+", "", text)
+
 
 #: Properties the stores compute themselves; they are not shown, exported or compared.
 DERIVED = frozenset({"lookup", "fold", "search_head", "search_body"})
-#: Set by a Neo4j load on the stored nodes it holds (:mod:`graph.neo4j_load`), cleared when it commits.
+#: Set by a Neo4j load on the stored nodes it holds (:mod:`graph.store.neo4j_write`), cleared when it commits.
 LOCK_PROPERTY = "_kg_lock"
 #: What the stores keep for themselves: ad-hoc Cypher shows it on a node only when asked.
 INTERNAL = DERIVED | {LOCK_PROPERTY}

@@ -96,6 +96,7 @@ from pydantic import (
     model_validator,
 )
 
+from graph.lookup import fold_key
 from graph.model import Label, entity_key
 
 __all__ = [
@@ -136,21 +137,6 @@ _EITHER_KEYS = ("class", "devices")  # an extension setting one drops the other
 
 class CatalogueError(ValueError):
     """A catalogue file or entry is invalid; the message names the file and the entry."""
-
-
-def fold_key(text: str) -> str:
-    """Case and punctuation folded, for comparing surface forms.
-
-    ``+`` and ``#`` are spelled out so that "PointNet++" and "QuIP#" stay apart from "PointNet"
-    and "QuIP".
-
-    >>> fold_key("Flash-Attention 2") == fold_key("FlashAttention2")
-    True
-    >>> fold_key("PointNet++")
-    'pointnetplusplus'
-    """
-    text = text.casefold().replace("+", "plus").replace("#", "sharp")
-    return re.sub(r"[^0-9a-z]+", "", text)
 
 
 def _clean_strings(values: Any, what: str) -> tuple[str, ...]:

@@ -16,15 +16,15 @@ from functools import lru_cache
 from collections.abc import Callable
 from typing import Any
 
-from graph.merge import merge_properties
 from graph.model import Claim, Label, ListingEntry, Node, Paper, Relationship, RelType, entity_key, iso_date
+from graph.store.merge import merge_properties
 from loaders.attach import attach, claim_items
 from loaders.automaton import CASE_FOLD
 from loaders.catalogue import Catalogue, CatalogueEntry
+from loaders.claims import find_claims, with_metric
 from loaders.cues import Cues, cue_form
 from loaders.learn import linear
 from loaders.learn.features import mention_features, metric_features, pair_features
-from loaders.claims import find_claims, with_metric
 from loaders.linking import EntityMatcher, Mention, default_matcher
 from loaders.names import candidate_names, clean_name, full_name, is_artifact_name, title_case_items
 from loaders.proposals import HARDWARE_HEADS, TECHNIQUE_HEADS, Proposal, sentence_proposal_names, title_proposal_names

@@ -4,7 +4,7 @@ For every catalogued node of a batch whose catalogue entries (by key) name an ``
 :mod:`loaders.catalogue`), the batch gains ``(:Paper)-[:PROPOSES]->(node)`` from a stub paper:
 keyed by its arXiv id (or DOI), with its title, year and ``catalogued_at`` (the catalogue file and
 line), but no ``sources`` and no abstract. The PROPOSES relationship cites the catalogue file and
-line. A load of the paper itself fills the stub in (:mod:`graph.identity` gives it the same key).
+line. A load of the paper itself fills the stub in (:mod:`graph.store.identity` gives it the same key).
 
 >>> from graph.model import Label, Node
 >>> nodes, rels = origin_facts([Node(key="system:vllm", label=Label.SYSTEM, properties={"name": "vLLM", "catalogued": True})])

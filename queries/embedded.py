@@ -16,8 +16,9 @@ from itertools import groupby
 from typing import Any
 
 
-from graph.embedded_store import WORDS_TABLE, has_words, rows_for
 from graph.lookup import fold_name, name_candidates, words
+from graph.store.embedded_words import WORDS_TABLE, has_words
+from graph.store.sliced import rows_for
 from queries.catalog import get_query
 
 Row = dict[str, Any]
@@ -42,7 +43,7 @@ def run_embedded(conn: sqlite3.Connection, name: str, raw_params: dict[str, Any]
 
 
 class View:
-    """Read helpers over the embedded store's tables (:mod:`graph.embedded_store`), through their
+    """Read helpers over the embedded store's tables (:mod:`graph.store.embedded`), through their
     indexes: what a query touches is read, not the whole graph. A node's label and name are kept
     once read; a query that turns out to need many of them has them all read in one pass."""
 
@@ -221,7 +222,7 @@ class View:
         return int(n)
 
     def word_match(self, wanted: list[str], head: str = "", entities: bool = False) -> str | None:
-        """The full-text query of the store's word index (``graph.embedded_store.WORDS_TABLE``)
+        """The full-text query of the store's word index (``graph.store.embedded.WORDS_TABLE``)
         for the nodes holding every word of ``wanted`` that is ASCII letters and digits; ``head``
         "any" or "all": and one or all of them in the name or title; ``entities``: only nodes that
         are no paper. It finds a superset of the nodes that hold them as stored words: FTS5 reads

@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from graph.api import open_store  # noqa: E402
-from graph.build import batch_from_entries, read_entries  # noqa: E402
 from graph.config import Settings  # noqa: E402
 from graph.model import ListingEntry  # noqa: E402
 from loaders.extract import Extractor  # noqa: E402
+from loaders.pipeline import batch_from_entries, read_entries  # noqa: E402
 
 
 def _peak_mib() -> float:

@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.build import read_entries  # noqa: E402
 from graph.model import ListingEntry  # noqa: E402
 from loaders.extract import Extractor, PaperFacts  # noqa: E402
 from loaders.linking import default_matcher  # noqa: E402
+from loaders.pipeline import read_entries  # noqa: E402
 from loaders.text import split_sentences  # noqa: E402
 
 

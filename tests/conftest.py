@@ -17,9 +17,9 @@ import pytest
 
 from graph.api import KnowledgeGraph
 from graph.config import Settings
-from graph.embedded_store import EmbeddedStore
-from graph.neo4j_store import Neo4jStore
 from graph.store import StoreUnavailable
+from graph.store.embedded import EmbeddedStore
+from graph.store.neo4j import Neo4jStore
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -53,7 +53,7 @@ def _node_count(store: Neo4jStore) -> int:
 
 @pytest.fixture(scope="session")
 def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The test server's settings; its kept answers (graph.neo4j_answers) go to a directory of the session's."""
+    """The test server's settings; its kept answers (graph.store.neo4j_answers) go to a directory of the session's."""
     return Settings.from_env().model_copy(update={"backend": "neo4j", "store": tmp_path_factory.mktemp("neo4j-answers")})
 
 
@@ -193,8 +193,8 @@ def kg_serve(args: list[str], env: dict[str, str], cwd: Path | None = None, time
 
 def fetched_neo4j_home() -> Path | None:
     """A home where `kg neo4j fetch` put the server's artifacts (the test server's first)."""
-    from graph.local_neo4j_config import Layout
-    from graph.local_neo4j_fetch import is_fetched
+    from graph.neo4j_local.config import Layout
+    from graph.neo4j_local.fetch import is_fetched
 
     candidates = [os.environ.get("KG_NEO4J_HOME"), ROOT / ".cache" / "neo4j-test", ROOT / ".cache" / "neo4j",
                   ROOT / ".cache" / "neo4j-admin-test"]
@@ -209,7 +209,7 @@ def fresh_server_home(home: Path) -> tuple[int, int]:
     its Bolt and HTTP ports. Skips (fails under KG_REQUIRE_NEO4J=1) when nothing was fetched."""
     import shutil
 
-    from graph.local_neo4j_fetch import FETCH_MARKER
+    from graph.neo4j_local.fetch import FETCH_MARKER
 
     source = fetched_neo4j_home()
     if source is None or shutil.which("java") is None and not os.environ.get("JAVA_HOME"):

@@ -1,4 +1,4 @@
-"""Kept answers of the whole-graph queries (graph.answers): asked again, a query reads no graph rows;
+"""Kept answers of the whole-graph queries (graph.store.answers): asked again, a query reads no graph rows;
 after a load or an unload, the kept answer is never served, and the answer is a from-scratch one."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from benchmarks.generate import write_listings
-from graph.answers import kept_queries
 from graph.api import KnowledgeGraph
 from graph.config import Settings
-from graph.embedded_store import FORMAT_VERSION, EmbeddedStore
-from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
+from graph.store.answers import kept_queries
+from graph.store.embedded import FORMAT_VERSION, EmbeddedStore
+from graph.store.neo4j import Neo4jStore
 from queries.catalog import get_query
 
 GRAPH_TABLES = {"nodes", "rels", "lookup"}

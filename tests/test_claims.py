@@ -113,7 +113,7 @@ def test_each_claim_says_which_way_the_metric_moved(sentence: str, direction: st
 
 
 def test_claims_of_an_older_load_without_directions_stay_parallel() -> None:
-    from graph.merge import merge_properties
+    from graph.store.merge import merge_properties
 
     old = {"claims": ["2× speed"], "claim_values": [2.0], "claim_units": ["x"], "claim_metrics": ["speed"]}
     new = {"claims": ["3× speed"], "claim_values": [3.0], "claim_units": ["x"], "claim_metrics": ["speed"], "claim_directions": ["higher"]}

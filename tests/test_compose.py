@@ -7,7 +7,7 @@ import re
 import yaml
 
 from conftest import ROOT
-from graph.local_neo4j_config import NEO4J_VERSION
+from graph.neo4j_local.config import NEO4J_VERSION
 from queries.catalog import browser_declaration
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))

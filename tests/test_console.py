@@ -8,7 +8,7 @@ import pytest
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from graph.console import CypherCompleter, history_path, is_complete
+from graph.cli.console import CypherCompleter, history_path, is_complete
 
 
 def test_history_lives_in_the_users_data_folder_unless_kg_history_says(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from conftest import FIXTURES
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.lookup import INTERNAL
-from graph.neo4j_store import Neo4jStore
+from graph.store.neo4j import Neo4jStore
 
 pytestmark = pytest.mark.neo4j
 

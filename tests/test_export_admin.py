@@ -23,8 +23,8 @@ from conftest import FIXTURES, SEEDS, fresh_server_home
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.export import export_lines
-from graph.export_admin import MANIFEST, AdminExportError, encode, write_admin_import
 from graph.model import Label, Node, Relationship, RelType
+from graph.neo4j_local.admin_import import MANIFEST, AdminExportError, encode, write_admin_import
 
 KG = str(Path(sys.executable).with_name("kg"))
 SENTENCE = 'Ours beats "vLLM", by 2.5x, on A100s;\nsee the "table".'
@@ -180,10 +180,10 @@ def _comparable(lines: list[str]) -> list[dict]:
 
 @pytest.mark.neo4j
 def test_neo4j_admin_imports_the_export_and_the_server_holds_the_same_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from graph.local_neo4j import LocalNeo4j
-    from graph.export_admin import import_into_local_server
-    from graph.local_neo4j_config import Layout
-    from graph.neo4j_store import Neo4jStore
+    from graph.neo4j_local.server import LocalNeo4j
+    from graph.neo4j_local.admin_import import import_into_local_server
+    from graph.neo4j_local.config import Layout
+    from graph.store.neo4j import Neo4jStore
 
     started = time.monotonic()
     listing = tmp_path / "quoted.txt"

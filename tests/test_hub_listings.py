@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from graph.embedded_store import FORMAT_VERSION, WORDS_TABLE, EmbeddedStore
 from graph.model import Label, Node, Relationship, RelType
 from graph.store import GraphBatch
+from graph.store.embedded import FORMAT_VERSION, WORDS_TABLE, EmbeddedStore
 from queries.embedded import run_embedded
 
 PAPERS = 3000

@@ -15,11 +15,11 @@ from benchmarks.generate import write_listings
 from conftest import SEEDS
 from graph.api import KnowledgeGraph
 from graph.config import Settings
-from graph.embedded_store import EmbeddedStore
-from graph.graph_part import InMemory
+from graph.pictures.graph_part import InMemory
+from graph.pictures.view import neighbourhood_of
 from graph.serve import create_app
 from graph.store import GraphStore
-from graph.view import neighbourhood_of
+from graph.store.embedded import EmbeddedStore
 
 PART_READS = ("neighbours", "nodes_keyed", "relationships_among", "first_relationships", "degrees")  # connections: counts
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.local_neo4j_config import Layout, LocalNeo4jError, LocalSettings, apoc_conf, neo4j_conf
+from graph.neo4j_local.config import Layout, LocalNeo4jError, LocalSettings, apoc_conf, neo4j_conf
 from queries.catalog import browser_declaration
 
 KG = str(Path(sys.executable).with_name("kg"))
@@ -118,7 +118,7 @@ def test_up_refuses_a_short_password_before_fetching_anything(tmp_path: Path) ->
 
 
 def test_an_unreadable_record_of_kg_neo4j_open_counts_as_no_copy(tmp_path: Path) -> None:
-    from graph.neo4j_copy import RECORD, _read_record
+    from graph.neo4j_local.copy import RECORD, _read_record
 
     path = tmp_path / RECORD
     assert _read_record(path) is None

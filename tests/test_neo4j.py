@@ -28,11 +28,11 @@ from benchmarks.generate import write_listings
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.export import write_export
-from graph.merge import CLAIM_FIELDS
 from graph.model import Label, Node, Relationship, RelType
-from graph.neo4j_store import Neo4jStore, schema_name, schema_statements
-from graph.embedded_store import EmbeddedStore
 from graph.store import GraphBatch, StoreError
+from graph.store.embedded import EmbeddedStore
+from graph.store.merge import CLAIM_FIELDS
+from graph.store.neo4j import Neo4jStore, schema_name, schema_statements
 from queries.catalog import CannedQuery, canned_queries, get_query
 
 pytestmark = pytest.mark.neo4j
@@ -374,7 +374,7 @@ def test_any_sequence_of_merges_gives_the_same_graph_and_summaries(neo: Neo4jSto
 def test_a_load_of_several_batches_in_small_transactions_gives_the_same_graph_and_counts(
     neo: Neo4jStore, tmp_path_factory: pytest.TempPathFactory, batches: list[GraphBatch], size: int
 ) -> None:
-    import graph.neo4j_load as neo4j_load
+    import graph.store.neo4j_write as neo4j_load
 
     neo.clear()
     embedded = EmbeddedStore(tmp_path_factory.mktemp("load") / "kg")
@@ -393,7 +393,7 @@ def test_a_load_of_several_batches_in_small_transactions_gives_the_same_graph_an
 
 @given(batch=_batches(), size=st.integers(1, 6))
 def test_a_batch_is_cut_into_pieces_that_write_every_relationship_after_its_ends(batch: GraphBatch, size: int) -> None:
-    from graph.neo4j_load import pieces
+    from graph.store.neo4j_write import pieces
 
     cut = pieces(batch, size)
     assert [n for p in cut for n in p.nodes] == batch.nodes
@@ -501,7 +501,7 @@ def test_cli_with_a_wrong_password_prints_one_line_and_exits_2(neo: Neo4jStore, 
 
 
 def test_stats_tell_loaded_papers_from_catalogue_stubs_on_both_backends_the_stubs_read_by_an_index(seeded: Seeded) -> None:
-    from graph.neo4j_store import COUNT_STUBS
+    from graph.store.neo4j import COUNT_STUBS
 
     papers = [n for n in seeded.embedded.nodes() if n.label.value == "Paper"]
     stubs = [n for n in papers if n.properties.get("catalogued_at") and not n.properties.get("sources")]

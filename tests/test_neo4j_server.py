@@ -21,8 +21,8 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import DriverError, Neo4jError
 
 from conftest import ROOT, SEEDS, needs_seeds
-from graph.local_neo4j import check_login
-from graph.local_neo4j_config import Layout, LocalSettings
+from graph.neo4j_local.config import Layout, LocalSettings
+from graph.neo4j_local.server import check_login
 from test_viz_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 pytestmark = pytest.mark.neo4j

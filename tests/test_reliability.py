@@ -19,8 +19,8 @@ import pytest
 
 from graph.api import KnowledgeGraph
 from graph.config import Settings
-from graph.neo4j_store import Neo4jStore
-from graph.embedded_store import EmbeddedStore
+from graph.store.embedded import EmbeddedStore
+from graph.store.neo4j import Neo4jStore
 
 KG = str(Path(sys.executable).with_name("kg"))
 
@@ -109,7 +109,7 @@ def test_two_neo4j_loads_at_once_lose_nothing(neo: Neo4jStore, neo4j_settings: S
 
 
 def test_a_held_lock_makes_a_second_writer_wait_then_fail_clearly(tmp_path: Path) -> None:
-    from graph.lock import exclusive
+    from graph.store.lock import exclusive
 
     store = tmp_path / "kg"
     a = _listing(tmp_path / "a.txt", ["Alder: Paged Serving"])
@@ -263,7 +263,7 @@ def test_credentials_in_neo4j_uri_are_never_printed(tmp_path: Path) -> None:
 
 @pytest.mark.neo4j
 def test_the_local_servers_password_files_are_the_owners_alone() -> None:
-    from graph.local_neo4j import LocalNeo4j
+    from graph.neo4j_local.server import LocalNeo4j
 
     auth = list((LocalNeo4j.from_env().layout.data / "dbms").glob("auth*"))
     assert auth, "the local server keeps its initial password in data/dbms/auth.ini"
@@ -357,7 +357,7 @@ def test_a_full_disk_fails_the_load_in_one_line_and_keeps_the_store(tmp_path: Pa
 
 
 def test_parallel_extraction_builds_the_same_graph(tmp_path: Path) -> None:
-    from graph.build import MIN_PARALLEL_ENTRIES
+    from loaders.pipeline import MIN_PARALLEL_ENTRIES
 
     listing = _listing(tmp_path / "many.txt", [f"Paper{i}: A System Number {i}" for i in range(MIN_PARALLEL_ENTRIES + 100)])
     from conftest import FIXTURES
@@ -385,7 +385,7 @@ def _entries_sharing_a_key() -> list[list[str]]:
 def test_parallel_extraction_is_the_same_when_papers_name_entries_that_share_a_node(tmp_path: Path) -> None:
     """One node for two catalogue names: which name a batch saw first must not change the
     catalogue's origin papers the load adds for it (it did, with --jobs 2 against --jobs 1)."""
-    from graph.build import MIN_PARALLEL_ENTRIES
+    from loaders.pipeline import MIN_PARALLEL_ENTRIES
 
     shared = _entries_sharing_a_key()
     assert shared, "the catalogue has no two entries with one key: this test no longer tests anything"
@@ -415,7 +415,7 @@ def test_parallel_extraction_of_the_seeds_builds_the_same_graph(tmp_path: Path) 
 def test_a_big_neo4j_load_in_many_transactions_stopped_midway_converges_when_run_again(
     neo: Neo4jStore, neo4j_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import graph.neo4j_load as neo4j_load
+    import graph.store.neo4j_write as neo4j_load
     from conftest import FIXTURES
 
     listings = sorted(FIXTURES.glob("*.txt"))

@@ -21,10 +21,10 @@ from conftest import FIXTURES, HOSTILE_TITLE, SEEDS, kg_serve, write_hostile_lis
 from graph.api import KnowledgeGraph
 from graph.cli import main
 from graph.config import Settings
-from graph.neo4j_store import Neo4jStore
 from graph.serve import ServeError, ServeSettings, check_binding, create_app
-from graph.serve.pool import GraphPool
 from graph.serve.api_routes import query_url
+from graph.serve.pool import GraphPool
+from graph.store.neo4j import Neo4jStore
 from queries.catalog import CannedQuery, MissingParameter, canned_queries, get_query
 
 INPUTS = [SEEDS] if SEEDS.is_dir() else sorted(FIXTURES.glob("*.txt"))
@@ -449,7 +449,7 @@ def test_kg_serve_on_the_embedded_store_keeps_the_whole_graph_answers_before_the
     computed them as it started, and says so in one line."""
     import sqlite3
 
-    from graph.answers import kept_queries
+    from graph.store.answers import kept_queries
 
     store = tmp_path / "kg"
     KnowledgeGraph.open(Settings(store=store)).load([FIXTURES])

@@ -18,7 +18,7 @@ from conftest import SHARED, needs_seeds
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.model import title_key
-from graph.embedded_store import EmbeddedStore
+from graph.store.embedded import EmbeddedStore
 from loaders.formats import BY_NAME, ReadOptions, choose, read_source
 from loaders.source_io import ListingError, NotASource
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import graph.embedded_store as embedded_store
-from graph.embedded_store import EmbeddedStore
-from graph.merge import CLAIM_FIELDS
+import graph.store.embedded as embedded_store
 from graph.model import Label, Node, Relationship, RelType
 from graph.store import GraphBatch, StoreError
+from graph.store.embedded import EmbeddedStore
+from graph.store.merge import CLAIM_FIELDS
 
 
 def _batch(evidence: str = "P beats vLLM by 2x.", claims: list[str] | None = None) -> GraphBatch:
@@ -125,7 +125,7 @@ def test_the_next_command_removes_what_a_killed_write_left(tmp_path: Path) -> No
 
 
 def test_a_running_writers_temp_file_is_left_alone(tmp_path: Path) -> None:
-    from graph.lock import exclusive
+    from graph.store.lock import exclusive
 
     EmbeddedStore(tmp_path).merge(_batch())
     live = tmp_path / ".graph-live.tmp"

@@ -13,12 +13,12 @@ import pytest
 
 from conftest import HOSTILE_SENTENCE, HOSTILE_TITLE, SEEDS, hub_graph, needs_seeds, write_hostile_listing
 from graph.api import KnowledgeGraph
-from graph.chart import ClaimsChart
 from graph.config import Settings
 from graph.model import Relationship, RelType
 from graph.outfile import write_atomic
+from graph.pictures.chart import ClaimsChart
+from graph.pictures.view import neighbourhood_view, overview_view
 from graph.store import StoreError
-from graph.view import neighbourhood_view, overview_view
 from queries.catalog import NameNotFound, QueryError
 
 KG = str(Path(sys.executable).with_name("kg"))
@@ -132,7 +132,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def test_compares_to_edges_are_captioned_with_their_best_claim(kg: KnowledgeGraph) -> None:
-    from graph.view import relationship_caption
+    from graph.pictures.view import relationship_caption
 
     view = kg.visualize("vLLM", depth=1)
     hostile = next(n for n in view.nodes if n.name == HOSTILE_TITLE)
@@ -190,7 +190,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
 
 @needs_seeds
 def test_the_seeds_at_depth_3_draw_no_hub_s_hangers_on(seeded: KnowledgeGraph) -> None:
-    from graph.fold import HUB_CHILDREN
+    from graph.pictures.fold import HUB_CHILDREN
 
     for view in (seeded.visualize("vLLM", depth=3), seeded.visualize()):
         assert len(view.nodes) <= 60 and view.folds
@@ -219,7 +219,7 @@ def test_a_view_prints_in_one_short_line(kg: KnowledgeGraph) -> None:
 
 
 def test_a_neighbourhood_is_drawn_offline_as_png_and_svg(kg: KnowledgeGraph, tmp_path: Path) -> None:
-    from graph.drawing import figure
+    from graph.pictures.drawing import figure
 
     view = kg.visualize("vLLM")
     assert view.save(tmp_path / "v.png").read_bytes()[:8] == PNG

@@ -25,7 +25,7 @@ import pytest
 from conftest import HOSTILE_SENTENCE, HOSTILE_TITLE, SEEDS, hub_graph, write_hostile_listing
 from graph.api import KnowledgeGraph
 from graph.config import Settings
-from graph.view import neighbourhood_view
+from graph.pictures.view import neighbourhood_view
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -18,11 +18,11 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from graph.cypher import CypherError, CypherNeedsNeo4j, CypherTimedOut, WriteRefused
 from graph.optional import MissingExtra
 from graph.serve.methods import allowed
 from graph.serve.pool import TooSlow
 from graph.store import StoreError, StoreUnavailable
+from graph.store.cypher import CypherError, CypherNeedsNeo4j, CypherTimedOut, WriteRefused
 from queries.catalog import MissingParameter, NameNotFound, ParameterError, QueryError
 
 log = logging.getLogger("kg.serve")

@@ -29,9 +29,9 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TypeVar
 
-from graph.answers import kept_queries
 from graph.api import KnowledgeGraph
 from graph.config import Settings
+from graph.store.answers import kept_queries
 from queries.catalog import CannedQuery, NameNotFound, canned_queries
 
 T = TypeVar("T")
@@ -96,7 +96,7 @@ class GraphPool:
 def warm_up(kg: KnowledgeGraph, backend: str, executor: Executor | None = None) -> tuple[int, float]:
     """What ``kg serve`` does before its first request: on Neo4j, run every canned query once with
     its example parameters (on ``executor``'s threads when given), so its plan is cached; on the
-    embedded store, compute the kept answers of the whole-graph queries (:mod:`graph.answers`) one
+    embedded store, compute the kept answers of the whole-graph queries (:mod:`graph.store.answers`) one
     after another (each is stored when the store's lock is free at once), so no user's first
     request after a load computes one. How many ran and the seconds it took."""
     start = time.perf_counter()

@@ -1,4 +1,4 @@
-"""The part of a graph a picture reads (:mod:`graph.view`), and the same reads over nodes and
+"""The part of a graph a picture reads (:mod:`graph.pictures.view`), and the same reads over nodes and
 relationships held in memory.
 
 A store answers these reads through its indexes (:meth:`graph.store.GraphStore.neighbours` and

@@ -2,7 +2,7 @@
 
 Nodes carry their label (``Paper``, ``System``, ``Hardware``, ``Technique``) and a unique ``key``
 property; relationships are typed like :class:`graph.model.RelType`. A load is written batch by
-batch (:mod:`graph.neo4j_load`): each transaction reads what the database holds for its keys,
+batch (:mod:`graph.store.neo4j_write`): each transaction reads what the database holds for its keys,
 folds its piece in with :func:`graph.store.plan_merge` (exactly as the embedded store does) and
 writes the result. Transactions are managed: retried on transient errors, and one that fails
 leaves the database as it was before it.
@@ -27,17 +27,17 @@ import neo4j
 import neo4j.graph
 from neo4j import exceptions as nx_exc
 
-from graph.answers import answer_key, kept_queries
-from graph.config import Settings, redact
-from graph.cypher import CypherError, CypherTimedOut, WriteRefused, to_plain
-from graph.lookup import fold_name, name_candidates, visible
-from graph.merge import CLAIM_DEFAULTS, CLAIM_FIELDS, with_claim_lists
 from graph import neo4j_load
+from graph.config import Settings, redact
+from graph.lookup import fold_name, name_candidates, visible
 from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
-from graph.neo4j_answers import Neo4jAnswers
-from graph.neo4j_load import Written, chunks as _chunks, pieces, q as _q, readable as _readable, storable as _storable, write_piece
 from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, Neighbours, NodeRef, Stats, StoreError, StoreUnavailable, counted
-from graph.unload import UnloadSummary, trim
+from graph.store.answers import answer_key, kept_queries
+from graph.store.cypher import CypherError, CypherTimedOut, WriteRefused, to_plain
+from graph.store.merge import CLAIM_DEFAULTS, CLAIM_FIELDS, with_claim_lists
+from graph.store.neo4j_answers import Neo4jAnswers
+from graph.store.neo4j_write import Written, chunks as _chunks, pieces, q as _q, readable as _readable, storable as _storable, write_piece
+from graph.store.unload import UnloadSummary, trim
 
 #: Catalogue stubs (:class:`graph.store.Stats`), read through the index on ``catalogued_at``.
 COUNT_STUBS = ("MATCH (p:Paper) WHERE p.catalogued_at IS NOT NULL AND size(coalesce(p.sources, [])) = 0 "
@@ -224,7 +224,7 @@ class Neo4jStore:
 
     def _read_versioned(self, work: Callable[[neo4j.ManagedTransaction], T]) -> tuple[T, str]:
         """What ``work`` read, and the database's version as it ended: the bookmark of its
-        transaction, which names the last transaction committed (:mod:`graph.neo4j_answers`)."""
+        transaction, which names the last transaction committed (:mod:`graph.store.neo4j_answers`)."""
         try:
             with self._session(default_access_mode=neo4j.READ_ACCESS) as session:
                 result = session.execute_read(work)
@@ -250,7 +250,7 @@ class Neo4jStore:
 
     def complete_claim_lists(self) -> int:
         """Claim lists on every ``COMPARES_TO`` an older kg or the bulk importer left without them
-        (:func:`graph.merge.with_claim_lists`), a transaction per ``ROWS``; how many were completed.
+        (:func:`graph.store.merge.with_claim_lists`), a transaction per ``ROWS``; how many were completed.
         Each load runs it once, so a graph loaded before is migrated by its next load."""
         fields = " OR ".join(f"r.{f} IS NULL" for f in CLAIM_FIELDS)
         padded = " OR ".join(f"size(r.{f}) < size(r.claims)" for f in CLAIM_DEFAULTS)
@@ -273,8 +273,8 @@ class Neo4jStore:
 
     def merge_all(self, batches: Iterable[GraphBatch]) -> MergeSummary:
         """Write the batches one after another, each in one transaction when it holds at most
-        ``graph.neo4j_load.TX_ITEMS`` nodes and relationships, else in pieces of that size
-        (:mod:`graph.neo4j_load`). A load stopped between two transactions leaves part of it;
+        ``graph.store.neo4j_write.TX_ITEMS`` nodes and relationships, else in pieces of that size
+        (:mod:`graph.store.neo4j_write`). A load stopped between two transactions leaves part of it;
         loading it again completes it, as merging is idempotent. The counts are the load's: a
         node one batch creates and a later one extends is one created node."""
         counts = LoadCounts()
@@ -483,7 +483,7 @@ class Neo4jStore:
                               "RETURN sum(CASE WHEN size(coalesce(r.claims, [])) > 0 THEN size(r.claims) ELSE 1 END) AS n", keys)
         return sum(row["n"] or 0 for row in rows)
 
-    # ---- a part of the graph, read by key (pictures: graph.view) ------------------------------
+    # ---- a part of the graph, read by key (pictures: graph.pictures.view) ------------------------------
     # Each query runs once per label, so that the key's uniqueness constraint finds the nodes.
 
     def _by_label(self, query: str, keys: list[str], **params: Any) -> list[dict[str, Any]]:
@@ -565,7 +565,7 @@ class Neo4jStore:
 
     def run_cypher(self, statement: str, params: dict[str, Any], *, write: bool = False,
                    timeout: float | None = None, max_rows: int | None = None, internal: bool = False) -> list[dict[str, Any]]:
-        """Rows of one ad-hoc statement as plain Python (see :func:`graph.cypher.to_plain`; nodes
+        """Rows of one ad-hoc statement as plain Python (see :func:`graph.store.cypher.to_plain`; nodes
         and relationships without the stores' own lookup properties unless ``internal``).
 
         Unless ``write``, the server first plans it (``EXPLAIN``) and anything but a read is refused;
@@ -613,8 +613,8 @@ class Neo4jStore:
 
     def paper_keys(self, titles: list[str]) -> dict[str, str]:
         """For each of ``titles``, the key of a stored paper whose title folds alike
-        (:func:`graph.identity.paper_keys_in`), found through the ``fold`` text index."""
-        from graph.identity import paper_keys_in
+        (:func:`graph.store.identity.paper_keys_in`), found through the ``fold`` text index."""
+        from graph.store.identity import paper_keys_in
         from graph.lookup import fold_name
 
         folds = sorted({f for t in titles if (f := fold_name(t))})
@@ -628,7 +628,7 @@ class Neo4jStore:
         return paper_keys_in(self._read(work), titles)
 
     def unload(self, files: set[str]) -> UnloadSummary:
-        """Take ``files`` back out (:mod:`graph.unload`), in one write transaction."""
+        """Take ``files`` back out (:mod:`graph.store.unload`), in one write transaction."""
         prefixes = sorted(f + ":" for f in files)
         cited = "any(s IN coalesce(x.sources, []) WHERE any(p IN $prefixes WHERE s STARTS WITH p))"
 

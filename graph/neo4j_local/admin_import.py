@@ -13,7 +13,7 @@ sentences survive; ``None`` is an empty unquoted field, which the importer leave
 store does. List items are joined by an array delimiter that occurs in no list item (the ASCII unit
 separator unless a value holds it); the export is refused in one line when every candidate occurs,
 or when a value cannot be told apart from no value. The importer writes no empty list: ``[]`` is
-left unset; :meth:`graph.neo4j_store.Neo4jStore.ensure_schema` puts empty claim lists back.
+left unset; :meth:`graph.store.neo4j.Neo4jStore.ensure_schema` puts empty claim lists back.
 
 The directory is written whole or not at all (a temp directory renamed into place) and holds
 ``manifest.json``: the files, the counts and the import arguments.
@@ -48,12 +48,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from graph.local_neo4j import LocalNeo4j
-from graph.local_neo4j_config import JVM_ADDITIONAL, Layout, LocalNeo4jError, write_config
-from graph.local_neo4j_fetch import fetch
-from graph.local_neo4j_process import ADMIN_TOOL, classpath, find_java, tail_text
 from graph.lookup import derive
 from graph.model import Label, Node, Relationship, RelType
+from graph.neo4j_local.config import JVM_ADDITIONAL, Layout, LocalNeo4jError, write_config
+from graph.neo4j_local.fetch import fetch
+from graph.neo4j_local.process import ADMIN_TOOL, classpath, find_java, tail_text
+from graph.neo4j_local.server import LocalNeo4j
 from graph.outfile import OutputError
 
 ID_SPACE = "KG"
@@ -211,7 +211,7 @@ def encode(value: Any, delimiter: str, where: str = "a value") -> str:
     >>> encode(["a;b"], ";")
     Traceback (most recent call last):
     ...
-    graph.export_admin.AdminExportError: a value: the list item 'a;b' holds the array delimiter U+003B
+    graph.neo4j_local.admin_import.AdminExportError: a value: the list item 'a;b' holds the array delimiter U+003B
     """
     if value is None:
         return ""

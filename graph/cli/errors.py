@@ -3,7 +3,7 @@ given as ``-p KEY=VALUE``, writing is allowed with ``--write``. Every other erro
 
 from __future__ import annotations
 
-from graph.cypher import WriteRefused
+from graph.store.cypher import WriteRefused
 from queries.catalog import MissingParameter
 
 

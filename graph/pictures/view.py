@@ -2,11 +2,11 @@
 nodes, each capped so it stays legible, and saying what it left out.
 
 :func:`neighbourhood_view` and :func:`overview_view` choose the nodes and relationships; what
-only a hub leads to is folded into one "+N more" node (:mod:`graph.fold`); :mod:`graph.picture`
+only a hub leads to is folded into one "+N more" node (:mod:`graph.pictures.fold`); :mod:`graph.pictures.picture`
 gives each its caption (a comparison's best claim), colour, size (by degree in the whole graph),
 place, and what the details panel shows (properties, claims, the evidence sentence with its source
 and line). :class:`GraphView` holds the result; it renders as a self-contained page
-(:mod:`graph.viz`), inline in Jupyter, as a static PNG or SVG (:mod:`graph.drawing`), or to a file.
+(:mod:`graph.pictures.viz`), inline in Jupyter, as a static PNG or SVG (:mod:`graph.pictures.drawing`), or to a file.
 
 >>> from graph.model import Label, Node, Relationship, RelType
 >>> vllm = Node(key="system:vllm", label=Label.SYSTEM, properties={"name": "vLLM"})
@@ -31,144 +31,23 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
-from graph.captions import relationship_details_from, as_text, name_of, node_radius, relationship_caption, short_name
 from graph.lookup import visible
 from graph.model import Label, Node, Relationship, RelType
+from graph.pictures.captions import relationship_details_from, as_text, name_of, node_radius, relationship_caption, short_name
+from graph.pictures.shown import GraphView, ViewNode, ViewRelationship
+from graph.pictures.style import NODE_COLOURS, OVERVIEW_TITLE, REL_COLOURS
 from queries.catalog import QueryError
 
 if TYPE_CHECKING:
-    from graph.graph_part import GraphPart, PartReader
+    from graph.pictures.graph_part import GraphPart, PartReader
 
-NODE_COLOURS = {"Paper": "#4e79a7", "System": "#f28e2b", "Hardware": "#59a14f", "Technique": "#b07aa1", "Dataset": "#9c755f"}
-REL_COLOURS = {"PROPOSES": "#f28e2b", "COMPARES_TO": "#e15759", "TARGETS": "#59a14f", "USES": "#b07aa1",
-               "IS_A": "#9d9d9d", "VARIANT_OF": "#9d9d9d"}
-MORE = "More"  # the label of a "+N more" node, which stands for the nodes a hub's fold holds
-MORE_COLOUR = "#bab0ac"
 DEFAULT_DEPTH = 2
 MAX_DEPTH = 3
 NEIGHBOURHOOD_NODES = 60  # a neighbourhood beyond this is capped, nearest and most connected first
 READ_LIMIT = 500  # the most neighbours a picture reads of one node (its most connected); the rest are counted
 OVERVIEW_NODES = 60  # the overview: the most connected nodes
-OVERVIEW_TITLE = "ML-systems knowledge graph: overview"
-
-
-class ViewNode(BaseModel):
-    """A node as drawn: caption, colour, radius, position, and what its details panel lists."""
-
-    key: str
-    label: str
-    name: str  # the full name or title
-    caption: str  # what is written under the node (a paper's short name)
-    colour: str
-    size: float  # radius in pixels, by degree
-    degree: int  # relationships in the whole graph
-    distance: int | None = None  # steps from the focus of a neighbourhood view
-    x: float = 0.0
-    y: float = 0.0
-    properties: dict[str, str]
-
-    def __repr__(self) -> str:
-        where = "" if self.distance is None else f" distance {self.distance}"
-        return f"<ViewNode {self.label} {self.caption!r}{where}>"
-
-    __str__ = __repr__
-
-
-class ViewRelationship(BaseModel):
-    """A relationship as drawn: its caption (a comparison's best claim, else its type), its citation
-    and claims in the details panel."""
-
-    id: str
-    type: str
-    start: str
-    end: str
-    colour: str
-    caption: str = ""
-    properties: dict[str, str]
-
-    def __repr__(self) -> str:
-        label = self.type if self.caption in ("", self.type) else f"{self.type} {self.caption}"
-        ends = [short_name(self.properties.get(end) or key, paper=True, width=30)
-                for end, key in (("from", self.start), ("to", self.end))]
-        return f"<ViewRelationship {ends[0]!r} -[{label}]-> {ends[1]!r}>"
-
-    __str__ = __repr__
-
-
-class Fold(BaseModel):
-    """The nodes a "+N more" node (``key``) stands for beside its ``hub``, placed where they appear
-    when the page shows them, with their relationships to the drawn nodes and to one another."""
-
-    key: str
-    hub: str
-    nodes: list[ViewNode]
-    relationships: list[ViewRelationship]
-
-    def __repr__(self) -> str:
-        return f"<Fold {len(self.nodes)} nodes beside {self.hub}>"
-
-    __str__ = __repr__
-
-
-class GraphView(BaseModel):
-    """A picture of part of the graph, with the counts of what is shown of what exists.
-
-    ``_repr_html_`` draws it inline in Jupyter; :meth:`to_html` is the self-contained page,
-    :meth:`to_image` a static PNG or SVG, and :meth:`save` writes either by the file's suffix."""
-
-    title: str
-    focus: str | None = None
-    depth: int | None = None  # of a neighbourhood
-    nodes: list[ViewNode]
-    relationships: list[ViewRelationship]
-    folds: list[Fold] = []  # what each "+N more" node stands for
-    total_nodes: int  # in the whole graph (as `kg stats` counts them)
-    total_relationships: int
-    note: str = ""  # what was left out, and why
-
-    @property
-    def counts(self) -> str:
-        more = {n.key for n in self.nodes if n.label == MORE}
-        nodes = sum(n.key not in more for n in self.nodes)
-        rels = sum(r.start not in more and r.end not in more for r in self.relationships)
-        return f"showing {nodes} of {self.total_nodes} nodes and {rels} of {self.total_relationships} relationships"
-
-    def __repr__(self) -> str:
-        focus = next((n for n in self.nodes if n.key == self.focus), None)
-        subject = (f"{focus.name} depth {self.depth}" if focus else "overview" if self.title == OVERVIEW_TITLE
-                   else repr(self.title))
-        return f"<GraphView {subject}: {len(self.nodes)} nodes, {len(self.relationships)} edges>"
-
-    __str__ = __repr__
-
-    def to_html(self) -> str:
-        """The page: everything inlined (JavaScript, styles, fonts), nothing loaded from the network."""
-        from graph.viz import render_page
-
-        return render_page(self)
-
-    def to_image(self, fmt: str = "png") -> bytes:
-        """The picture as PNG or SVG bytes, drawn offline (matplotlib)."""
-        from graph.drawing import to_image
-
-        return to_image(self, fmt)
-
-    def _repr_html_(self) -> str:
-        from graph.viz import render_inline
-
-        return render_inline(self)
-
-    def save(self, path: str | Path, protect: Iterable[Path] = ()) -> Path:
-        """Write the picture atomically: ``.html`` (interactive), ``.png`` or ``.svg`` (static);
-        never inside a ``protect`` directory."""
-        from graph.static import save_by_suffix
-
-        return save_by_suffix(Path(path), "picture", self.to_html, self.to_image, protect=protect)
 
 
 # ---- choosing what to show ---------------------------------------------------------------------
@@ -216,7 +95,7 @@ def neighbourhood_view(
     max_nodes: int = NEIGHBOURHOOD_NODES,
 ) -> GraphView:
     """:func:`neighbourhood_of` a graph held in lists."""
-    from graph.graph_part import InMemory
+    from graph.pictures.graph_part import InMemory
 
     return neighbourhood_of(InMemory(nodes, relationships), focus, totals=(len(nodes), len(relationships)), depth=depth,
                             types=types, labels=labels, max_nodes=max_nodes, read_limit=max(1, len(nodes)))
@@ -235,14 +114,14 @@ def neighbourhood_of(
     """The nodes up to ``depth`` steps from ``focus`` over relationships of ``types`` through nodes
     of ``labels`` (the focus always), the nearest and then the most connected first, at most
     ``max_nodes``; and every such relationship between them. What only a hub leads to is folded
-    into one "+N more" node beside it (:mod:`graph.fold`).
+    into one "+N more" node beside it (:mod:`graph.pictures.fold`).
 
     Only that part of the graph is read (``totals`` are its nodes and relationships), ring by ring,
     and of a node with more than ``read_limit`` neighbours only the most connected ``read_limit``:
     the rest are counted, in a "+N more" node beside the focus or its hub's fold."""
-    from graph.fold import fold_rings
-    from graph.graph_part import PartReader
-    from graph.picture import build, more_key
+    from graph.pictures.fold import fold_rings
+    from graph.pictures.graph_part import PartReader
+    from graph.pictures.picture import build, more_key
 
     if not 1 <= depth <= MAX_DEPTH:
         raise QueryError(f"depth must be 1 to {MAX_DEPTH}, not {depth}")
@@ -306,8 +185,8 @@ def neighbourhood_of(
 
 def _facts(part: GraphPart, keys: list[str], among: list[Relationship], read: PartReader) -> dict[str, list[Relationship]]:
     """Each of ``keys``'s relationships that its details panel may list: those among ``keys``, and
-    its first :data:`graph.captions.MAX_FACTS` (the panel lists the drawn ones first, then in that order)."""
-    from graph.captions import MAX_FACTS
+    its first :data:`graph.pictures.captions.MAX_FACTS` (the panel lists the drawn ones first, then in that order)."""
+    from graph.pictures.captions import MAX_FACTS
 
     wanted = set(keys)
     facts = _touching(among, wanted)
@@ -329,7 +208,7 @@ def overview_view(
     max_nodes: int = OVERVIEW_NODES,
 ) -> GraphView:
     """:func:`overview_of` a graph held in lists."""
-    from graph.graph_part import InMemory
+    from graph.pictures.graph_part import InMemory
 
     return overview_of(InMemory(nodes, relationships), Counter(n.label.value for n in nodes), len(relationships),
                        types=types, labels=labels, max_nodes=max_nodes)
@@ -345,12 +224,12 @@ def overview_of(
 ) -> GraphView:
     """The ``max_nodes`` most connected nodes (counting relationships of ``types`` between nodes of
     ``labels``) that are connected to one another, and the relationships among them; what hangs on
-    hubs alone folded into "+N more" nodes (:mod:`graph.fold`). ``labelled`` counts the graph's
+    hubs alone folded into "+N more" nodes (:mod:`graph.pictures.fold`). ``labelled`` counts the graph's
     nodes by label and ``relationships`` its relationships: only the nodes drawn are read, and
     each node's number of relationships is counted, not read."""
-    from graph.fold import fold_overview
-    from graph.graph_part import PartReader
-    from graph.picture import build, more_key
+    from graph.pictures.fold import fold_overview
+    from graph.pictures.graph_part import PartReader
+    from graph.pictures.picture import build, more_key
 
     local = part.connections(types, labels)
     counts = sorted(local.values(), reverse=True)
@@ -465,7 +344,7 @@ def from_neo4j(data: Any, title: str = "Cypher result") -> GraphView:
         rels.append(ViewRelationship(id=str(r.id), type=rtype, start=str(r.source), end=str(r.target),
                                      colour=REL_COLOURS.get(rtype, "#888888"), caption=caption,
                                      properties=relationship_details_from(props, names.get(str(r.source), ""), names.get(str(r.target), ""))))
-    from graph.layout import place
+    from graph.pictures.layout import place
 
     positions = place([n.key for n in nodes], [(r.start, r.end) for r in rels], radius={n.key: n.size for n in nodes})
     for n in nodes:

@@ -23,11 +23,11 @@ from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
 from graph.api import KnowledgeGraph
-from graph.cli_errors import cli_message
-from graph.cypher import parse_param, parse_value, split_statements
+from graph.cli.errors import cli_message
 from graph.lookup import INTERNAL
 from graph.output import write_rows
 from graph.store import StoreError
+from graph.store.cypher import parse_param, parse_value, split_statements
 from queries.catalog import QueryError
 
 KEYWORDS = (

@@ -1,5 +1,5 @@
 """The drawn part of a picture: its nodes and relationships with captions, sizes and places, and a
-"+N more" node for each hub's fold (:mod:`graph.fold`) with what it stands for.
+"+N more" node for each hub's fold (:mod:`graph.pictures.fold`) with what it stands for.
 
 A "+N more" node is linked to its hub by one relationship of the type most of the folded ones
 have; its fold keeps the folded nodes, placed in a disc outside the picture beyond it (where the
@@ -12,23 +12,18 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from graph.captions import caption, name_of, node_details, node_radius, relationship_caption, relationship_details
-from graph.layout import GAP, caption_width, fan, place
 from graph.model import Node, Relationship
-from graph.view import MORE, MORE_COLOUR, NODE_COLOURS, REL_COLOURS, Fold, GraphView, ViewNode, ViewRelationship
+from graph.pictures.captions import caption, name_of, node_details, node_radius, relationship_caption, relationship_details
+from graph.pictures.layout import GAP, caption_width, fan, place
+from graph.pictures.shown import Fold, GraphView, ViewNode, ViewRelationship
+from graph.pictures.style import MORE, MORE_COLOUR, NODE_COLOURS, REL_COLOURS, edge_font
 
-CLAIM_FONT_PX = 12.0  # a comparison's claim, written on its relationship
-TYPE_FONT_PX = 6.0  # any other relationship's type: the renderer's size at caption_size 1
 MORE_RADIUS = 34.0
 
 
 def more_key(hub: str) -> str:
     """The key of the "+N more" node beside ``hub``."""
     return f"more:{hub}"
-
-
-def edge_font(rel_type: str) -> float:
-    return CLAIM_FONT_PX if rel_type == "COMPARES_TO" else TYPE_FONT_PX
 
 
 def build(title: str, by_key: dict[str, Node], allowed: list[Relationship], facts: Mapping[str, list[Relationship]],

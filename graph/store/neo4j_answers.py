@@ -1,4 +1,4 @@
-"""Kept answers of a Neo4j database's whole-graph queries (:mod:`graph.answers`), in a local file.
+"""Kept answers of a Neo4j database's whole-graph queries (:mod:`graph.store.answers`), in a local file.
 
 The database's version is the bookmark Neo4j returns for a read transaction: it names the last
 transaction committed to that database, so every write moves it, whoever makes it (a load, an
@@ -20,7 +20,7 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from graph.answers import decode_rows, encode_rows
+from graph.store.answers import decode_rows, encode_rows
 
 ANSWERS_FILE = "neo4j-answers.sqlite"
 _SCHEMA = """CREATE TABLE IF NOT EXISTS answers (

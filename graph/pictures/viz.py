@@ -1,4 +1,4 @@
-"""A :class:`graph.view.GraphView` as a page, drawn by Neo4j's own renderer (``neo4j-viz``, NVL).
+"""A :class:`graph.pictures.view.GraphView` as a page, drawn by Neo4j's own renderer (``neo4j-viz``, NVL).
 
 The page is neo4j-viz's standalone template, which inlines its JavaScript, styles and fonts: it
 loads nothing from the network. The graph data sits in an inert ``application/json`` block (``<``
@@ -22,7 +22,7 @@ that block only) to do three things the renderer cannot:
 
 When the template lacks the hooks this relies on, the page is drawn as before (captions in circles).
 
->>> from graph.view import GraphView, ViewNode
+>>> from graph.pictures.view import GraphView, ViewNode
 >>> node = ViewNode(key="system:vllm", label="System", name="vLLM", caption="vLLM", colour="#f28e2b",
 ...                 size=20, degree=3, properties={"name": "vLLM </script><b>"})
 >>> page = render_page(GraphView(title="vLLM & co", nodes=[node], relationships=[], total_nodes=1, total_relationships=0))
@@ -39,10 +39,10 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from graph.optional import neo4j_viz
-from graph.picture import TYPE_FONT_PX, edge_font
-from graph.view import MORE_COLOUR, NODE_COLOURS, REL_COLOURS, GraphView, ViewNode, ViewRelationship
+from graph.pictures.style import MORE_COLOUR, NODE_COLOURS, REL_COLOURS, TYPE_FONT_PX, edge_font
 
 if TYPE_CHECKING:
+    from graph.pictures.shown import GraphView, ViewNode, ViewRelationship
     from neo4j_viz import Node, Relationship, VisualizationGraph
 
 HEADER_PX = 68  # the header above the graph
@@ -155,7 +155,7 @@ def render_page(view: GraphView) -> str:
                         on_dangling="error", show_layout_button=True, max_allowed_nodes=max(10_000, len(view.nodes))).data
     head, body = "<title>neo4j-viz</title>", "<body>"
     if page.count(body) != 1 or head not in page:
-        raise RuntimeError("neo4j-viz's page template changed: graph.viz cannot place its header")
+        raise RuntimeError("neo4j-viz's page template changed: graph.pictures.viz cannot place its header")
     style = _STYLE % {"h": HEADER_PX, "panel": PANEL_PX, "caption": CAPTION_WIDTH_PX}
     page = page.replace(head, f"<title>{html.escape(view.title)}</title>{style}", 1)
     script = _SCRIPT % {"header": json.dumps(HEADER_PX), "panel": json.dumps(PANEL_PX), "legend": json.dumps(LEGEND_PX),
@@ -167,7 +167,7 @@ def render_page(view: GraphView) -> str:
 
 @cache
 def _page_script() -> str:
-    return (files("graph") / "viz_page.js").read_text(encoding="utf-8")
+    return (files("graph.pictures") / "viz_page.js").read_text(encoding="utf-8")
 
 
 def render_inline(view: GraphView, height: int = INLINE_HEIGHT_PX) -> str:

@@ -24,9 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.local_neo4j_config import NEO4J_VERSION, Layout, LocalNeo4jError, LocalSettings, write_config
-from graph.local_neo4j_fetch import fetch
-from graph.local_neo4j_process import (
+from graph.neo4j_local.config import NEO4J_VERSION, Layout, LocalNeo4jError, LocalSettings, write_config
+from graph.neo4j_local.fetch import fetch
+from graph.neo4j_local.process import (
     RUN_BANNER,
     find_java,
     info,

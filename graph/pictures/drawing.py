@@ -1,4 +1,4 @@
-"""A :class:`graph.view.GraphView` as a static picture for a slide or a paper: PNG or SVG, drawn
+"""A :class:`graph.pictures.view.GraphView` as a static picture for a slide or a paper: PNG or SVG, drawn
 offline with matplotlib (as ``kg chart`` draws its PNG), at the places the page uses.
 
 Each node is a circle in its label's colour with its caption under it, broken between words
@@ -14,11 +14,11 @@ import math
 import textwrap
 from typing import TYPE_CHECKING
 
-from graph.picture import CLAIM_FONT_PX
-from graph.static import drawing, figure_bytes
-from graph.view import MORE, NODE_COLOURS, REL_COLOURS, GraphView, ViewNode
+from graph.pictures.static import drawing, figure_bytes
+from graph.pictures.style import CLAIM_FONT_PX, MORE, NODE_COLOURS, REL_COLOURS
 
 if TYPE_CHECKING:
+    from graph.pictures.shown import GraphView, ViewNode
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 

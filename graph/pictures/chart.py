@@ -36,10 +36,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from graph.captions import caption
 from graph.claims import ClaimRow
 from graph.model import Label, Node
-from graph.static import drawing, figure_bytes, save_by_suffix
+from graph.pictures.captions import caption
+from graph.pictures.static import drawing, figure_bytes, save_by_suffix
 
 #: One panel per unit: factors on a log axis, percentages and points on a linear one.
 LOG_TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]

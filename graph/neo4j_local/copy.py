@@ -22,11 +22,11 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from graph.config import Settings
-from graph.embedded_store import EmbeddedStore
-from graph.local_neo4j import LocalNeo4j
-from graph.local_neo4j_config import LocalNeo4jError
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j_local.config import LocalNeo4jError
+from graph.neo4j_local.server import LocalNeo4j
 from graph.store import GraphBatch, Stats
+from graph.store.embedded import EmbeddedStore
+from graph.store.neo4j import Neo4jStore
 
 #: Nodes plus relationships from which the bulk importer beats the batched writer (docs/neo4j.md).
 BULK_ITEMS = 100_000
@@ -112,7 +112,7 @@ def _read_record(path: Path) -> _Record | None:
 
 
 def _bulk_copy(embedded: EmbeddedStore, server: LocalNeo4j, database: str, say: Callable[[str], None]) -> None:
-    from graph.export_admin import run_local_import, write_admin_import
+    from graph.neo4j_local.admin_import import run_local_import, write_admin_import
 
     staging = Path(tempfile.mkdtemp(prefix="kg-open-", dir=server.layout.home))
     try:

@@ -16,19 +16,19 @@ from typing import Any
 import click
 
 from graph.api import FACTS_PER_GROUP, KnowledgeGraph, Profile
-from graph.cli_errors import cli_message
-from graph.cli_neo4j import neo4j_group
+from graph.cli.errors import cli_message
+from graph.cli.neo4j_commands import neo4j_group
 from graph.config import Settings
-from graph.cypher import parse_params, split_statements
 from graph.model import slug
 from graph.outfile import OutputError, atomic_output, refuse_protected
 from graph.output import FORMATS, write_rows
-from graph.embedded_store import EmbeddedStore
 from graph.store import StoreError, StoreUnavailable
+from graph.store.cypher import parse_params, split_statements
+from graph.store.embedded import EmbeddedStore
 from loaders.catalogue import CatalogueError
-from graph.build import describe_skips
 from loaders.formats import BY_NAME
 from loaders.listing import ListingError
+from loaders.pipeline import describe_skips
 from queries.catalog import QueryError, get_query
 
 
@@ -243,7 +243,7 @@ def cypher(ctx: click.Context, statement: str | None, params: tuple[str, ...], f
     values = parse_params(params)
     kg = _kg(ctx)
     if statement is None and sys.stdin.isatty() and sys.stdout.isatty():
-        from graph.console import run_console  # prompt_toolkit loads only for the console
+        from graph.cli.console import run_console  # prompt_toolkit loads only for the console
 
         run_console(kg, params=values, write=write, internal=internal)
         return
@@ -268,7 +268,7 @@ def export(ctx: click.Context, target: Path | None, output: Path | None, fmt: st
     """
     kg = _kg(ctx)
     if fmt == "neo4j-admin":
-        from graph.export_admin import write_admin_import
+        from graph.neo4j_local.admin_import import write_admin_import
 
         if target is None or output is not None:
             raise StoreError("kg export --format neo4j-admin needs a DIR argument (and no -o): kg export --format neo4j-admin out/import")

@@ -5,7 +5,7 @@ node in the sector of the node it was reached from (sectors sized by what hangs 
 wide enough that nodes do not touch and far enough apart that a relationship's caption fits
 between its two circles. An overview is a force-directed layout (networkx's Fruchterman-Reingold,
 seeded so the same graph gives the same picture), spread to the nodes' sizes. The nodes a picture
-folds away (:mod:`graph.fold`) get places too, in a disc outside the picture beyond their "+N
+folds away (:mod:`graph.pictures.fold`) get places too, in a disc outside the picture beyond their "+N
 more" node, so that they appear there when the page shows them.
 
 >>> pos = place(["a", "b", "c"], [("a", "b"), ("a", "c")], focus="a", radius={"a": 20, "b": 16, "c": 16})

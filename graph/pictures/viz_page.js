@@ -1,5 +1,5 @@
 // kg viz: captions under the nodes (whole words), the centre marked, the results overview by label,
-// and "+N more" nodes that unfold when clicked. Runs before neo4j-viz's module script; see graph/viz.py.
+// and "+N more" nodes that unfold when clicked. Runs before neo4j-viz's module script; see graph/pictures/viz.py.
 (function () {
   'use strict';
   var block = document.getElementById('neo4j-viz-data');

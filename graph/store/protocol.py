@@ -1,6 +1,6 @@
 """What every backend offers (:class:`GraphStore`), the models at its boundary, and how a batch
-folds into what a store holds (:func:`plan_merge`). The backends: :mod:`graph.embedded_store`
-(SQLite, the default) and :mod:`graph.neo4j_store`.
+folds into what a store holds (:func:`plan_merge`). The backends: :mod:`graph.store.embedded`
+(SQLite, the default) and :mod:`graph.store.neo4j`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any, Protocol
 from pydantic import BaseModel, Field, computed_field
 
 from graph.lookup import derive
-from graph.merge import merge_properties, with_claim_lists
 from graph.model import Node, Relationship, RelType
-from graph.unload import UnloadSummary
+from graph.store.merge import merge_properties, with_claim_lists
+from graph.store.unload import UnloadSummary
 
 
 class StoreError(RuntimeError):
@@ -135,7 +135,7 @@ class GraphStore(Protocol):
 
     def paper_keys(self, titles: list[str]) -> dict[str, str]:
         """For each of ``titles``, the key of a stored paper whose title folds alike
-        (:func:`graph.identity.paper_keys_in`); titles no stored paper has are left out."""
+        (:func:`graph.store.identity.paper_keys_in`); titles no stored paper has are left out."""
         ...
 
     def neighbourhood(self, key: str, label: str, per_group: int | None = None) -> Neighbourhood | None:

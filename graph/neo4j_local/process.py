@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from graph.local_neo4j_config import HEAP_INITIAL, HEAP_MAX, JVM_ADDITIONAL, Layout, LocalNeo4jError, LocalSettings
+from graph.neo4j_local.config import HEAP_INITIAL, HEAP_MAX, JVM_ADDITIONAL, Layout, LocalNeo4jError, LocalSettings
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"  # what `neo4j-admin` runs

@@ -21,14 +21,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from graph.lookup import derive
 from graph.model import Label, ListingEntry, Node, Paper, Relationship, RelType
 from graph.store import GraphBatch, plan_merge
-from loaders.extract import Extractor, PaperFacts
-from graph.identity import KnownPapers, apply_moves, key_moves
-from graph.lookup import derive
+from graph.store.identity import KnownPapers, apply_moves, key_moves
 from loaders.catalogue import load_catalogue
-from loaders.origins import origin_facts
+from loaders.extract import Extractor, PaperFacts
 from loaders.formats import KNOWN_SUFFIXES, ReadOptions, ReadStats, read_source
+from loaders.origins import origin_facts
 from loaders.source_io import ListingError, NotASource, inner_suffix
 
 
@@ -132,7 +132,7 @@ def build_batch(
     known: KnownPapers | None = None,
 ) -> tuple[GraphBatch, BuildReport]:
     """Read, extract and fold a load into one batch (what :func:`load_batches` yields, folded);
-    papers are keyed by :mod:`graph.identity` (``known`` finds the keys a store already gives to titles)."""
+    papers are keyed by :mod:`graph.store.identity` (``known`` finds the keys a store already gives to titles)."""
     read = read_sources(paths, options)
     nodes: list[Node] = []
     rels: list[Relationship] = []
@@ -155,7 +155,7 @@ def _own_key(entry: ListingEntry) -> str:
 def paper_moves(entries: list[ListingEntry], known: KnownPapers | None = None) -> dict[str, str]:
     """Own key (:meth:`Paper.key_of`) -> the key the paper goes under in this load, for the papers
     that move: those whose titles fold alike, the catalogue's origin papers among them, are one
-    paper (:func:`graph.identity.key_moves`)."""
+    paper (:func:`graph.store.identity.key_moves`)."""
     own = [(_own_key(e), e.title) for e in entries]
     origins = [(Paper.key_of(o.arxiv, o.doi, o.title), o.title) for entry in load_catalogue() if (o := entry.origin)]
     return key_moves(own + origins, known)
@@ -236,7 +236,7 @@ def extract_batches(
 
     Merging the batches in order gives the same graph for any ``jobs`` and any batch size: each
     entry is extracted alone, and folding parts in order is folding everything in order
-    (``graph.merge`` keeps first-seen values and orders)."""
+    (``graph.store.merge`` keeps first-seen values and orders)."""
     global _worker_extractor, _worker_entries
     extractor = extractor or Extractor()
     if jobs <= 1 or len(entries) < MIN_PARALLEL_ENTRIES or "fork" not in multiprocessing.get_all_start_methods():

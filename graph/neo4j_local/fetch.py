@@ -14,8 +14,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from graph.local_neo4j_config import APOC_VERSION, BROWSER_VERSION, NEO4J_VERSION, Layout, LocalNeo4jError
-from graph.local_neo4j_process import find_java, info, tail_text
+from graph.neo4j_local.config import APOC_VERSION, BROWSER_VERSION, NEO4J_VERSION, Layout, LocalNeo4jError
+from graph.neo4j_local.process import find_java, info, tail_text
 
 DEPENDENCY_PLUGIN = "3.8.1"  # org.apache.maven.plugins:maven-dependency-plugin
 # What the cache holds: a cache fetched for another set of versions is fetched again.

@@ -13,7 +13,7 @@ on a store of 1,000 papers as on one of 100,000.
 >>> EmbeddedStore(store.directory).stats().nodes
 {'Hardware': 1}
 
-Writers also hold the directory's lock (:mod:`graph.lock`) for the whole transaction, so a second
+Writers also hold the directory's lock (:mod:`graph.store.lock`) for the whole transaction, so a second
 ``kg load`` says it is waiting (and gives up after ``KG_LOCK_TIMEOUT``) instead of failing on
 SQLite's own lock. Readers never wait: the file is in WAL mode, and every query reads one snapshot.
 A store of the older JSON format (``graph.json``) is converted on first use and kept as
@@ -29,19 +29,20 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 
-from graph.answers import answer_key, decode_rows, encode_rows, kept_queries
-from graph.legacy_json import LEGACY_FILE, read_legacy
-from graph.lock import LockTimeout, exclusive
 from graph.lookup import derive, fold_name, visible
-from graph.merge import with_claim_lists
 from graph.model import Label, Node, Relationship, RelType
 from graph.store import GraphBatch, LoadCounts, MergeSummary, Neighbourhood, Neighbours, NodeRef, Stats, StoreError, plan_merge
-from graph.unload import UnloadSummary, unload_graph
+from graph.store.answers import answer_key, decode_rows, encode_rows, kept_queries
+from graph.store.embedded_words import WORDS_TABLE, build_words, fts5, has_words, index_words, unindex_words
+from graph.store.legacy_json import LEGACY_FILE, read_legacy
+from graph.store.lock import LockTimeout, exclusive
+from graph.store.merge import with_claim_lists
+from graph.store.sliced import rows_for
+from graph.store.unload import UnloadSummary, unload_graph
 
 if TYPE_CHECKING:
     import networkx as nx  # imported where used: it costs a third of kg's start-up
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 STORE_FILE = "graph.sqlite"
 # 3: SQLite (1 and 2 were graph.json; they are converted when first opened).
 # 4: every COMPARES_TO holds its claim lists (empty when no number); a 3 is upgraded when opened.
-# 5: the table of kept answers (graph.answers); a 3 or 4 is upgraded when opened.
+# 5: the table of kept answers (graph.store.answers); a 3 or 4 is upgraded when opened.
 # 6: the word index of the search (WORDS_TABLE); a 3, 4 or 5 is upgraded when opened.
 FORMAT_VERSION = 6
 UPGRADABLE = {"3", "4", "5"}
@@ -69,23 +70,12 @@ CREATE TABLE rels (
     start TEXT NOT NULL, type TEXT NOT NULL, "end" TEXT NOT NULL, props TEXT NOT NULL,
     UNIQUE (start, type, "end")
 );
-CREATE TABLE answers (                          -- graph.answers: emptied by every write
+CREATE TABLE answers (                          -- graph.store.answers: emptied by every write
     query TEXT NOT NULL, params TEXT NOT NULL, generation INTEGER NOT NULL, rows TEXT NOT NULL,
     PRIMARY KEY (query, params)
 ) WITHOUT ROWID;
 """
 _ANSWERS_TABLE = SCHEMA[SCHEMA.index("CREATE TABLE answers"):].replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")
-#: The words of every node's ``search_head`` and ``search_body`` (SQLite's full-text index FTS5,
-#: keyed by the node's rowid; contentless: it holds the index, not the text), so that ``search``
-#: reads the nodes holding a word instead of every node's text. Its tokens are a superset of the
-#: stored words (:func:`queries.embedded.View.word_matches`): the search checks every node it
-#: finds against the stored text. Like an index, it is built once a first load has written every
-#: row, and a store without it (Python's SQLite without FTS5) answers the same, only slower.
-WORDS_TABLE = "search_words"
-#: ``entity`` holds the word "entity" for every node but a paper, so the index finds entities alone.
-_WORDS_SCHEMA = (f"CREATE VIRTUAL TABLE {WORDS_TABLE} USING fts5(head, body, entity, content='', detail=column, "
-                 "tokenize='unicode61 remove_diacritics 0')")
-_WORDS_OF = "rowid, search_head, search_body, CASE WHEN label = 'Paper' THEN NULL ELSE 'entity' END FROM nodes"
 #: The queries' indexes. A first load, which builds its store aside, creates them once it has
 #: written every row: sorting a whole column once is much cheaper than a million inserts into it.
 #: One a store lacks (written by an older kg) is created when it is opened (:func:`_upgrade`).
@@ -160,7 +150,7 @@ class EmbeddedStore:
             _bump_generation(conn)
             for statement in _statements(QUERY_INDEXES):
                 conn.execute(statement)
-            _build_words(conn)
+            build_words(conn)
             conn.execute("COMMIT")
             conn.execute("PRAGMA journal_mode = WAL")  # kept in the file: every later writer uses it
             conn.close()
@@ -299,7 +289,7 @@ class EmbeddedStore:
         return counts.summary
 
     def unload(self, files: set[str]) -> UnloadSummary:
-        """Take ``files`` back out (:mod:`graph.unload`): the graph is walked whole, in memory, as
+        """Take ``files`` back out (:mod:`graph.store.unload`): the graph is walked whole, in memory, as
         what papers still reach is a question about all of it; only what changed is written."""
         with self._writing() as conn:
             g = _whole_graph(conn)
@@ -309,7 +299,7 @@ class EmbeddedStore:
             gone_nodes = before.keys() - set(g.nodes)
             gone_rels = [k for k in before_rels if not g.has_edge(k[0], k[2], k[1])]
             if has_words(conn):
-                _unindex_words(conn, gone_nodes)
+                unindex_words(conn, gone_nodes)
             conn.executemany('DELETE FROM rels WHERE start = ? AND type = ? AND "end" = ?', gone_rels)
             conn.executemany("DELETE FROM nodes WHERE key = ?", [(k,) for k in gone_nodes])
             conn.executemany("DELETE FROM lookup WHERE key = ?", [(k,) for k in gone_nodes])
@@ -356,7 +346,7 @@ class EmbeddedStore:
         return Stats(nodes=nodes, relationships=rels, paper_stubs=stubs)
 
     def run_query(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        """A whole-graph query's answer is kept for the store's version (:mod:`graph.answers`)."""
+        """A whole-graph query's answer is kept for the store's version (:mod:`graph.store.answers`)."""
         from queries.catalog import get_query
         from queries.embedded import run_embedded
 
@@ -393,9 +383,9 @@ class EmbeddedStore:
             return _refs(conn, keys[:limit])
 
     def paper_keys(self, titles: list[str]) -> dict[str, str]:
-        """Stored papers by title (:func:`graph.identity.paper_keys_in`), found through the index on
+        """Stored papers by title (:func:`graph.store.identity.paper_keys_in`), found through the index on
         ``fold``; inside a load (this thread holds the write transaction) it reads what the load sees."""
-        from graph.identity import paper_keys_in
+        from graph.store.identity import paper_keys_in
 
         folds = sorted({f for t in titles if (f := fold_name(t))})
         conn = getattr(self._local, "conn", None)
@@ -458,7 +448,7 @@ class EmbeddedStore:
                 conn, "SELECT sum(max(coalesce(json_array_length(props, '$.claims'), 0), 1)) FROM rels "
                       "WHERE type = 'COMPARES_TO' AND \"end\" IN ({})", set(keys)))
 
-    # ---- a part of the graph, read through the indexes (pictures: graph.view) -------------------
+    # ---- a part of the graph, read through the indexes (pictures: graph.pictures.view) -------------------
 
     def neighbours(self, keys: list[str], types: set[str] | None, labels: set[str] | None, limit: int) -> Neighbours:
         with self._reading() as conn:
@@ -621,7 +611,7 @@ def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
     format: without it a query gives the same rows, only slower. A store on a read-only file stays
     as it is; every reader takes a missing list as empty, and a missing table as no answer kept."""
     current = conn.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0] == str(FORMAT_VERSION)
-    if current and not _missing_indexes(conn) and (has_words(conn) or not _fts5()):
+    if current and not _missing_indexes(conn) and (has_words(conn) or not fts5()):
         return
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -643,7 +633,7 @@ def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
         for statement in _missing_indexes(conn):
             conn.execute(statement)
         if not has_words(conn):
-            _build_words(conn)
+            build_words(conn)
         conn.execute("COMMIT")
     except BaseException as exc:
         conn.execute("ROLLBACK")
@@ -662,14 +652,6 @@ def _empty() -> sqlite3.Connection:
     for statement in _statements(SCHEMA + QUERY_INDEXES):
         conn.execute(statement)
     return conn
-
-
-def rows_for(conn: sqlite3.Connection, sql: str, keys: Iterable[str], width: int = 500) -> Iterator[tuple[Any, ...]]:
-    """``sql`` (with one ``IN ({})``) run for ``keys`` a slice at a time (SQLite caps parameters)."""
-    keys = list(keys)
-    for i in range(0, len(keys), width):
-        part = keys[i:i + width]
-        yield from conn.execute(sql.format(",".join("?" * len(part))), part)
 
 
 def _present(conn: sqlite3.Connection, keys: set[str]) -> set[str]:
@@ -729,46 +711,12 @@ def _put_nodes(conn: sqlite3.Connection, nodes: Iterable[Node]) -> None:
         keys = [r[0] for r in rows]
         words = has_words(conn)
         if words:  # the words of the rows replaced go first: a replaced row gets another rowid
-            _unindex_words(conn, keys)
+            unindex_words(conn, keys)
         conn.executemany("DELETE FROM lookup WHERE key = ?", [(r[0],) for r in rows if r[1] != "Paper"])  # papers have none
         conn.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany("INSERT OR IGNORE INTO lookup VALUES (?, ?)", lookups)
         if words:
-            _run_for(conn, f"INSERT INTO {WORDS_TABLE} (rowid, head, body, entity) SELECT {_WORDS_OF} WHERE key IN ({{}})", keys)
-
-
-@cache
-def _fts5() -> bool:
-    """Whether this Python's SQLite has FTS5 (asked once, when a store is first opened)."""
-    try:
-        sqlite3.connect(":memory:").execute(_WORDS_SCHEMA)
-    except sqlite3.OperationalError:
-        return False
-    return True
-
-
-def has_words(conn: sqlite3.Connection) -> bool:
-    """Whether the store has the search's word index (WORDS_TABLE)."""
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (WORDS_TABLE,)).fetchone() is not None
-
-
-def _build_words(conn: sqlite3.Connection) -> None:
-    """The word index of every node, where this Python's SQLite has FTS5."""
-    if _fts5():
-        conn.execute(_WORDS_SCHEMA)
-        conn.execute(f"INSERT INTO {WORDS_TABLE} (rowid, head, body, entity) SELECT {_WORDS_OF}")
-
-
-def _unindex_words(conn: sqlite3.Connection, keys: Iterable[str]) -> None:
-    """Take the stored nodes ``keys`` out of the word index (a contentless index is told the words
-    it indexed), before they are replaced or deleted."""
-    _run_for(conn, f"INSERT INTO {WORDS_TABLE} ({WORDS_TABLE}, rowid, head, body, entity) SELECT 'delete', {_WORDS_OF} WHERE key IN ({{}})", keys)
-
-
-def _run_for(conn: sqlite3.Connection, sql: str, keys: Iterable[str]) -> None:
-    """A statement that returns no rows, run for ``keys`` a slice at a time (:func:`rows_for`)."""
-    for _ in rows_for(conn, sql, keys):
-        pass
+            index_words(conn, keys)
 
 
 def _put_rels(conn: sqlite3.Connection, rels: Iterable[Relationship]) -> None:

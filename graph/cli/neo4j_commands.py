@@ -1,4 +1,4 @@
-"""``kg neo4j up|down|status|fetch|reset|import``: the local Neo4j server of :mod:`graph.local_neo4j`.
+"""``kg neo4j up|down|status|fetch|reset|import``: the local Neo4j server of :mod:`graph.neo4j_local.server`.
 
 Errors print one line on stderr (after the server's log tail when a start fails) and exit
 non-zero; ``status`` exits 3 when the server is stopped.
@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from graph.local_neo4j import EXIT_NOT_RUNNING, LocalNeo4j
-from graph.local_neo4j_config import LocalNeo4jError
+from graph.neo4j_local.config import LocalNeo4jError
+from graph.neo4j_local.server import EXIT_NOT_RUNNING, LocalNeo4j
 
 
 def _one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -107,7 +107,7 @@ def open_(ctx: click.Context, replace: bool, no_console: bool, via: str) -> None
       kg neo4j open                       copy, then the console (on a terminal)
       kg neo4j open --no-console          copy only, e.g. before opening Neo4j Browser
     """
-    from graph.neo4j_copy import open_in_local_neo4j
+    from graph.neo4j_local.copy import open_in_local_neo4j
 
     store_dir: Path = ctx.find_root().obj["settings"].store
     report = open_in_local_neo4j(store_dir, LocalNeo4j.from_env(), replace=replace, via=via, say=lambda m: click.echo(f"kg neo4j: {m}"))
@@ -119,8 +119,8 @@ def open_(ctx: click.Context, replace: bool, no_console: bool, via: str) -> None
     if no_console or not (sys.stdin.isatty() and sys.stdout.isatty()):
         return
     from graph.api import KnowledgeGraph
-    from graph.console import run_console
-    from graph.neo4j_copy import connect_local
+    from graph.cli.console import run_console
+    from graph.neo4j_local.copy import connect_local
 
     with KnowledgeGraph(connect_local(LocalNeo4j.from_env())) as kg:
         run_console(kg)
@@ -136,7 +136,7 @@ def import_(directory: Path) -> None:
     Runs neo4j-admin database import full from the server's own artifacts. Then:
       kg neo4j up && kg --backend neo4j stats      start it and create the constraints and indexes
     """
-    from graph.export_admin import import_into_local_server
+    from graph.neo4j_local.admin_import import import_into_local_server
 
     click.echo(import_into_local_server(LocalNeo4j.from_env(), directory))
     click.echo("kg neo4j: imported; start the server with `kg neo4j up`, then create the schema with `kg --backend neo4j stats`")
