@@ -145,7 +145,7 @@ def test_every_package_says_what_it_owns_and_what_it_may_import(package: str) ->
 
 
 @pytest.mark.parametrize("name", ["graph.api:KnowledgeGraph", "graph.config:Settings", "queries.helpers:papers_comparing_to",
-                                  "graph.store:StoreError", "graph.cli:main"])
+                                  "graph.store:StoreError", "graph.cli:main", "graph.neo4j_local:LocalNeo4j"])
 def test_the_public_imports_the_docs_show_still_work(name: str) -> None:
     module, attr = name.split(":")
     assert hasattr(importlib.import_module(module), attr)

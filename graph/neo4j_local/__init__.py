@@ -9,3 +9,8 @@ starting and stopping it (:mod:`~graph.neo4j_local.server`), the bulk importer's
 May import: the stores (:mod:`graph.store`), :mod:`graph.config`, :mod:`graph.model`,
 :mod:`graph.lookup`, :mod:`graph.outfile` and :mod:`queries.catalog`; never the facade or a face.
 """
+
+from graph.neo4j_local.config import LocalNeo4jError
+from graph.neo4j_local.server import LocalNeo4j
+
+__all__ = ["LocalNeo4j", "LocalNeo4jError"]
