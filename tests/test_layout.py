@@ -155,3 +155,13 @@ def test_the_load_pipeline_lives_with_the_loaders() -> None:
     assert "loaders.pipeline" in MODULES and not (ROOT / "graph" / "build.py").exists()
     assert {m.rpartition(".")[0] for m in MODULES if m.startswith("graph.") and m.count(".") == 2} >= {
         "graph.store", "graph.pictures", "graph.neo4j_local", "graph.cli", "graph.serve"}
+
+
+def test_every_module_imports_in_a_fresh_interpreter() -> None:
+    """A name imported from a package that no longer holds it (``from graph import build``) fails here."""
+    import subprocess
+    import sys
+
+    code = "import importlib\nfor m in %r:\n    importlib.import_module(m)\n" % sorted(MODULES)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

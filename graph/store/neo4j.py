@@ -27,7 +27,7 @@ import neo4j
 import neo4j.graph
 from neo4j import exceptions as nx_exc
 
-from graph import neo4j_load
+from graph.store import neo4j_write
 from graph.config import Settings, redact
 from graph.lookup import fold_name, name_candidates, visible
 from graph.model import ENTITY_LABELS, Label, Node, Paper, Relationship, RelType
@@ -260,7 +260,7 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> int:
             rows = [{"id": r["id"], "props": {f: v for f, v in with_claim_lists(dict(r["props"])).items() if f in CLAIM_FIELDS}}
-                    for r in tx.run(find, rows=neo4j_load.ROWS)]
+                    for r in tx.run(find, rows=neo4j_write.ROWS)]
             tx.run(write, rows=rows).consume()
             return len(rows)
 
@@ -284,7 +284,7 @@ class Neo4jStore:
             self._rekey_papers(batch)
             for node in batch.nodes:
                 known.setdefault(node.key, node.label)
-            for piece in pieces(batch, neo4j_load.TX_ITEMS):
+            for piece in pieces(batch, neo4j_write.TX_ITEMS):
                 written = self._write(lambda tx, piece=piece: self._merge(tx, piece, known))  # type: ignore[misc]
                 for keys, kind, existed in ((written.nodes_created, "nodes", False), (written.nodes_updated, "nodes", True),
                                             (written.rels_created, "relationships", False), (written.rels_updated, "relationships", True)):
