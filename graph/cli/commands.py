@@ -449,8 +449,10 @@ def _fact_rows(p: Profile) -> list[dict[str, Any]]:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The interface to listen on; any other than the loopback needs KG_SERVE_TOKEN.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="The port to listen on.")
+@click.option("--cache-mb", type=click.IntRange(0, 1 << 20), default=64, show_default=True,
+              help="Memory for answers kept until the graph changes (a repeated GET costs nothing); 0 keeps none.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, cache_mb: int) -> None:
     """Serve the graph read-only: pages for people, JSON for programs.
 
     The same functions as these commands, on either backend. Pages: a search box at /, an
@@ -464,7 +466,9 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
     Binds 127.0.0.1 unless told. With KG_SERVE_TOKEN set, every request needs it
     (`Authorization: Bearer TOKEN`, or open a page once with ?token=TOKEN); any other --host
-    refuses to start without it. Requests over 10 s answer 503; bodies over 64 KiB 413.
+    refuses to start without it. Requests over 10 s answer 503; bodies over 64 KiB 413. A GET asked
+    again is answered from memory (header X-KG-Cache: hit) until the graph changes, whoever
+    changes it: a load, an unload, or any write to the Neo4j database.
 
     \b
     kg serve                               http://127.0.0.1:8000/
@@ -476,7 +480,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
     _kg(ctx)  # the same checks as every command that reads: a store that exists, a server that answers
     token = os.environ.get("KG_SERVE_TOKEN") or None
-    run_server(ctx.find_root().obj["settings"], ServeSettings(host=host, port=port, token=token))
+    run_server(ctx.find_root().obj["settings"], ServeSettings(host=host, port=port, token=token, cache_mb=cache_mb))
 
 
 main.add_command(neo4j_group)

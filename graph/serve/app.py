@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 
 from graph.config import Settings
 from graph.serve import api_routes, page_routes
+from graph.serve.cache import ResponseCache
 from graph.serve.errors import classify, wants_json
 from graph.serve.guard import Guard
 from graph.serve.methods import HeadAsGet
@@ -49,6 +50,7 @@ class ServeSettings(BaseModel):
     max_body: int = 64 * 1024  # bytes of a request body
     max_url: int = 4096  # characters of path and query string
     workers: int = 4  # threads that read the graph
+    cache_mb: int = 64  # memory for answers kept for the graph's version (graph.serve.cache); 0: none
 
 
 def is_loopback(host: str) -> bool:
@@ -102,6 +104,7 @@ def create_app(settings: Settings, serve: ServeSettings | None = None, pool: Gra
     # our own errors answer here; any other exception is a bug, answered by the Exception handler
     for kind in (QueryError, StoreError, TooSlow, HTTPException, RequestValidationError, Exception):
         app.add_exception_handler(kind, on_error)
+    app.add_middleware(ResponseCache, version=pool.version, max_bytes=serve.cache_mb << 20)  # inside the guard
     app.add_middleware(Guard, token=serve.token, max_body=serve.max_body, max_url=serve.max_url)
     app.add_middleware(HeadAsGet)  # outside the guard: a HEAD passes it as the GET it stands for
     return app

@@ -83,6 +83,21 @@ class GraphPool:
             self._memo[key] = await self.run(fn)
         return self._memo[key]  # type: ignore[no-any-return]
 
+    async def version(self) -> str | None:
+        """The graph's version, for answers kept by :mod:`graph.serve.cache`: on the embedded store
+        its file's identity and the number of writes that changed it (kept answers of whole-graph
+        queries, which do not change the graph, leave it); on Neo4j the bookmark of the last
+        transaction committed, whoever made it. None when it cannot be told: nothing is kept."""
+        try:
+            if self.settings.backend == "embedded":
+                from graph.store.embedded import STORE_FILE
+
+                st = os.stat(self.settings.store / STORE_FILE)
+                return f"{st.st_dev}:{st.st_ino}:{await self.run(lambda kg: kg.store.generation())}"  # type: ignore[attr-defined]
+            return str(await self.run(lambda kg: kg.store.version()))  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - the request itself then answers with what is wrong
+            return None
+
     def plan_queries(self) -> tuple[int, float]:
         """Before the first request: :func:`warm_up` on the worker threads."""
         return warm_up(self.kg, self.settings.backend, self._executor)

@@ -222,6 +222,10 @@ class Neo4jStore:
     def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         return self._read_versioned(work)[0]
 
+    def version(self) -> str:
+        """The database's version: the bookmark naming the last transaction committed to it."""
+        return self._read_versioned(lambda tx: None)[1]
+
     def _read_versioned(self, work: Callable[[neo4j.ManagedTransaction], T]) -> tuple[T, str]:
         """What ``work`` read, and the database's version as it ended: the bookmark of its
         transaction, which names the last transaction committed (:mod:`graph.store.neo4j_answers`)."""
