@@ -45,7 +45,7 @@ def _same_answer_twice_without_reading(c: TestClient, counting: CountingPool, pa
     again = c.get(path)
     assert again.status_code == 200 and again.headers["x-kg-cache"] == "hit", path
     assert again.content == first.content and again.headers["content-type"] == first.headers["content-type"], path
-    assert counting.calls == calls + 1, f"{path}: a kept answer read more of the graph than its version"
+    assert counting.calls == calls, f"{path}: a kept answer read the graph"
 
 
 def test_a_get_asked_again_is_the_same_answer_without_reading_the_graph(store: Path) -> None:
@@ -99,3 +99,34 @@ def test_on_neo4j_any_write_means_the_next_answer_is_computed_afresh(neo: Neo4jS
             assert after.json()["nodes"]["Hardware"] == before["nodes"].get("Hardware", 0) + 1
     finally:
         neo.clear()
+
+
+def test_the_same_request_asked_while_it_is_computed_is_computed_once() -> None:
+    import asyncio
+
+    from graph.serve.cache import ResponseCache
+
+    computed: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        computed.append(scope["path"])
+        await asyncio.sleep(0.05)  # a hub's picture, being drawn
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"picture"})
+
+    async def version() -> str:
+        return "v1"
+
+    cache = ResponseCache(app, version, max_bytes=1 << 20)
+    bodies: list[bytes] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            bodies.append(message["body"])
+
+    async def twenty_at_once() -> None:
+        scope = {"type": "http", "method": "GET", "path": "/neighbourhood/vLLM", "query_string": b"", "headers": []}
+        await asyncio.gather(*(cache(scope, None, send) for _ in range(20)))
+
+    asyncio.run(twenty_at_once())
+    assert computed == ["/neighbourhood/vLLM"] and bodies == [b"picture"] * 20

@@ -4,10 +4,13 @@ memory, byte for byte what the app answered, until the graph changes.
 Every GET that reads the graph (the pages, the JSON API; not ``/static``, ``/assets`` or the API
 docs, which cost nothing) depends only on the graph and the request's path, query string and
 ``Accept`` header, so its answer is kept with the graph's version (:meth:`GraphPool.version`: on
-the embedded store its files' signature, on Neo4j the bookmark of the last transaction committed,
-whoever wrote it) and served again while that version is current. An answer of another version
-is never served: each request asks the version first. Only complete ``200`` answers are kept,
-within a memory budget (least recently used go first); a cached answer carries ``X-KG-Cache: hit``.
+the embedded store its file and the number of writes that changed it, on Neo4j the bookmark of the
+last transaction committed, whoever wrote it) and served again while that version is current. An
+answer of another version is never served: each request asks the version first. Only complete
+``200`` answers are kept, within a memory budget (least recently used go first); a kept answer
+carries ``X-KG-Cache: hit``.
+A request asked while the same one is being computed waits for that answer instead of computing
+it again (a hub's page asked by twenty people at once is computed once).
 
 >>> import asyncio
 >>> calls = []
@@ -30,6 +33,7 @@ within a memory budget (least recently used go first); a cached answer carries `
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -51,6 +55,7 @@ class ResponseCache:
         self._entries: OrderedDict[Key, tuple[dict[str, Any], bytes]] = OrderedDict()
         self._bytes = 0
         self._version: str | None = None
+        self._pending: dict[Key, asyncio.Event] = {}  # answers being computed: the same request waits for them
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if (scope["type"] != "http" or scope["method"] != "GET" or self.max_bytes <= 0
@@ -64,14 +69,28 @@ class ResponseCache:
             self._bytes, self._version = 0, version
         accept = next((v for k, v in scope.get("headers", []) if k == b"accept"), b"")
         key = (version, scope["path"], scope.get("query_string", b""), accept)
-        kept = self._entries.get(key)
-        if kept is not None:
-            self._entries.move_to_end(key)
-            start, body = kept
-            await send({**start, "headers": [*start["headers"], (b"x-kg-cache", b"hit")]})
-            await send({"type": "http.response.body", "body": body})
+        pending = self._pending.get(key)
+        if pending is not None:  # asked again while it is computed: one computation serves both
+            await pending.wait()
+        if await self._send_kept(key, send):
             return
-        await self.app(scope, receive, self._keeping(key, send))
+        done = self._pending.setdefault(key, asyncio.Event())
+        try:
+            await self.app(scope, receive, self._keeping(key, send))
+        finally:
+            if self._pending.get(key) is done:
+                del self._pending[key]
+            done.set()
+
+    async def _send_kept(self, key: Key, send: Any) -> bool:
+        kept = self._entries.get(key)
+        if kept is None:
+            return False
+        self._entries.move_to_end(key)
+        start, body = kept
+        await send({**start, "headers": [*start["headers"], (b"x-kg-cache", b"hit")]})
+        await send({"type": "http.response.body", "body": body})
+        return True
 
     def _keeping(self, key: Key, send: Any) -> Callable[[dict[str, Any]], Awaitable[None]]:
         """``send``, keeping a copy of a complete 200 answer under ``key``."""

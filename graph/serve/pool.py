@@ -63,6 +63,10 @@ class GraphPool:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kg-serve")
         self._memo: dict[str, object] = {}  # read and written on the event loop's thread only
         self._memo_signature: Signature | None = None
+        # the version has a thread of its own, so a request answered from memory never waits
+        # behind slow reads; one read serves every request that arrived before it started
+        self._version_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-serve-version")
+        self._version_read: tuple[float, asyncio.Future[str]] | None = None
 
     async def run(self, fn: Callable[[KnowledgeGraph], T]) -> T:
         future = self._executor.submit(fn, self.kg)
@@ -87,22 +91,33 @@ class GraphPool:
         """The graph's version, for answers kept by :mod:`graph.serve.cache`: on the embedded store
         its file's identity and the number of writes that changed it (kept answers of whole-graph
         queries, which do not change the graph, leave it); on Neo4j the bookmark of the last
-        transaction committed, whoever made it. None when it cannot be told: nothing is kept."""
+        transaction committed, whoever made it. It is read after the caller asked: requests
+        arriving together share one read that started after them. None when it cannot be told:
+        nothing is kept then."""
+        asked = time.monotonic()
         try:
-            if self.settings.backend == "embedded":
-                from graph.store.embedded import STORE_FILE
-
-                st = os.stat(self.settings.store / STORE_FILE)
-                return f"{st.st_dev}:{st.st_ino}:{await self.run(lambda kg: kg.store.generation())}"  # type: ignore[attr-defined]
-            return str(await self.run(lambda kg: kg.store.version()))  # type: ignore[attr-defined]
+            if self._version_read is None or self._version_read[0] < asked:
+                future = asyncio.wrap_future(self._version_executor.submit(self._read_version))
+                self._version_read = (time.monotonic(), future)
+            return await asyncio.wait_for(asyncio.shield(self._version_read[1]), self.timeout)
         except Exception:  # noqa: BLE001 - the request itself then answers with what is wrong
             return None
+
+    def _read_version(self) -> str:
+        store = self.kg.store
+        if self.settings.backend == "embedded":
+            from graph.store.embedded import STORE_FILE
+
+            st = os.stat(self.settings.store / STORE_FILE)
+            return f"{st.st_dev}:{st.st_ino}:{store.generation()}"  # type: ignore[attr-defined]
+        return str(store.version())  # type: ignore[attr-defined]
 
     def plan_queries(self) -> tuple[int, float]:
         """Before the first request: :func:`warm_up` on the worker threads."""
         return warm_up(self.kg, self.settings.backend, self._executor)
 
     def close(self) -> None:
+        self._version_executor.shutdown(wait=True, cancel_futures=True)
         self._executor.shutdown(wait=True, cancel_futures=True)
         with suppress(Exception):
             self.kg.close()
