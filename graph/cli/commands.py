@@ -467,7 +467,7 @@ def serve(ctx: click.Context, host: str, port: int, cache_mb: int) -> None:
     Binds 127.0.0.1 unless told. With KG_SERVE_TOKEN set, every request needs it
     (`Authorization: Bearer TOKEN`, or open a page once with ?token=TOKEN); any other --host
     refuses to start without it. Requests over 10 s answer 503; bodies over 64 KiB 413. A GET asked
-    again is answered from memory (header X-KG-Cache: hit) until the graph changes, whoever
+    again is answered from memory, the same bytes, until the graph changes, whoever
     changes it: a load, an unload, or any write to the Neo4j database.
 
     \b

@@ -7,8 +7,8 @@ docs, which cost nothing) depends only on the graph and the request's path, quer
 the embedded store its file and the number of writes that changed it, on Neo4j the bookmark of the
 last transaction committed, whoever wrote it) and served again while that version is current. An
 answer of another version is never served: each request asks the version first. Only complete
-``200`` answers are kept, within a memory budget (least recently used go first); a kept answer
-carries ``X-KG-Cache: hit``.
+``200`` answers are kept, within a memory budget (least recently used go first), and sent again
+with the very headers they had (a HEAD still answers what its GET does).
 A request asked while the same one is being computed waits for that answer instead of computing
 it again (a hub's page asked by twenty people at once is computed once).
 
@@ -88,7 +88,7 @@ class ResponseCache:
             return False
         self._entries.move_to_end(key)
         start, body = kept
-        await send({**start, "headers": [*start["headers"], (b"x-kg-cache", b"hit")]})
+        await send(start)
         await send({"type": "http.response.body", "body": body})
         return True
 
