@@ -127,7 +127,7 @@ def router(pool: GraphPool, cypher_rows: int, cypher_timeout: float) -> APIRoute
 
     @api.get("/stats", response_model=Stats, dependencies=STRICT, summary="Nodes by label and relationships by type (kg stats)")
     async def stats() -> Stats:
-        return await pool.run_memo("stats", lambda kg: kg.stats())
+        return await pool.run(lambda kg: kg.stats())
 
     @api.get("/queries", response_model=list[QueryInfo], dependencies=STRICT, summary="The canned queries and their parameters (kg queries)")
     async def queries() -> list[QueryInfo]:

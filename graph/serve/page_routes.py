@@ -137,7 +137,7 @@ def router(pool: GraphPool) -> APIRouter:
 
     @pages.get("/")
     async def home(request: Request) -> HTMLResponse:
-        stats = await pool.run_memo("stats", lambda kg: kg.stats())
+        stats = await pool.run(lambda kg: kg.stats())
         return render(request, "home.html", stats=stats, queries=canned_queries(), q="")
 
     @pages.get("/search")

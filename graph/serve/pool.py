@@ -26,30 +26,19 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import suppress
-from pathlib import Path
 from typing import TypeVar
 
 from graph.api import KnowledgeGraph
 from graph.config import Settings
 from graph.store.answers import kept_queries
+from graph.store.embedded import STORE_FILE
 from queries.catalog import CannedQuery, NameNotFound, canned_queries
 
 T = TypeVar("T")
-Signature = tuple[tuple[str, int, int], ...]
 
 
 class TooSlow(RuntimeError):
     """A call took longer than the request time limit."""
-
-
-def store_signature(directory: Path) -> Signature:
-    """What changes when a writer changes the embedded store: its files' names, sizes and mtimes.
-    Left out: hidden files (the lock, temp files) and SQLite's ``-shm`` index, which readers touch."""
-    try:
-        entries = [e for e in os.scandir(directory) if not e.name.startswith(".") and not e.name.endswith("-shm") and e.is_file()]
-    except OSError:
-        return ()
-    return tuple(sorted((e.name, (st := e.stat()).st_size, st.st_mtime_ns) for e in entries))
 
 
 class GraphPool:
@@ -61,8 +50,6 @@ class GraphPool:
         self.timeout = timeout
         self.kg = opener(settings)  # an unreachable Neo4j fails here, with its one-line reason
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kg-serve")
-        self._memo: dict[str, object] = {}  # read and written on the event loop's thread only
-        self._memo_signature: Signature | None = None
         # the version has a thread of its own, so a request answered from memory never waits
         # behind slow reads; one read serves every request that arrived before it started
         self._version_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-serve-version")
@@ -74,18 +61,6 @@ class GraphPool:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except TimeoutError:
             raise TooSlow(f"the request took longer than {self.timeout:g} s and was stopped") from None
-
-    async def run_memo(self, key: str, fn: Callable[[KnowledgeGraph], T]) -> T:
-        """``run(fn)``, remembered until the embedded store's files change (for answers that read
-        the whole graph, such as its counts); on Neo4j, where any client may write, every call runs."""
-        if self.settings.backend != "embedded":
-            return await self.run(fn)
-        signature = store_signature(self.settings.store)
-        if self._memo_signature != signature:
-            self._memo, self._memo_signature = {}, signature
-        if key not in self._memo:
-            self._memo[key] = await self.run(fn)
-        return self._memo[key]  # type: ignore[no-any-return]
 
     async def version(self) -> str | None:
         """The graph's version, for answers kept by :mod:`graph.serve.cache`: on the embedded store
@@ -106,8 +81,6 @@ class GraphPool:
     def _read_version(self) -> str:
         store = self.kg.store
         if self.settings.backend == "embedded":
-            from graph.store.embedded import STORE_FILE
-
             st = os.stat(self.settings.store / STORE_FILE)
             return f"{st.st_dev}:{st.st_ino}:{store.generation()}"  # type: ignore[attr-defined]
         return str(store.version())  # type: ignore[attr-defined]
